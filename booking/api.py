@@ -1,0 +1,3 @@
+"""JSON API for slots and bookings (filled in below)."""
+
+urlpatterns: list = []

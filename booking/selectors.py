@@ -1,0 +1,172 @@
+"""Reads: the schedule, busy time and bookable slots of a practitioner.
+
+A fixed handful of queries whatever the range or the number of bookings: rules, overrides,
+time off, bookings and busy blocks are each read once and handed to the pure engines.
+"""
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from booking.availability import Schedule, expand_ranges, local_days, open_windows
+from booking.intervals import Interval
+from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
+from booking.slots import SlotPolicy, bookable_slots
+from practice.models import Offering, Practitioner
+
+
+def blocking_at(now: datetime) -> Q:
+    """Bookings that keep their time at ``now``: confirmed ones, and holds whose expiry has
+    not passed. An expired hold is free the moment it expires, whatever its status says."""
+    return Q(status=Booking.Status.CONFIRMED) | Q(
+        status=Booking.Status.HELD, hold_expires_at__gt=now
+    )
+
+
+def blocking_bookings(
+    practitioner: Practitioner, *, start: datetime, end: datetime, now: datetime
+) -> Q:
+    """Bookings whose blocked span meets ``[start, end)`` and that block at ``now``."""
+    return Q(practitioner=practitioner, blocked_start__lt=end, blocked_end__gt=start) & (
+        blocking_at(now)
+    )
+
+
+def schedule_for(practitioner: Practitioner, first_day, last_day) -> Schedule:
+    weekly: dict[int, list[tuple]] = {}
+    for rule in AvailabilityRule.objects.filter(practitioner=practitioner).order_by(
+        "weekday", "start_time"
+    ):
+        weekly.setdefault(rule.weekday, []).append((rule.start_time, rule.end_time))
+    overrides: dict = {}
+    for override in DateOverride.objects.filter(
+        practitioner=practitioner, date__range=(first_day, last_day)
+    ).order_by("date", "start_time"):
+        windows = overrides.setdefault(override.date, [])
+        if override.start_time is not None:
+            windows.append((override.start_time, override.end_time))
+    vacations = TimeOff.objects.filter(
+        practitioner=practitioner, first_day__lte=last_day, last_day__gte=first_day
+    ).values_list("first_day", "last_day")
+    return Schedule(
+        zone=practitioner.zone,
+        weekly=weekly,
+        overrides=overrides,
+        days_off=expand_ranges(vacations),
+    )
+
+
+def slot_policy(offering: Offering) -> SlotPolicy:
+    return SlotPolicy(
+        duration=offering.duration,
+        step=timedelta(minutes=offering.slot_step_minutes),
+        buffer_before=offering.buffer_before,
+        buffer_after=offering.buffer_after,
+        daily_cap=offering.daily_cap,
+    )
+
+
+def booking_window(offering: Offering, now: datetime) -> tuple[datetime, datetime]:
+    """The earliest and latest start the offering's notice and horizon allow."""
+    return (
+        now + timedelta(minutes=offering.min_notice_minutes),
+        now + timedelta(days=offering.horizon_days),
+    )
+
+
+def available_slots(
+    *,
+    offering: Offering,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: Booking | None = None,
+) -> list[Interval]:
+    """Slots of ``offering`` that start in ``[start, end)`` and can be booked at ``now``.
+
+    ``exclude`` leaves one booking out of the busy time (rescheduling it).
+    """
+    practitioner = offering.practitioner
+    zone = practitioner.zone
+    earliest, latest = booking_window(offering, now)
+    earliest, latest = max(start, earliest), min(end, latest)
+    if earliest >= latest:
+        return []
+    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
+    schedule = schedule_for(practitioner, first_day, last_day)
+    windows = open_windows(schedule, first_day, last_day)
+
+    # Busy time is read for whole local days, so that the daily cap counts full days.
+    day_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    day_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    reach = offering.buffer_before + offering.buffer_after + offering.duration
+    span_start, span_end = min(day_start, earliest - reach), max(day_end, latest + reach)
+    bookings = Booking.objects.filter(
+        blocking_bookings(practitioner, start=span_start, end=span_end, now=now)
+    )
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    busy: list[Interval] = []
+    per_day: Counter = Counter()
+    for offering_id, blocked_start, blocked_end, booking_start in bookings.values_list(
+        "offering_id", "blocked_start", "blocked_end", "start"
+    ):
+        busy.append(Interval(blocked_start, blocked_end))
+        if offering_id == offering.pk:
+            per_day[booking_start.astimezone(zone).date()] += 1
+    busy.extend(
+        Interval(s, e)
+        for s, e in BusyBlock.objects.filter(
+            practitioner=practitioner, start__lt=span_end, end__gt=span_start
+        ).values_list("start", "end")
+    )
+    return bookable_slots(
+        windows=windows,
+        busy=busy,
+        policy=slot_policy(offering),
+        earliest=earliest,
+        latest=latest,
+        day_of=lambda moment: moment.astimezone(zone).date(),
+        booked_per_day=per_day,
+    )
+
+
+def is_bookable(
+    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+) -> bool:
+    slots = available_slots(
+        offering=offering,
+        start=start,
+        end=start + timedelta(seconds=1),
+        now=now,
+        exclude=exclude,
+    )
+    return any(slot.start == start for slot in slots)
+
+
+def nearest_slots(
+    *, offering: Offering, around: datetime, now: datetime, count: int = 6
+) -> list[Interval]:
+    """The free slots closest to ``around`` (before or after), for "just taken" pages."""
+    slots = available_slots(
+        offering=offering,
+        start=around - timedelta(days=7),
+        end=around + timedelta(days=14),
+        now=now,
+    )
+    return sorted(sorted(slots, key=lambda slot: abs(slot.start - around))[:count])
+
+
+def open_assessment_for(*, email: str, practitioner: Practitioner, now: datetime):
+    """The client's upcoming assessment call, if any (one open assessment per address)."""
+    return (
+        Booking.objects.filter(
+            practitioner=practitioner,
+            offering__kind=Offering.Kind.ASSESSMENT,
+            client_email__iexact=email,
+            end__gt=now,
+        )
+        .filter(blocking_at(now))
+        .first()
+    )

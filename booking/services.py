@@ -1,0 +1,241 @@
+"""Writes: every change of a booking, each one durable transaction.
+
+Each entry point locks the practitioner's row (the lock that serialises her booking
+decisions), re-checks the slot inside the lock, writes the booking and its audit event, and
+sends email only after commit. On PostgreSQL an exclusion constraint stands behind the
+check; on SQLite every write transaction begins IMMEDIATE.
+"""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from booking import selectors
+from booking.models import Booking, BookingEvent
+from booking.slots import blocked_span
+from practice.models import Offering, Practitioner
+
+PRIVACY_NOTICE_VERSION = "2026-11"
+
+SLOT_UNAVAILABLE = "This time is no longer available."
+OPEN_ASSESSMENT_EXISTS = (
+    "You already have a free assessment call booked. Use the link in its confirmation email "
+    "to change its time."
+)
+NOT_FREE = "This offering is paid and cannot be booked without payment."
+NOT_ACTIVE = "This offering cannot be booked at the moment."
+TOO_LATE_TO_CHANGE = "It is too close to the start to change this booking online."
+WRONG_STATE = "This booking is {status} and cannot be changed."
+
+
+class BookingError(Exception):
+    """A booking rule said no; ``message`` is safe to show the client."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotUnavailable(BookingError):
+    pass
+
+
+class AlreadyBooked(BookingError):
+    pass
+
+
+class ChangeNotAllowed(BookingError):
+    pass
+
+
+def _lock_practitioner(practitioner_id: int) -> Practitioner:
+    return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
+def _log(booking: Booking, kind: str, *, actor: str, at: datetime, actor_user=None, **data):
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, actor=actor, actor_user=actor_user, data=data, at=at
+    )
+
+
+def _notify_on_commit(booking: Booking, change: str) -> None:
+    from booking.tasks import send_booking_notifications
+
+    transaction.on_commit(
+        lambda: send_booking_notifications.enqueue(booking_id=booking.pk, change=change)
+    )
+
+
+def expire_stale_holds(*, practitioner: Practitioner, start: datetime, end: datetime, now):
+    """Mark holds in ``[start, end)`` whose expiry has passed as expired, so that the
+    database constraint (which cannot see the clock) stops counting them."""
+    stale = Booking.objects.filter(
+        practitioner=practitioner,
+        status=Booking.Status.HELD,
+        hold_expires_at__lte=now,
+        blocked_start__lt=end,
+        blocked_end__gt=start,
+    )
+    for booking in stale:
+        booking.status = Booking.Status.EXPIRED
+        booking.save(update_fields=["status", "updated_at"])
+        _log(booking, BookingEvent.Kind.EXPIRED, actor="system", at=now)
+
+
+def _save_span(booking: Booking) -> Booking:
+    """Save in a savepoint: the exclusion constraint's refusal becomes SlotUnavailable."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        raise SlotUnavailable(SLOT_UNAVAILABLE) from error
+    return booking
+
+
+def book_assessment(
+    *,
+    offering: Offering,
+    start: datetime,
+    client_name: str,
+    client_email: str,
+    client_timezone: str,
+    note: str = "",
+    client_user=None,
+    now: datetime | None = None,
+) -> Booking:
+    """Book a free offering, confirmed at once (no account, no payment).
+
+    Refuses a paid offering, a slot that is not bookable at ``now`` (taken, outside hours,
+    too soon, beyond the horizon, over the daily cap) and, for the assessment call, a second
+    upcoming one for the same email address.
+    """
+    now = now or timezone.now()
+    if not offering.is_active:
+        raise BookingError(NOT_ACTIVE)
+    if not offering.is_free:
+        raise BookingError(NOT_FREE)
+    email = client_email.strip().lower()
+    span = blocked_span(start, selectors.slot_policy(offering))
+    with transaction.atomic(durable=True):
+        practitioner = _lock_practitioner(offering.practitioner_id)
+        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
+        if offering.kind == Offering.Kind.ASSESSMENT and selectors.open_assessment_for(
+            email=email, practitioner=practitioner, now=now
+        ):
+            raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS)
+        if not selectors.is_bookable(offering=offering, start=start, now=now):
+            raise SlotUnavailable(SLOT_UNAVAILABLE)
+        booking = _save_span(
+            Booking(
+                practitioner=practitioner,
+                offering=offering,
+                status=Booking.Status.CONFIRMED,
+                start=start,
+                end=start + offering.duration,
+                blocked_start=span.start,
+                blocked_end=span.end,
+                client_name=client_name.strip(),
+                client_email=email,
+                client_timezone=client_timezone,
+                client=client_user,
+                note=note.strip(),
+                consented_at=now,
+                privacy_notice_version=PRIVACY_NOTICE_VERSION,
+            )
+        )
+        _log(booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat())
+        _notify_on_commit(booking, "confirmed")
+    return booking
+
+
+def _check_may_change(booking: Booking, *, actor: str, now: datetime) -> None:
+    """Only confirmed bookings change; a client only until the practice's cut-off."""
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ChangeNotAllowed(WRONG_STATE.format(status=booking.get_status_display().lower()))
+    if actor == "client" and now > booking.start - booking.practitioner.manage_cutoff:
+        raise ChangeNotAllowed(TOO_LATE_TO_CHANGE)
+
+
+def client_can_change(booking: Booking, now: datetime | None = None) -> bool:
+    try:
+        _check_may_change(booking, actor="client", now=now or timezone.now())
+    except ChangeNotAllowed:
+        return False
+    return True
+
+
+def reschedule(
+    *, booking: Booking, new_start: datetime, actor: str = "client", actor_user=None, now=None
+) -> Booking:
+    """Move a confirmed booking to another bookable slot of the same offering.
+
+    The booking keeps its UID; its SEQUENCE goes up so calendars update the event, and
+    older manage links stop working. A client may do this only until the cut-off.
+    """
+    now = now or timezone.now()
+    offering = booking.offering
+    span = blocked_span(new_start, selectors.slot_policy(offering))
+    with transaction.atomic(durable=True):
+        practitioner = _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
+        _check_may_change(booking, actor=actor, now=now)
+        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
+        if not selectors.is_bookable(offering=offering, start=new_start, now=now, exclude=booking):
+            raise SlotUnavailable(SLOT_UNAVAILABLE)
+        old_start = booking.start
+        booking.start, booking.end = new_start, new_start + offering.duration
+        booking.blocked_start, booking.blocked_end = span.start, span.end
+        booking.sequence += 1
+        _save_span(booking)
+        _log(
+            booking,
+            BookingEvent.Kind.RESCHEDULED,
+            actor=actor,
+            actor_user=actor_user,
+            at=now,
+            old_start=old_start.isoformat(),
+            new_start=new_start.isoformat(),
+        )
+        _notify_on_commit(booking, "rescheduled")
+    return booking
+
+
+def cancel(
+    *, booking: Booking, actor: str = "client", reason: str = "", actor_user=None, now=None
+) -> Booking:
+    """Cancel a confirmed booking; its time is free at once and both sides are told."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
+        _check_may_change(booking, actor=actor, now=now)
+        booking.status = Booking.Status.CANCELLED
+        booking.sequence += 1
+        booking.save()
+        _log(
+            booking,
+            BookingEvent.Kind.CANCELLED,
+            actor=actor,
+            actor_user=actor_user,
+            at=now,
+            reason=reason,
+        )
+        _notify_on_commit(booking, "cancelled")
+    return booking
+
+
+def mark_attendance(*, booking: Booking, attended: bool, actor_user=None, now=None) -> Booking:
+    """After the meeting, the practitioner records whether it took place."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Booking.Status.CONFIRMED or booking.start > now:
+            raise ChangeNotAllowed(
+                "Only a confirmed booking that has started can be marked as attended or missed."
+            )
+        booking.status = Booking.Status.COMPLETED if attended else Booking.Status.NO_SHOW
+        booking.save(update_fields=["status", "updated_at"])
+        kind = BookingEvent.Kind.COMPLETED if attended else BookingEvent.Kind.NO_SHOW
+        _log(booking, kind, actor="practitioner", actor_user=actor_user, at=now)
+    return booking

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from booking import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("book/<slug:slug>/", views.slots_page, name="slots"),
+    path("book/<slug:slug>/details/", views.details_page, name="details"),
+    path("booking/<uuid:public_id>/<str:token>/", views.manage_page, name="manage"),
+    path(
+        "booking/<uuid:public_id>/<str:token>/reschedule/",
+        views.reschedule_page,
+        name="reschedule",
+    ),
+    path("booking/<uuid:public_id>/<str:token>/cancel/", views.cancel_page, name="cancel"),
+]

@@ -1,0 +1,125 @@
+"""The practice: its practitioner (her zone, her booking policy) and what she offers."""
+
+import secrets
+import zoneinfo
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from practice.timezones import validate_timezone
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Practitioner(models.Model):
+    """The person clients book, with the zone her hours are written in.
+
+    Bookings of one practitioner never overlap: her row is also the lock that serialises
+    booking decisions (``select_for_update`` in booking.services).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practitioner",
+    )
+    name = models.CharField(max_length=120)
+    practice_name = models.CharField(max_length=120, help_text="Shown in emails and invites.")
+    email = models.EmailField(help_text="Where booking notifications go.")
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/Berlin",
+        validators=[validate_timezone],
+        help_text="Her weekly hours are wall-clock times in this zone.",
+    )
+    manage_cutoff = models.DurationField(
+        default=timedelta(hours=24),
+        help_text="Clients can reschedule or cancel by link until this long before the start.",
+    )
+    contact_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How to reach her after the cut-off, e.g. 'reply to this email'.",
+    )
+    feed_token = models.CharField(max_length=64, default=new_feed_token, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Offering(models.Model):
+    """Something bookable: a free assessment call, a paid session, a couples session."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", "Free assessment call"
+        SESSION = "session", "Single session"
+        COUPLES_SESSION = "couples_session", "Couples session"
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="offerings"
+    )
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(5)])
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="EUR")
+    returning_clients_only = models.BooleanField(default=False)
+    video_link = models.URLField(blank=True, help_text="Sent in confirmations and invites.")
+    buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(default=0)
+    min_notice_minutes = models.PositiveIntegerField(
+        default=12 * 60, help_text="How soon from now the earliest slot may start."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1)], help_text="How far ahead clients can book."
+    )
+    daily_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="At most this many of this offering a day (empty: no cap).",
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(5)], help_text="Start times are this far apart."
+    )
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="offering_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer_before(self) -> timedelta:
+        return timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)

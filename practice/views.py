@@ -1,0 +1,15 @@
+"""The practice's public pages: the two buttons and the privacy notice."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from practice.models import Offering
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    offerings = {o.slug: o for o in Offering.objects.filter(is_active=True)}
+    return render(request, "home.html", {"offerings": offerings})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")

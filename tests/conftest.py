@@ -1,0 +1,26 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from tests.factories import make_offering, make_practitioner
+
+# A Wednesday in winter: Berlin is UTC+1.
+NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def now():
+    """The clock frozen at NOW (it still ticks, so timestamps stay ordered)."""
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
+
+
+@pytest.fixture
+def practitioner(db):
+    return make_practitioner()
+
+
+@pytest.fixture
+def assessment(practitioner):
+    return make_offering(practitioner)

@@ -1,0 +1,80 @@
+"""Plain builders for test data: a practitioner with Mon–Fri hours, offerings, bookings."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from booking.models import AvailabilityRule, Booking
+from practice.models import Offering, Practitioner
+
+
+def make_practitioner(*, timezone="Europe/Berlin", hours=((time(9), time(17)),), **fields):
+    """A practitioner with the same ``hours`` every weekday (Mon–Fri)."""
+    defaults = {
+        "name": "Dr. Mara Lindqvist",
+        "practice_name": "Lindqvist Coaching",
+        "email": "mara@example.org",
+        "timezone": timezone,
+        "contact_note": "Reply to this email and Mara will get back to you.",
+    }
+    practitioner = Practitioner.objects.create(**(defaults | fields))
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(practitioner=practitioner, weekday=day, start_time=s, end_time=e)
+        for day in range(5)
+        for s, e in hours
+    )
+    return practitioner
+
+
+def make_offering(practitioner, **fields) -> Offering:
+    defaults = {
+        "slug": "assessment",
+        "name": "Free assessment call",
+        "kind": Offering.Kind.ASSESSMENT,
+        "duration_minutes": 30,
+        "price": Decimal("0"),
+        "slot_step_minutes": 30,
+        "min_notice_minutes": 12 * 60,
+        "horizon_days": 60,
+        "video_link": "https://video.example.org/mara",
+    }
+    return Offering.objects.create(practitioner=practitioner, **(defaults | fields))
+
+
+def make_session_offering(practitioner, **fields) -> Offering:
+    defaults = {
+        "slug": "session",
+        "name": "Single session",
+        "kind": Offering.Kind.SESSION,
+        "duration_minutes": 60,
+        "price": Decimal("120.00"),
+        "returning_clients_only": True,
+    }
+    return make_offering(practitioner, **(defaults | fields))
+
+
+def insert_booking(
+    offering: Offering,
+    start: datetime,
+    *,
+    status=Booking.Status.CONFIRMED,
+    email="client@example.org",
+    hold_expires_at=None,
+    **fields,
+) -> Booking:
+    """A booking written straight to the table, as the services would leave it."""
+    return Booking.objects.create(
+        practitioner=offering.practitioner,
+        offering=offering,
+        status=status,
+        start=start,
+        end=start + offering.duration,
+        blocked_start=start - offering.buffer_before,
+        blocked_end=start + offering.duration + offering.buffer_after,
+        hold_expires_at=hold_expires_at,
+        client_name=fields.pop("client_name", "Sam Client"),
+        client_email=email,
+        client_timezone=fields.pop("client_timezone", "Europe/Berlin"),
+        consented_at=fields.pop("consented_at", start - timedelta(days=3)),
+        privacy_notice_version="2026-11",
+        **fields,
+    )
