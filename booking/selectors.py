@@ -5,7 +5,8 @@ time off, bookings and busy blocks are each read once and handed to the pure eng
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -170,3 +171,32 @@ def open_assessment_for(*, email: str, practitioner: Practitioner, now: datetime
         .filter(blocking_at(now))
         .first()
     )
+
+
+def slots_by_day(
+    *,
+    offering: Offering,
+    zone: ZoneInfo,
+    first_day: date,
+    days: int,
+    now: datetime,
+    exclude: Booking | None = None,
+) -> list[tuple[date, list[Interval]]]:
+    """A week view: each of ``days`` dates in the visitor's ``zone`` with its slots."""
+    start = datetime.combine(first_day, time(0), tzinfo=zone)
+    end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=zone)
+    grouped: dict[date, list[Interval]] = {
+        first_day + timedelta(days=n): [] for n in range(days)
+    }
+    for slot in available_slots(offering=offering, start=start, end=end, now=now, exclude=exclude):
+        grouped[slot.start.astimezone(zone).date()].append(slot)
+    return list(grouped.items())
+
+
+def first_available(
+    *, offering: Offering, now: datetime, exclude: Booking | None = None
+) -> Interval | None:
+    """The earliest bookable slot within the horizon, for "next free time" hints."""
+    earliest, latest = booking_window(offering, now)
+    slots = available_slots(offering=offering, start=earliest, end=latest, now=now, exclude=exclude)
+    return slots[0] if slots else None

@@ -1,5 +1,262 @@
-def slots_page(request, slug): ...
-def details_page(request, slug): ...
-def manage_page(request, public_id, token): ...
-def reschedule_page(request, public_id, token): ...
-def cancel_page(request, public_id, token): ...
+"""Public booking pages and manage-by-link. Thin: parse, check access, one service call."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from booking import links, selectors, services
+from booking.forms import BookingDetailsForm, TimezoneForm, parse_instant
+from booking.models import Booking
+from practice.models import Offering
+from practice.timezones import is_valid_timezone
+
+TZ_COOKIE = "tz"
+WEEK_DAYS = 7
+
+
+def _visitor_zone(request: HttpRequest, fallback: str) -> str:
+    """The zone asked for in the query, else the remembered one, else ``fallback``."""
+    for candidate in (request.GET.get("tz"), request.COOKIES.get(TZ_COOKIE)):
+        if candidate and is_valid_timezone(candidate):
+            return candidate
+    return fallback
+
+
+def _remember_zone(request: HttpRequest, response: HttpResponse, zone: str) -> HttpResponse:
+    if request.GET.get("tz") == zone:
+        response.set_cookie(TZ_COOKIE, zone, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _first_day(request: HttpRequest, zone: ZoneInfo, now: datetime) -> date:
+    today = now.astimezone(zone).date()
+    try:
+        asked = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return today
+    return max(asked, today)
+
+
+def _week_context(
+    request: HttpRequest,
+    *,
+    offering: Offering,
+    zone_name: str,
+    slot_url: str,
+    booking: Booking | None = None,
+) -> dict:
+    """Everything a week of slots needs, shared by booking and rescheduling."""
+    now = timezone.now()
+    zone = ZoneInfo(zone_name)
+    first_day = _first_day(request, zone, now)
+    days = selectors.slots_by_day(
+        offering=offering,
+        zone=zone,
+        first_day=first_day,
+        days=WEEK_DAYS,
+        now=now,
+        exclude=booking,
+    )
+    today = now.astimezone(zone).date()
+    last_day = (now + timedelta(days=offering.horizon_days)).astimezone(zone).date()
+    next_free = None
+    if not any(slots for _, slots in days):
+        next_free = selectors.first_available(offering=offering, now=now, exclude=booking)
+
+    def week_link(day: date) -> str:
+        return "?" + urlencode({"tz": zone_name, "week": day.isoformat()})
+
+    return {
+        "offering": offering,
+        "zone_name": zone_name,
+        "zone_form": TimezoneForm(initial={"tz": zone_name}),
+        "days": days,
+        "slot_url": slot_url,
+        "previous_week": week_link(first_day - timedelta(days=WEEK_DAYS))
+        if first_day > today
+        else None,
+        "next_week": week_link(first_day + timedelta(days=WEEK_DAYS))
+        if first_day + timedelta(days=WEEK_DAYS) <= last_day
+        else None,
+        "next_free": next_free,
+        "next_free_week": week_link(next_free.start.astimezone(zone).date())
+        if next_free
+        else None,
+        "tz_explicit": bool(request.GET.get("tz") or request.COOKIES.get(TZ_COOKIE)),
+    }
+
+
+def _bookable_offering(slug: str) -> Offering:
+    return get_object_or_404(
+        Offering.objects.select_related("practitioner"), slug=slug, is_active=True
+    )
+
+
+def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
+    offering = _bookable_offering(slug)
+    if offering.returning_clients_only or not offering.is_free:
+        return render(request, "booking/returning_only.html", {"offering": offering})
+    zone_name = _visitor_zone(request, offering.practitioner.timezone)
+    context = _week_context(
+        request,
+        offering=offering,
+        zone_name=zone_name,
+        slot_url=reverse("booking:details", kwargs={"slug": slug}),
+    )
+    return _remember_zone(request, render(request, "booking/slots.html", context), zone_name)
+
+
+def _taken(request: HttpRequest, offering: Offering, start: datetime, zone_name: str, url: str):
+    """The friendly page for a slot that went between viewing and submitting."""
+    nearest = selectors.nearest_slots(offering=offering, around=start, now=timezone.now())
+    context = {
+        "offering": offering,
+        "zone_name": zone_name,
+        "wanted": start,
+        "nearest": nearest,
+        "slot_url": url,
+    }
+    return render(request, "booking/taken.html", context, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+def details_page(request: HttpRequest, slug: str) -> HttpResponse:
+    offering = _bookable_offering(slug)
+    if offering.returning_clients_only or not offering.is_free:
+        return render(request, "booking/returning_only.html", {"offering": offering})
+    here = reverse("booking:details", kwargs={"slug": slug})
+    if request.method == "POST":
+        form = BookingDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = services.book_assessment(
+                    offering=offering,
+                    start=data["start"],
+                    client_name=data["name"],
+                    client_email=data["email"],
+                    client_timezone=data["timezone"],
+                    note=data["note"],
+                )
+            except services.SlotUnavailable:
+                return _taken(request, offering, data["start"], data["timezone"], here)
+            except services.BookingError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(links.manage_path(booking) + "?booked=1")
+        start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
+        zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
+    else:
+        zone_name = _visitor_zone(request, offering.practitioner.timezone)
+        start = parse_instant(request.GET.get("start", ""))
+        form = BookingDetailsForm(
+            initial={"start": request.GET.get("start"), "timezone": zone_name}
+        )
+    if start is None:
+        return redirect(reverse("booking:slots", kwargs={"slug": slug}))
+    if request.method == "GET" and not selectors.is_bookable(
+        offering=offering, start=start, now=timezone.now()
+    ):
+        return _taken(request, offering, start, zone_name, here)
+    context = {
+        "offering": offering,
+        "form": form,
+        "start": start,
+        "end": start + offering.duration,
+        "zone_name": zone_name,
+    }
+    return render(request, "booking/details.html", context)
+
+
+def _booking_by_link(public_id, token: str) -> Booking | None:
+    booking = (
+        Booking.objects.select_related("offering", "practitioner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if booking is None or not links.token_is_valid(booking, token):
+        return None
+    return booking
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "booking/link_invalid.html", status=404)
+
+
+def _manage_context(booking: Booking) -> dict:
+    now = timezone.now()
+    return {
+        "booking": booking,
+        "offering": booking.offering,
+        "zone_name": booking.client_timezone,
+        "can_change": services.client_can_change(booking, now),
+        "change_until": booking.start - booking.practitioner.manage_cutoff,
+        "is_past": booking.end <= now,
+        "manage_path": links.manage_path(booking),
+    }
+
+
+def manage_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    booking = _booking_by_link(public_id, token)
+    if booking is None:
+        return _link_invalid(request)
+    context = _manage_context(booking) | {"just_booked": request.GET.get("booked") == "1"}
+    return render(request, "booking/manage.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    booking = _booking_by_link(public_id, token)
+    if booking is None:
+        return _link_invalid(request)
+    if not services.client_can_change(booking):
+        return redirect(links.manage_path(booking))
+    here = reverse("booking:reschedule", kwargs={"public_id": public_id, "token": token})
+    zone_name = _visitor_zone(request, booking.client_timezone)
+    start = parse_instant(request.POST.get("start") or request.GET.get("start") or "")
+    if request.method == "POST" and start is not None:
+        try:
+            booking = services.reschedule(booking=booking, new_start=start)
+        except services.SlotUnavailable:
+            return _taken(request, booking.offering, start, zone_name, here)
+        except services.ChangeNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect(links.manage_path(booking))
+        messages.success(request, "Your call has a new time. We've emailed you the update.")
+        return redirect(links.manage_path(booking))
+    if start is not None:
+        context = _manage_context(booking) | {
+            "new_start": start,
+            "new_end": start + booking.offering.duration,
+            "zone_name": zone_name,
+        }
+        return render(request, "booking/reschedule_confirm.html", context)
+    context = _week_context(
+        request, offering=booking.offering, zone_name=zone_name, slot_url=here, booking=booking
+    ) | {"booking": booking, "manage_path": links.manage_path(booking)}
+    return render(request, "booking/slots.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    booking = _booking_by_link(public_id, token)
+    if booking is None:
+        return _link_invalid(request)
+    if not services.client_can_change(booking):
+        return redirect(links.manage_path(booking))
+    if request.method == "POST":
+        try:
+            booking = services.cancel(booking=booking, actor="client")
+        except services.ChangeNotAllowed as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your call is cancelled. We've emailed you to confirm.")
+        return redirect(links.manage_path(booking))
+    return render(request, "booking/cancel_confirm.html", _manage_context(booking))

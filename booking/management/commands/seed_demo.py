@@ -1,0 +1,104 @@
+"""Load the demo practice (idempotent): a Berlin practitioner, her hours and two offerings."""
+
+import secrets
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from booking.models import AvailabilityRule
+from practice.models import Offering, Practitioner
+
+DEMO_USERNAME = "practitioner"
+DEMO_EMAIL = "mara@example.org"
+WEEKLY_HOURS = [(time(9), time(12, 30)), (time(14), time(18))]
+
+OFFERINGS = [
+    {
+        "slug": "assessment",
+        "name": "Free assessment call",
+        "kind": Offering.Kind.ASSESSMENT,
+        "description": "A relaxed first conversation to see whether working together feels right.",
+        "duration_minutes": 30,
+        "price": Decimal("0"),
+        "returning_clients_only": False,
+        "buffer_after_minutes": 15,
+        "min_notice_minutes": 12 * 60,
+        "horizon_days": 42,
+        "daily_cap": 4,
+        "slot_step_minutes": 30,
+        "position": 0,
+    },
+    {
+        "slug": "session",
+        "name": "Single session",
+        "kind": Offering.Kind.SESSION,
+        "description": "A 60-minute session for clients who have worked with Mara before.",
+        "duration_minutes": 60,
+        "price": Decimal("120.00"),
+        "currency": "EUR",
+        "returning_clients_only": True,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "min_notice_minutes": 24 * 60,
+        "horizon_days": 60,
+        "slot_step_minutes": 30,
+        "position": 1,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo practice. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--print-login",
+            action="store_true",
+            help="Set a fresh password for the demo practitioner and print where to log in.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, print_login: bool = False, **options):
+        user, _ = get_user_model().objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"email": DEMO_EMAIL, "is_staff": True, "is_superuser": True},
+        )
+        practitioner, _ = Practitioner.objects.update_or_create(
+            user=user,
+            defaults={
+                "name": "Mara Lindqvist",
+                "practice_name": "Mara Lindqvist Coaching",
+                "email": DEMO_EMAIL,
+                "timezone": "Europe/Berlin",
+                "manage_cutoff": timedelta(hours=24),
+                "contact_note": "Reply to your confirmation email and Mara will get back to you.",
+            },
+        )
+        if not practitioner.availability_rules.exists():
+            AvailabilityRule.objects.bulk_create(
+                AvailabilityRule(practitioner=practitioner, weekday=day, start_time=s, end_time=e)
+                for day in range(5)
+                for s, e in WEEKLY_HOURS
+            )
+        for fields in OFFERINGS:
+            Offering.objects.update_or_create(
+                slug=fields["slug"],
+                defaults=fields
+                | {
+                    "practitioner": practitioner,
+                    "video_link": "https://meet.example.org/mara-lindqvist",
+                },
+            )
+        self.stdout.write(self.style.SUCCESS("Demo practice ready."))
+        if print_login:
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            self.stdout.write(
+                "\n  Booking pages:  http://127.0.0.1:8000/\n"
+                "  Practitioner:   http://127.0.0.1:8000/admin/\n"
+                f"  Username: {DEMO_USERNAME}   Password: {password}   (demo only)\n"
+            )

@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from booking.models import AvailabilityRule, DateOverride, TimeOff
+from practice.models import Offering, Practitioner
+
+
+class AvailabilityRuleInline(admin.TabularInline):
+    model = AvailabilityRule
+    extra = 1
+
+
+class DateOverrideInline(admin.TabularInline):
+    model = DateOverride
+    extra = 0
+    verbose_name = "date override (leave the times empty for a day off)"
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["name", "practice_name", "timezone", "email"]
+    inlines = [AvailabilityRuleInline, DateOverrideInline, TimeOffInline]
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "duration_minutes", "price", "currency", "is_active"]
+    list_filter = ["kind", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["practitioner", "name", "slug", "kind", "description", "is_active"]}),
+        ("Price and who may book", {"fields": ["price", "currency", "returning_clients_only"]}),
+        (
+            "Time",
+            {
+                "fields": [
+                    "duration_minutes",
+                    "slot_step_minutes",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "min_notice_minutes",
+                    "horizon_days",
+                    "daily_cap",
+                ]
+            },
+        ),
+        ("Meeting", {"fields": ["video_link", "position"]}),
+    ]

@@ -1,0 +1,202 @@
+"""The public journey with the Django client: slots → details → confirmed → manage."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from booking import links
+from booking.models import Booking
+from tests.factories import insert_booking, make_session_offering
+
+# Thursday 3 Dec 2026, 10:00 in Berlin = 04:00 in New York.
+SLOT = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+SLOT_PARAM = "2026-12-03T09:00:00Z"
+
+
+def details(client, offering, **data):
+    form = {
+        "start": SLOT_PARAM,
+        "timezone": "America/New_York",
+        "name": "Ana",
+        "email": "ana@example.org",
+        "note": "",
+        "consent": "on",
+    }
+    return client.post(f"/book/{offering.slug}/details/", form | data)
+
+
+def test_home_shows_both_buttons(client, assessment):
+    make_session_offering(assessment.practitioner)
+    page = client.get("/").content.decode()
+    assert "Book a free assessment call" in page
+    assert "Have you worked with me before? Book a single session" in page
+
+
+def test_slots_are_shown_in_the_visitors_zone_and_the_zone_is_remembered(client, assessment, now):
+    response = client.get("/book/assessment/?tz=America/New_York")
+    page = response.content.decode()
+    assert 'aria-label="Thursday 3 December, 04:00"' in page
+    assert f"start={SLOT_PARAM}&amp;tz=America/New_York" in page
+    assert response.cookies["tz"].value == "America/New_York"
+
+    again = client.get("/book/assessment/").content.decode()
+    assert 'aria-label="Thursday 3 December, 04:00"' in again
+
+
+def test_without_a_zone_the_practitioners_zone_is_used(client, assessment, now):
+    page = client.get("/book/assessment/").content.decode()
+    assert 'aria-label="Thursday 3 December, 10:00"' in page
+    assert '<option value="Europe/Berlin" selected>' in page
+
+
+def test_an_unknown_zone_falls_back_without_an_error(client, assessment, now):
+    response = client.get("/book/assessment/?tz=Mars/Olympus")
+    assert response.status_code == 200
+    assert 'aria-label="Thursday 3 December, 10:00"' in response.content.decode()
+
+
+def test_next_week_link_and_no_earlier_than_today(client, assessment, now):
+    page = client.get("/book/assessment/?tz=Europe/Berlin").content.decode()
+    assert "week=2026-12-09" in page
+    assert 'rel="prev"' not in page
+    past = client.get("/book/assessment/?tz=Europe/Berlin&week=2020-01-01").content.decode()
+    assert "Wed <span>2 Dec</span>" in past
+
+
+def test_an_empty_week_points_to_the_next_free_time(client, assessment, now):
+    from booking.models import TimeOff
+
+    TimeOff.objects.create(
+        practitioner=assessment.practitioner,
+        first_day=now.date(),
+        last_day=now.date() + timedelta(days=12),
+    )
+    page = client.get("/book/assessment/?tz=Europe/Berlin").content.decode()
+    assert "There are no open times this week" in page
+    assert "Tuesday 15 December at 09:00" in page
+
+
+def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now):
+    form_page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}&tz=America/New_York")
+    assert "Thursday 3 December 2026, 04:00–04:30" in form_page.content.decode()
+
+    response = details(client, assessment, note="Trust after a breakup")
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == links.manage_path(booking) + "?booked=1"
+    page = client.get(response["Location"]).content.decode()
+    assert "You're booked" in page
+    assert "Thursday 3 December 2026, 04:00–04:30" in page
+    assert "Thu 3 Dec, 10:00–10:30 for" in page
+    assert booking.client_timezone == "America/New_York"
+    assert booking.note == "Trust after a breakup"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"consent": ""}, "Please agree to the privacy notice"),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"name": ""}, "This field is required."),
+    ],
+)
+def test_bad_details_rerender_with_a_message_and_book_nothing(
+    client, assessment, now, data, message
+):
+    response = details(client, assessment, **data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(client, assessment, now):
+    insert_booking(assessment, SLOT, email="first@example.org")
+    response = details(client, assessment)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "That time was just taken" in page
+    assert "Thursday 3 December, 04:30" in page  # the next slot, in the visitor's zone
+    assert Booking.objects.count() == 1
+
+
+def test_a_second_open_assessment_is_refused_kindly(client, assessment, now):
+    details(client, assessment)
+    response = details(client, assessment, start="2026-12-04T09:00:00Z")
+    assert "You already have a free assessment call booked" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_returning_clients_only_offering_sends_newcomers_to_the_free_call(client, assessment):
+    make_session_offering(assessment.practitioner)
+    page = client.get("/book/session/").content.decode()
+    assert "Book a free assessment call" in page
+    assert 'aria-label="' not in page.split("<main")[1].split("Weeks")[0]
+
+
+def booked(client, assessment):
+    details(client, assessment)
+    return Booking.objects.get()
+
+
+def test_reschedule_by_link_moves_the_call_and_voids_the_old_link(client, assessment, now):
+    booking = booked(client, assessment)
+    old_path = links.manage_path(booking)
+    week = client.get(old_path + "reschedule/").content.decode()
+    assert "Choose a new time" in week
+    assert 'aria-label="Thursday 3 December, 04:00"' not in week  # its own time is no choice
+    assert 'aria-current="true">04:00 <small>now</small>' in week
+    new_start = "2026-12-04T13:00:00Z"
+    confirm = client.get(old_path + f"reschedule/?start={new_start}").content.decode()
+    assert "Move your call?" in confirm
+
+    response = client.post(old_path + "reschedule/", {"start": new_start})
+    booking.refresh_from_db()
+    assert booking.start == datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    assert booking.sequence == 1
+    assert response["Location"] == links.manage_path(booking)
+    assert (
+        "Friday 4 December 2026, 08:00–08:30" in client.get(response["Location"]).content.decode()
+    )
+    assert client.get(old_path).status_code == 404
+
+
+def test_cancel_by_link_frees_the_slot(client, assessment, now):
+    booking = booked(client, assessment)
+    path = links.manage_path(booking)
+    assert "Cancel your call?" in client.get(path + "cancel/").content.decode()
+
+    response = client.post(path + "cancel/")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "This call is cancelled" in client.get(response["Location"]).content.decode()
+    slots = client.get("/book/assessment/?tz=America/New_York").content.decode()
+    assert 'aria-label="Thursday 3 December, 04:00"' in slots
+
+
+def test_after_the_cutoff_the_page_says_whom_to_contact(client, assessment, now):
+    booking = insert_booking(assessment, now + timedelta(hours=20))
+    path = links.manage_path(booking)
+    page = client.get(path).content.decode()
+    assert "too close to change online" in page
+    assert "Reply to this email and Mara will get back to you." in page
+    assert client.post(path + "cancel/").status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("token", ["0" * 32, "forged", ""])
+def test_forged_links_are_refused(client, assessment, now, token):
+    booking = insert_booking(assessment, SLOT)
+    response = client.get(f"/booking/{booking.public_id}/{token or 'x'}/")
+    assert response.status_code == 404
+    assert "This link no longer works" in response.content.decode()
+    assert client.post(f"/booking/{booking.public_id}/{token or 'x'}/cancel/").status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_a_link_for_one_booking_does_not_open_another(client, assessment, now):
+    mine = insert_booking(assessment, SLOT)
+    other = insert_booking(assessment, SLOT + timedelta(hours=2), email="b@example.org")
+    response = client.get(f"/booking/{other.public_id}/{links.manage_token(mine)}/")
+    assert response.status_code == 404
