@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django import forms
 
-from practice.timezones import common_timezones, validate_timezone
+from practice.timezones import canonical_timezone, common_timezones, validate_timezone
 
 NOTE_MAX_LENGTH = 1000
 
@@ -70,3 +70,6 @@ class BookingDetailsForm(forms.Form):
         "describes.",
         error_messages={"required": "Please agree to the privacy notice so we can book the call."},
     )
+
+    def clean_timezone(self) -> str:
+        return canonical_timezone(self.cleaned_data["timezone"])

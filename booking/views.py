@@ -15,7 +15,7 @@ from booking import links, selectors, services
 from booking.forms import BookingDetailsForm, TimezoneForm, parse_instant
 from booking.models import Booking
 from practice.models import Offering
-from practice.timezones import is_valid_timezone
+from practice.timezones import canonical_timezone
 
 TZ_COOKIE = "tz"
 WEEK_DAYS = 7
@@ -24,13 +24,14 @@ WEEK_DAYS = 7
 def _visitor_zone(request: HttpRequest, fallback: str) -> str:
     """The zone asked for in the query, else the remembered one, else ``fallback``."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(TZ_COOKIE)):
-        if candidate and is_valid_timezone(candidate):
-            return candidate
+        zone = canonical_timezone(candidate or "")
+        if zone:
+            return zone
     return fallback
 
 
 def _remember_zone(request: HttpRequest, response: HttpResponse, zone: str) -> HttpResponse:
-    if request.GET.get("tz") == zone:
+    if canonical_timezone(request.GET.get("tz", "")) == zone:
         response.set_cookie(TZ_COOKIE, zone, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 

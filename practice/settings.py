@@ -30,6 +30,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only-k
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+API_ALLOWED_ORIGINS = env_list("API_ALLOWED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

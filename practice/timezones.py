@@ -1,37 +1,60 @@
-"""The IANA time zones offered to visitors, and validation of a zone name."""
+"""The IANA time zones offered to visitors, and the canonical name of any zone given.
 
-import zoneinfo
+The list is tzdata's ``zone.tab`` (one zone per country region, e.g. Europe/Oslo and
+Asia/Kolkata) plus UTC. Browsers still report legacy names (Chromium says Asia/Calcutta),
+so every alias that tzdata lists as a link is mapped to the zone it names.
+"""
+
 from functools import cache
+from importlib import resources
 
 from django.core.exceptions import ValidationError
 
 
+def _tzdata_text(name: str) -> str:
+    return (resources.files("tzdata.zoneinfo") / name).read_text(encoding="utf-8")
+
+
+UTC_NAMES = frozenset({"Etc/UTC", "Etc/GMT"})
+
+
 @cache
 def common_timezones() -> tuple[str, ...]:
-    """Area/City zones, sorted, without the legacy aliases (``posix/``, ``Etc/``, ``US/``)."""
-    areas = (
-        "Africa/",
-        "America/",
-        "Antarctica/",
-        "Asia/",
-        "Atlantic/",
-        "Australia/",
-        "Europe/",
-        "Indian/",
-        "Pacific/",
-    )
-    return tuple(
-        sorted(z for z in zoneinfo.available_timezones() if z.startswith(areas)) + ["UTC"]
-    )
+    zones = {
+        line.split("\t")[2]
+        for line in _tzdata_text("zone.tab").splitlines()
+        if line and not line.startswith("#")
+    }
+    return (*sorted(zones), "UTC")
+
+
+@cache
+def _links() -> dict[str, str]:
+    """Alias → target, from tzdata's compact source (lines ``L TARGET ALIAS``)."""
+    links = {}
+    for line in _tzdata_text("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+def canonical_timezone(name: str) -> str | None:
+    """The offered zone ``name`` stands for, or None if it is not a zone at all."""
+    offered = set(common_timezones())
+    seen = set()
+    while name not in offered:
+        if name in UTC_NAMES:
+            return "UTC"
+        if name in seen or name not in _links():
+            return None
+        seen.add(name)
+        name = _links()[name]
+    return name
 
 
 def is_valid_timezone(name: str) -> bool:
-    return name in common_timezones() or name in _all_timezones()
-
-
-@cache
-def _all_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return canonical_timezone(name) is not None
 
 
 def validate_timezone(name: str) -> None:

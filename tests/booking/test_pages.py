@@ -200,3 +200,11 @@ def test_a_link_for_one_booking_does_not_open_another(client, assessment, now):
     other = insert_booking(assessment, SLOT + timedelta(hours=2), email="b@example.org")
     response = client.get(f"/booking/{other.public_id}/{links.manage_token(mine)}/")
     assert response.status_code == 404
+
+
+def test_a_legacy_zone_name_from_the_browser_is_shown_as_the_listed_zone(client, assessment, now):
+    response = client.get("/book/assessment/?tz=Asia/Calcutta")
+    page = response.content.decode()
+    assert '<option value="Asia/Kolkata" selected>' in page
+    assert 'aria-label="Thursday 3 December, 14:30"' in page  # 10:00 Berlin
+    assert response.cookies["tz"].value == "Asia/Kolkata"

@@ -1,0 +1,58 @@
+"""A visitor books the free call in a real Chromium, in a zone that is not the practice's."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from booking.models import Booking
+from tests.factories import make_offering, make_practitioner
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, live_server):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    # The browser says it is in Kolkata (Chromium names it by its legacy alias,
+    # Asia/Calcutta): the page detects it without being told.
+    context = browser.new_context(timezone_id="Asia/Kolkata", locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Book a free assessment call").click()
+    page.wait_for_url(re.compile(r"tz=Asia%2F"))
+    assert page.get_by_label("Times are shown in").input_value() == "Asia/Kolkata"
+
+    # They change it to New York; the list submits itself.
+    page.get_by_label("Times are shown in").select_option("America/New_York")
+    page.wait_for_url(re.compile(r"tz=America%2FNew_York"))
+    slot = page.locator("a.slot").first
+    label = slot.get_attribute("aria-label")  # e.g. "Thursday 3 December, 04:00"
+    slot.click()
+
+    page.get_by_label("Your name").fill("Ana Example")
+    page.get_by_label("Email").fill("ana@example.org")
+    page.get_by_label("What brings you? (optional)").fill("Finding my footing again")
+    page.get_by_label(re.compile("I agree")).check()
+    page.get_by_role("button", name="Book this call").click()
+
+    page.get_by_role("heading", name="You're booked").wait_for()
+    booking = Booking.objects.get()
+    local = booking.start.astimezone(ZoneInfo("America/New_York"))
+    assert label == f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+    assert booking.client_timezone == "America/New_York"
+    assert booking.status == Booking.Status.CONFIRMED
+    when = page.locator(".when").first.inner_text()
+    assert f"{local:%H:%M}–" in when and "America/New_York" in when
+    assert datetime.now(booking.start.tzinfo) < booking.start
+    context.close()
+
+
+def test_the_booking_page_fits_a_phone(browser, live_server):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, timezone_id="UTC")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.locator("#zone-submit").is_hidden()  # the list submits itself with JS
+    context.close()
