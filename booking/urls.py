@@ -14,4 +14,5 @@ urlpatterns = [
         name="reschedule",
     ),
     path("booking/<uuid:public_id>/<str:token>/cancel/", views.cancel_page, name="cancel"),
+    path("booking/<uuid:public_id>/<str:token>/invite.ics", views.invite_file, name="invite"),
 ]

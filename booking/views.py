@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from booking import links, selectors, services
+from booking.calendars import ics
 from booking.forms import BookingDetailsForm, TimezoneForm, parse_instant
 from booking.models import Booking
 from practice.models import Offering
@@ -210,6 +211,19 @@ def manage_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
         return _link_invalid(request)
     context = _manage_context(booking) | {"just_booked": request.GET.get("booked") == "1"}
     return render(request, "booking/manage.html", context)
+
+
+def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """The client's copy of the invite, for "Add to calendar" on the manage page."""
+    booking = _booking_by_link(public_id, token)
+    if booking is None:
+        return _link_invalid(request)
+    response = HttpResponse(
+        ics.booking_invite(booking, for_practitioner=False), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = 'attachment; filename="call.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

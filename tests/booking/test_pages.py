@@ -208,3 +208,17 @@ def test_a_legacy_zone_name_from_the_browser_is_shown_as_the_listed_zone(client,
     assert '<option value="Asia/Kolkata" selected>' in page
     assert 'aria-label="Thursday 3 December, 14:30"' in page  # 10:00 Berlin
     assert response.cookies["tz"].value == "Asia/Kolkata"
+
+
+def test_the_manage_page_offers_the_invite_for_the_clients_calendar(client, assessment, now):
+    from icalendar import Calendar
+
+    booking = booked(client, assessment)
+    path = links.manage_path(booking)
+    assert f'href="{path}invite.ics"' in client.get(path).content.decode()
+    response = client.get(path + "invite.ics")
+    assert response["Content-Type"] == "text/calendar"
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event["UID"] == booking.ical_uid
+    assert event.decoded("DTSTART") == SLOT
+    assert client.get(f"/booking/{booking.public_id}/forged/invite.ics").status_code == 404

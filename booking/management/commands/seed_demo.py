@@ -73,8 +73,8 @@ class Command(BaseCommand):
                 "practice_name": "Mara Lindqvist Coaching",
                 "email": DEMO_EMAIL,
                 "timezone": "Europe/Berlin",
-                "manage_cutoff": timedelta(hours=24),
-                "contact_note": "Reply to your confirmation email and Mara will get back to you.",
+                "manage_cutoff": timedelta(hours=12),
+                "contact_note": "Just reply to any email from us and Mara will get back to you.",
             },
         )
         if not practitioner.availability_rules.exists():

@@ -1,0 +1,88 @@
+"""iCalendar for bookings: the VEVENT shape lives here, for invites and (later) feeds.
+
+One VEVENT per booking, whoever receives it. Its UID never changes and its SEQUENCE is the
+booking's, so a calendar updates or removes the event it already has. Times are UTC, never
+floating. Nothing about why the client comes leaves through it: the summary names only the
+practice, and the client's note is never read here.
+"""
+
+from datetime import UTC, datetime
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
+from icalendar.enums import CLASS, PARTSTAT, ROLE, STATUS
+
+from booking import links
+from booking.models import Booking
+
+PRODID = "-//Practice Booking//Bookings//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def invite_method(booking: Booking) -> str:
+    """CANCEL once a booking is cancelled, otherwise REQUEST (new or changed)."""
+    return CANCEL if booking.status == Booking.Status.CANCELLED else REQUEST
+
+
+def summary(booking: Booking) -> str:
+    """Neutral on purpose: a calendar is often seen by others (a partner, an assistant)."""
+    return f"Call with {booking.practitioner.practice_name}"
+
+
+def booking_event(
+    booking: Booking, *, for_practitioner: bool, stamp: datetime | None = None
+) -> Event:
+    """The VEVENT of a booking.
+
+    The client's copy carries the private manage link in its description; the
+    practitioner's does not (it is the client's key to change the booking).
+    """
+    practitioner = booking.practitioner
+    video_link = booking.offering.video_link
+    lines = []
+    if video_link:
+        lines.append(f"Join the call: {video_link}")
+    if not for_practitioner and booking.status != Booking.Status.CANCELLED:
+        lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
+    return Event.new(
+        uid=booking.ical_uid,
+        sequence=booking.sequence,
+        stamp=(stamp or timezone.now()).astimezone(UTC),
+        start=booking.start.astimezone(UTC),
+        end=booking.end.astimezone(UTC),
+        status=STATUS.CANCELLED
+        if booking.status == Booking.Status.CANCELLED
+        else STATUS.CONFIRMED,
+        summary=summary(booking),
+        # Shared calendars show only "busy" for a private event.
+        classification=CLASS.PRIVATE,
+        organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),
+        attendees=[
+            vCalAddress.new(
+                booking.client_email,
+                cn=booking.client_name,
+                role=ROLE.REQ_PARTICIPANT,
+                partstat=PARTSTAT.ACCEPTED,
+            )
+        ],
+        location=video_link or None,
+        url=video_link or None,
+        description="\n".join(lines) or None,
+    )
+
+
+def calendar(*events: Event, method: str | None = None) -> Calendar:
+    """A VCALENDAR around ``events``; ``method`` for an invite (iTIP), none for a feed."""
+    cal = Calendar.new(prodid=PRODID, method=method, subcomponents=events)
+    # Calendar.new gives the calendar itself a random UID; an invite needs none.
+    cal.pop("UID", None)
+    return cal
+
+
+def booking_invite(
+    booking: Booking, *, for_practitioner: bool, stamp: datetime | None = None
+) -> bytes:
+    """The ``.ics`` attached to a booking email: METHOD REQUEST, or CANCEL once cancelled."""
+    event = booking_event(booking, for_practitioner=for_practitioner, stamp=stamp)
+    return calendar(event, method=invite_method(booking)).to_ical()

@@ -1,0 +1,308 @@
+"""Booking emails: one to the client, one to the practitioner, each with a calendar invite.
+
+Each email shows the meeting in its reader's zone first and in the other party's zone
+beside it, so that neither arrives an hour early after a clock change on one side only.
+The templates receive plain strings picked here, never the booking itself, so that nothing
+private (the client's note, intake answers) can reach an email by a template edit.
+Log lines carry the booking's id only.
+"""
+
+import logging
+import re
+from datetime import datetime, timedelta
+from email import encoders
+from email.mime.base import MIMEBase
+from email.utils import formataddr, parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+
+from booking import links, services
+from booking.calendars import ics
+from booking.models import Booking, BookingEvent
+
+logger = logging.getLogger(__name__)
+
+CONFIRMED = "confirmed"
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+CHANGES = (CONFIRMED, RESCHEDULED, CANCELLED)
+
+INVITE_FILENAME = "invite.ics"
+
+CLIENT_SUBJECTS = {
+    CONFIRMED: "Confirmed: your call with {practice} on {when}",
+    RESCHEDULED: "Updated: your call with {practice} is now on {when}",
+    CANCELLED: "Cancelled: your call with {practice} on {when}",
+}
+PRACTITIONER_SUBJECTS = {
+    CONFIRMED: "Confirmed: new booking on {when}",
+    RESCHEDULED: "Updated: booking moved to {when}",
+    CANCELLED: "Cancelled: booking on {when}",
+}
+ACTORS = {
+    "client": "by the client",
+    "practitioner": "by you",
+    "staff": "by staff",
+    "system": "automatically",
+}
+
+
+class NotificationError(Exception):
+    """An email could not be sent; the message names the booking, never an address."""
+
+
+def _local(moment: datetime, zone_name: str) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("Only aware datetimes can be shown in a time zone.")
+    return moment.astimezone(ZoneInfo(zone_name))
+
+
+def _times(start: datetime, end: datetime) -> str:
+    """``04:00–04:30``; an end on a later day (other than midnight) names its day."""
+    ends_at_midnight = end.date() == start.date() + timedelta(days=1) and not (
+        end.hour or end.minute
+    )
+    if end.date() == start.date() or ends_at_midnight:
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%H:%M} – {dateformat.format(end, 'l j F')}, {end:%H:%M}"
+
+
+def format_span(start: datetime, end: datetime, zone_name: str) -> str:
+    """A meeting in one zone: ``Thursday 3 December 2026, 04:00–04:30 (America/New_York)``."""
+    start, end = _local(start, zone_name), _local(end, zone_name)
+    return f"{dateformat.format(start, 'l j F Y')}, {_times(start, end)} ({zone_name})"
+
+
+def format_span_in_two_zones(
+    start: datetime, end: datetime, zone_name: str, other_zone_name: str
+) -> str:
+    """The reader's zone first, the other party's beside it:
+    ``Thursday 3 December 2026, 04:00–04:30 (America/New_York) · 10:00–10:30 in
+    Europe/Berlin``. The other side's date is named when it differs."""
+    text = format_span(start, end, zone_name)
+    other = _in_other_zone(start, end, zone_name, other_zone_name)
+    return f"{text} · {other}" if other else text
+
+
+def _in_other_zone(start: datetime, end: datetime, zone_name: str, other_zone_name: str) -> str:
+    """``10:00–10:30 in Europe/Berlin``, or nothing when both sides share the zone."""
+    if other_zone_name == zone_name:
+        return ""
+    own, other = _local(start, zone_name), _local(start, other_zone_name)
+    other_end = _local(end, other_zone_name)
+    day = "" if other.date() == own.date() else f"{dateformat.format(other, 'l j F')}, "
+    return f"{day}{_times(other, other_end)} in {other_zone_name}"
+
+
+def format_moment(moment: datetime, zone_name: str) -> str:
+    """One instant: ``Wednesday 2 December 2026, 04:00 (America/New_York)``."""
+    local = _local(moment, zone_name)
+    return f"{dateformat.format(local, 'l j F Y')}, {local:%H:%M} ({zone_name})"
+
+
+def zone_label(zone_name: str) -> str:
+    """``America/New_York`` → ``New York``, for short texts such as subjects."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def format_short(moment: datetime, zone_name: str) -> str:
+    """For subjects: ``Thu 3 Dec, 04:00 (New York time)``."""
+    local = _local(moment, zone_name)
+    return f"{dateformat.format(local, 'D j M')}, {local:%H:%M} ({zone_label(zone_name)} time)"
+
+
+def send_booking_notifications(*, booking_id: int, change: str) -> None:
+    """Tell the client and the practitioner about ``change``, each with an ``.ics`` invite.
+
+    Runs after commit, possibly much later (a queue): it describes the booking as it is
+    now, and sends nothing for a change that a later one has overtaken (a confirmation of a
+    booking cancelled since), since that later change sends its own emails.
+    """
+    if change not in CHANGES:
+        raise ValueError(f"Unknown booking change {change!r}; expected one of {CHANGES}.")
+    booking = (
+        Booking.objects.select_related("practitioner", "offering").filter(pk=booking_id).first()
+    )
+    if booking is None:
+        logger.warning("Booking %s is gone; no %s notifications sent.", booking_id, change)
+        return
+    expected = Booking.Status.CANCELLED if change == CANCELLED else Booking.Status.CONFIRMED
+    if booking.status != expected:
+        logger.info(
+            "Booking %s is %s now; %s notifications skipped.", booking.pk, booking.status, change
+        )
+        return
+    now = timezone.now()
+    messages = {
+        "client": client_message(booking, change=change, now=now),
+        "practitioner": practitioner_message(booking, change=change),
+    }
+    failed = []
+    with get_connection() as connection:
+        for side, message in messages.items():
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # A refused address must not silence the other email.
+                failed.append(f"{side} ({type(error).__name__})")
+    if failed:
+        # Not chained: an SMTP error names the address, and the task's failure is logged.
+        raise NotificationError(
+            f"Booking {booking.pk}: {change} email to the {' and the '.join(failed)} not sent."
+        )
+    logger.info("Sent %s notifications for booking %s.", change, booking.pk)
+
+
+def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMultiAlternatives:
+    """The client's email: warm and short, their time first, the links they need."""
+    practitioner = booking.practitioner
+    zone, other_zone = booking.client_timezone, practitioner.timezone
+    can_change = change != CANCELLED and services.client_can_change(booking, now)
+    context = {
+        "change": change,
+        "client_name": booking.client_name,
+        "practice_name": practitioner.practice_name,
+        "practitioner_name": practitioner.name,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
+        "when_own": format_span(booking.start, booking.end, zone),
+        "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
+        "previous_when": _previous_when(booking, change, zone, other_zone),
+        "video_link": booking.offering.video_link if change != CANCELLED else "",
+        "manage_url": links.manage_url(booking) if can_change else "",
+        "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
+        "too_late_to_change": services.TOO_LATE_TO_CHANGE,
+        "contact_note": practitioner.contact_note
+        or f"Reply to this email to reach {practitioner.practice_name}.",
+        "book_again_url": _book_again_url(booking) if change == CANCELLED else "",
+    }
+    subject = CLIENT_SUBJECTS[change].format(
+        practice=practitioner.practice_name, when=format_short(booking.start, zone)
+    )
+    return _message(
+        booking,
+        template="email/booking_client",
+        context=context,
+        subject=subject,
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        for_practitioner=False,
+    )
+
+
+def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
+    """The practitioner's email: who, when in both zones, and where the booking is."""
+    practitioner = booking.practitioner
+    zone, other_zone = practitioner.timezone, booking.client_timezone
+    context = {
+        "change": change,
+        "client_name": booking.client_name,
+        "client_email": booking.client_email,
+        "offering_name": booking.offering.name,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
+        "when_own": format_span(booking.start, booking.end, zone),
+        "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
+        "previous_when": _previous_when(booking, change, zone, other_zone),
+        "by": _changed_by(booking, change),
+        "video_link": booking.offering.video_link if change != CANCELLED else "",
+        "admin_url": _admin_url(booking),
+    }
+    subject = PRACTITIONER_SUBJECTS[change].format(when=format_short(booking.start, zone))
+    return _message(
+        booking,
+        template="email/booking_practitioner",
+        context=context,
+        subject=subject,
+        to=practitioner.email,
+        reply_to=booking.client_email,
+        for_practitioner=True,
+    )
+
+
+def _message(
+    booking: Booking,
+    *,
+    template: str,
+    context: dict,
+    subject: str,
+    to: str,
+    reply_to: str,
+    for_practitioner: bool,
+) -> EmailMultiAlternatives:
+    text = _tidy(render_to_string(f"{template}.txt", context))
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=_from_address(booking.practitioner.practice_name),
+        to=[to],
+        reply_to=[reply_to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    message.attach(invite_part(booking, for_practitioner=for_practitioner))
+    return message
+
+
+def invite_part(booking: Booking, *, for_practitioner: bool) -> MIMEBase:
+    """``invite.ics`` as ``text/calendar; method=…; charset=UTF-8``.
+
+    Built by hand because the method parameter is what makes mail clients offer to add,
+    update or remove the event; base64 keeps the CRLF line ends iCalendar requires.
+    """
+    content = ics.booking_invite(booking, for_practitioner=for_practitioner)
+    part = MIMEBase("text", "calendar", method=ics.invite_method(booking), charset="UTF-8")
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=INVITE_FILENAME)
+    return part
+
+
+def _from_address(practice_name: str) -> str:
+    """DEFAULT_FROM_EMAIL, shown with the practice's name."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or practice_name, address))
+
+
+def _previous_when(booking: Booking, change: str, zone: str, other_zone: str) -> str:
+    if change != RESCHEDULED:
+        return ""
+    event = (
+        booking.events.filter(kind=BookingEvent.Kind.RESCHEDULED).order_by("-at", "-pk").first()
+    )
+    if event is None or "old_start" not in event.data:
+        return ""
+    old_start = datetime.fromisoformat(event.data["old_start"])
+    old_end = old_start + (booking.end - booking.start)
+    return format_span_in_two_zones(old_start, old_end, zone, other_zone)
+
+
+def _changed_by(booking: Booking, change: str) -> str:
+    kind = {RESCHEDULED: BookingEvent.Kind.RESCHEDULED, CANCELLED: BookingEvent.Kind.CANCELLED}
+    if change not in kind:
+        return ""
+    event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
+    return ACTORS.get(event.actor, "") if event else ""
+
+
+def _admin_url(booking: Booking) -> str:
+    try:
+        return settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk])
+    except NoReverseMatch:
+        # The admin may not list bookings (yet); the email is still worth sending.
+        logger.warning("No admin page for bookings; booking %s emailed without it.", booking.pk)
+        return ""
+
+
+def _book_again_url(booking: Booking) -> str:
+    if not booking.offering.is_active:
+        return ""
+    return settings.SITE_URL + reverse("booking:slots", kwargs={"slug": booking.offering.slug})
+
+
+def _tidy(text: str) -> str:
+    """Template tags leave blank lines behind; keep at most one between paragraphs."""
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"

@@ -1,0 +1,427 @@
+import email
+import email.policy
+import logging
+import socket
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.urls import reverse
+from icalendar import Calendar
+
+from booking import links, notifications, services
+
+THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+NOTE = "my partner controls money"
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run a service and the emails it queues on commit; return the emails sent."""
+
+    def run(service, **kwargs):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = service(**kwargs)
+        return result, list(mail.outbox)
+
+    return run
+
+
+def book(send, offering, start=THURSDAY_10_BERLIN, **fields):
+    defaults = {
+        "client_name": "Ana Sousa",
+        "client_email": "ana@example.org",
+        "client_timezone": "America/New_York",
+        "note": NOTE,
+    }
+    return send(services.book_assessment, offering=offering, start=start, **(defaults | fields))
+
+
+def split(messages):
+    """(client's email, practitioner's email)."""
+    [client] = [m for m in messages if m.to == ["ana@example.org"]]
+    [practitioner] = [m for m in messages if m.to == ["mara@example.org"]]
+    return client, practitioner
+
+
+def as_sent(message) -> email.message.EmailMessage:
+    return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+
+
+def text(message) -> str:
+    return message.body
+
+
+def html(message) -> str:
+    [(content, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def invite(sent: email.message.EmailMessage):
+    """The one calendar part of a message as received: (its MIME part, its VEVENT)."""
+    [part] = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    [event] = calendar.events
+    return part, calendar, event
+
+
+def everything(message) -> str:
+    """Every header and every decoded part of the message as it goes out, .ics unfolded."""
+    sent = as_sent(message)
+    chunks = [f"{name}: {value}" for name, value in sent.items()]
+    for part in sent.walk():
+        if not part.is_multipart():
+            chunks.append(part.get_content())
+    return "\n".join(chunks).replace("\r\n ", "")
+
+
+def test_booking_emails_both_sides_with_a_calendar_request(assessment, now, send):
+    booking, messages = book(send, assessment)
+    client, practitioner = split(messages)
+
+    assert client.subject == (
+        "Confirmed: your call with Lindqvist Coaching on Thu 3 Dec, 04:00 (New York time)"
+    )
+    assert practitioner.subject == "Confirmed: new booking on Thu 3 Dec, 10:00 (Berlin time)"
+    for message in (client, practitioner):
+        part, calendar, event = invite(as_sent(message))
+        assert part.get_filename() == "invite.ics"
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_param("method") == "REQUEST"
+        assert part.get_param("charset").lower() == "utf-8"
+        assert calendar["METHOD"] == "REQUEST"
+        assert event.uid == booking.ical_uid
+        assert event.start == booking.start == THURSDAY_10_BERLIN
+        assert event.end == booking.end
+        assert str(event["ORGANIZER"]) == "mailto:mara@example.org"
+        assert [str(a) for a in event.attendees] == ["mailto:ana@example.org"]
+        assert event["SUMMARY"] == "Call with Lindqvist Coaching"
+    assert client.reply_to == ["mara@example.org"]
+    assert practitioner.reply_to == ["ana@example.org"]
+
+
+def test_each_email_shows_both_local_times(assessment, now, send):
+    _, messages = book(send, assessment)
+    client, practitioner = split(messages)
+
+    assert (
+        "Thursday 3 December 2026, 04:00–04:30 (America/New_York) · 10:00–10:30 in Europe/Berlin"
+        in text(client)
+    )
+    assert "Thursday 3 December 2026, 04:00–04:30 (America/New_York)" in html(client)
+    assert "10:00–10:30 in Europe/Berlin" in html(client)
+    assert (
+        "Thursday 3 December 2026, 10:00–10:30 (Europe/Berlin) · 04:00–04:30 in America/New_York"
+        in text(practitioner)
+    )
+    assert "Thursday 3 December 2026, 10:00–10:30 (Europe/Berlin)" in html(practitioner)
+    assert "04:00–04:30 in America/New_York" in html(practitioner)
+
+
+@pytest.fixture
+def early_march():
+    """A Monday in March 2026: New York moves to summer time on the 8th, Berlin on the 29th."""
+    moment = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+def test_local_times_are_right_when_only_new_york_has_changed_clocks(
+    assessment, early_march, send
+):
+    # 10:00 in Berlin (UTC+1) is 05:00 in New York (UTC−4): five hours apart, not six.
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    booking, messages = book(send, assessment, start=start)
+    client, practitioner = split(messages)
+
+    assert client.subject.endswith("on Tue 10 Mar, 05:00 (New York time)")
+    assert (
+        "Tuesday 10 March 2026, 05:00–05:30 (America/New_York) · 10:00–10:30 in Europe/Berlin"
+        in text(client)
+    )
+    assert practitioner.subject.endswith("on Tue 10 Mar, 10:00 (Berlin time)")
+    assert (
+        "Tuesday 10 March 2026, 10:00–10:30 (Europe/Berlin) · 05:00–05:30 in America/New_York"
+        in text(practitioner)
+    )
+    assert "05:00–05:30 in America/New_York" in html(practitioner)
+    _, _, event = invite(as_sent(client))
+    assert event.start == start
+    assert event.start.astimezone(ZoneInfo("America/New_York")).hour == 5
+
+
+def test_the_client_gets_the_video_link_the_manage_link_and_the_cut_off(assessment, now, send):
+    booking, messages = book(send, assessment)
+    client, _ = split(messages)
+    manage_url = links.manage_url(booking)
+
+    for body in (text(client), html(client)):
+        assert "Hi Ana Sousa," in body
+        assert "https://video.example.org/mara" in body
+        assert manage_url in body
+        assert (
+            "You can change or cancel online until "
+            "Wednesday 2 December 2026, 04:00 (America/New_York)." in body
+        )
+        assert "Reply to this email and Mara will get back to you." in body
+
+
+def test_the_manage_link_in_the_email_opens(assessment, now, send, client):
+    booking, messages = book(send, assessment)
+    client_email, _ = split(messages)
+    path = links.manage_path(booking)
+
+    assert "http://testserver" + path in text(client_email)
+    assert client.get(path).status_code == 200
+
+
+def test_too_close_to_the_start_the_email_says_so_instead_of_offering_the_link(
+    assessment, now, send
+):
+    assessment.practitioner.manage_cutoff = timedelta(hours=48)
+    assessment.practitioner.save()
+    booking, messages = book(send, assessment)
+    client, _ = split(messages)
+
+    assert links.manage_url(booking) not in text(client)
+    assert links.manage_url(booking) not in html(client)
+    assert services.TOO_LATE_TO_CHANGE in text(client)
+    assert "Reply to this email and Mara will get back to you." in text(client)
+
+
+def test_the_practitioner_gets_the_client_and_the_booking_in_the_admin(
+    assessment, now, send, admin_client
+):
+    booking, messages = book(send, assessment)
+    _, practitioner = split(messages)
+    path = reverse("admin:booking_booking_change", args=[booking.pk])
+
+    for body in (text(practitioner), html(practitioner)):
+        assert "Ana Sousa" in body
+        assert "ana@example.org" in body
+        assert "Free assessment call" in body
+        assert "http://testserver" + path in body
+    # Her copy of the invite does not hold the client's key to the booking.
+    assert links.manage_path(booking) not in everything(practitioner)
+    assert admin_client.get(path).status_code == 200
+
+
+def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, now, send):
+    booking, first = book(send, assessment)
+    new_start = THURSDAY_10_BERLIN + timedelta(days=1, hours=2)
+    moved, messages = send(services.reschedule, booking=booking, new_start=new_start)
+    client, practitioner = split(messages)
+
+    assert client.subject == (
+        "Updated: your call with Lindqvist Coaching is now on Fri 4 Dec, 06:00 (New York time)"
+    )
+    assert practitioner.subject == "Updated: booking moved to Fri 4 Dec, 12:00 (Berlin time)"
+    _, _, before = invite(as_sent(split(first)[0]))
+    for message in (client, practitioner):
+        part, calendar, event = invite(as_sent(message))
+        assert part.get_param("method") == "REQUEST"
+        assert calendar["METHOD"] == "REQUEST"
+        assert event.uid == before.uid == booking.ical_uid
+        assert event.sequence > before.sequence
+        assert event.start == new_start
+    assert "Friday 4 December 2026, 06:00–06:30 (America/New_York)" in text(client)
+    assert "Before: Thursday 3 December 2026, 04:00–04:30 (America/New_York)" in text(client)
+    assert "moved by the client" in text(practitioner)
+    # The old link no longer works; the email carries the new one.
+    assert links.manage_url(moved) in text(client)
+
+
+def test_a_cancellation_cancels_the_event_in_both_calendars(assessment, now, send):
+    booking, _ = book(send, assessment)
+    cancelled, messages = send(services.cancel, booking=booking)
+    client, practitioner = split(messages)
+
+    assert client.subject == (
+        "Cancelled: your call with Lindqvist Coaching on Thu 3 Dec, 04:00 (New York time)"
+    )
+    assert practitioner.subject == "Cancelled: booking on Thu 3 Dec, 10:00 (Berlin time)"
+    for message in (client, practitioner):
+        part, calendar, event = invite(as_sent(message))
+        assert part.get_param("method") == "CANCEL"
+        assert calendar["METHOD"] == "CANCEL"
+        assert event["STATUS"] == "CANCELLED"
+        assert event.uid == booking.ical_uid
+        assert event.sequence == 1
+    assert "/booking/" not in everything(client)  # no manage link: it is void now
+    assert "http://testserver/book/assessment/" in text(client)
+    assert "cancelled by the client" in text(practitioner)
+
+
+def test_the_clients_note_never_leaves_in_any_email(assessment, now, send):
+    booking, booked = book(send, assessment)
+    _, moved = send(
+        services.reschedule, booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=1)
+    )
+    _, cancelled = send(services.cancel, booking=booking)
+
+    messages = booked + moved + cancelled
+    assert len(messages) == 6
+    for message in messages:
+        sent = everything(message)
+        assert "Ana Sousa" in sent or "ana@example.org" in sent  # the check reads real text
+        assert NOTE not in sent
+        assert "partner" not in sent
+        assert "money" not in sent
+
+
+def test_names_are_not_html_escaped_in_the_plain_text(assessment, now, send):
+    _, messages = book(send, assessment, client_name="Zoë O'Brien & co")
+    client, practitioner = split(messages)
+
+    assert "Hi Zoë O'Brien & co," in text(client)
+    assert "Hi Zoë O&#x27;Brien &amp; co," in html(client)
+    assert "Zoë O'Brien & co <ana@example.org>" in text(practitioner)
+
+
+def test_no_personal_data_is_logged(assessment, now, send, caplog):
+    caplog.set_level(logging.DEBUG)
+    booking, _ = book(send, assessment)
+    send(services.cancel, booking=booking)
+
+    assert "notifications for booking" in caplog.text
+    for private in ("Ana", "ana@example.org", NOTE, "America/New_York"):
+        assert private not in caplog.text
+
+
+def test_a_confirmation_overtaken_by_a_cancellation_is_not_sent(assessment, now, send):
+    booking, _ = book(send, assessment)
+    send(services.cancel, booking=booking)
+    mail.outbox.clear()
+
+    notifications.send_booking_notifications(booking_id=booking.pk, change="confirmed")
+
+    assert mail.outbox == []
+
+
+def test_an_unknown_change_is_refused(assessment, now, send):
+    booking, _ = book(send, assessment)
+    with pytest.raises(ValueError, match="Unknown booking change 'moved'"):
+        notifications.send_booking_notifications(booking_id=booking.pk, change="moved")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "zone", "other", "expected"),
+    [
+        (
+            datetime(2026, 12, 3, 15, 30, tzinfo=UTC),
+            datetime(2026, 12, 3, 16, 0, tzinfo=UTC),
+            "Asia/Tokyo",
+            "Europe/Berlin",
+            "Friday 4 December 2026, 00:30–01:00 (Asia/Tokyo)"
+            " · Thursday 3 December, 16:30–17:00 in Europe/Berlin",
+        ),
+        (
+            datetime(2026, 12, 3, 22, 30, tzinfo=UTC),
+            datetime(2026, 12, 3, 23, 0, tzinfo=UTC),
+            "Europe/Berlin",
+            "Europe/Berlin",
+            "Thursday 3 December 2026, 23:30–00:00 (Europe/Berlin)",
+        ),
+        (
+            datetime(2026, 12, 3, 22, 45, tzinfo=UTC),
+            datetime(2026, 12, 3, 23, 15, tzinfo=UTC),
+            "Europe/Berlin",
+            "UTC",
+            "Thursday 3 December 2026, 23:45 – Friday 4 December, 00:15 (Europe/Berlin)"
+            " · 22:45–23:15 in UTC",
+        ),
+    ],
+)
+def test_a_span_is_written_in_each_zone(start, end, zone, other, expected):
+    assert notifications.format_span_in_two_zones(start, end, zone, other) == expected
+
+
+def test_a_naive_time_is_refused_rather_than_guessed():
+    with pytest.raises(ValueError, match="aware"):
+        notifications.format_span(
+            datetime(2026, 12, 3, 9, 0),  # noqa: DTZ001
+            datetime(2026, 12, 3, 9, 30),  # noqa: DTZ001
+            "Europe/Berlin",
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Sink:
+    """An SMTP server's handler that keeps what it accepts and refuses some addresses."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+def test_the_invite_arrives_through_a_real_smtp_server(assessment, now, smtp_sink, send):
+    booking, _ = book(send, assessment)
+
+    assert sorted(rcpt for e in smtp_sink.envelopes for rcpt in e.rcpt_tos) == [
+        "ana@example.org",
+        "mara@example.org",
+    ]
+    for envelope in smtp_sink.envelopes:
+        received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        part, calendar, event = invite(received)
+        assert part.get_filename() == "invite.ics"
+        assert part.get_param("method") == "REQUEST"
+        assert calendar["METHOD"] == "REQUEST"
+        assert event.uid == booking.ical_uid
+        assert event.start == THURSDAY_10_BERLIN
+        assert NOTE not in envelope.content.decode()
+
+
+def test_a_refused_client_address_still_lets_the_practitioner_know(
+    assessment, now, smtp_sink, send, caplog
+):
+    smtp_sink.refuse.add("ana@example.org")
+    caplog.set_level(logging.DEBUG)
+    book(send, assessment)
+
+    assert [envelope.rcpt_tos for envelope in smtp_sink.envelopes] == [["mara@example.org"]]
+    # Ours and the task runner's lines (with tracebacks), not the test SMTP server's.
+    formatter = logging.Formatter()
+    logged = "\n".join(
+        formatter.format(record) for record in caplog.records if record.name != "mail.log"
+    )
+    assert "confirmed email to the client (SMTPRecipientsRefused) not sent" in logged
+    assert "ana@example.org" not in logged
