@@ -1,3 +1,272 @@
-"""JSON API for slots and bookings (filled in below)."""
+"""JSON API for the booking widget embedded in the practitioner's own site.
 
-urlpatterns: list = []
+Thin views: a form parses, a selector or service decides, the view answers. Every answer
+is JSON, errors included, whatever went wrong (``api_view`` and the catch-all at the end of
+``urlpatterns``); the document at ``openapi.json`` (booking.openapi) describes it all.
+
+No cookies and no session: the views are exempt from CSRF. What stands in for it is that a
+booking must be sent as ``application/json``, which a cross-site page can only do after a
+CORS preflight that only the origins in ``settings.API_ALLOWED_ORIGINS`` pass.
+"""
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, time, timedelta
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path, re_path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+
+from booking import selectors, services
+from booking.api_forms import BookingRequest, SlotsQuery
+from booking.availability import to_instant
+from booking.intervals import Interval
+from booking.links import manage_url
+from booking.openapi import DOCUMENT
+from practice.models import Offering
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = "There is nothing here. /api/v1/openapi.json describes what there is."
+OFFERING_NOT_FOUND = "There is no offering by this name that can be booked at the moment."
+METHOD_NOT_ALLOWED = "{method} is not allowed here. Allowed: {allowed}."
+JSON_BODY_REQUIRED = "Send the booking as a JSON object with Content-Type: application/json."
+MALFORMED_JSON = "The request body is not a JSON object."
+UNREADABLE_REQUEST = "The request could not be read."
+SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
+RETURNING_CLIENTS_ONLY = (
+    "This offering is for returning clients. If you are new, please book a free assessment "
+    "call first."
+)
+PAYMENT_REQUIRED = "This offering is paid and cannot be booked here yet."
+
+PREFLIGHT_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
+PREFLIGHT_HEADERS = "Content-Type"
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def invalid_response(errors: Mapping[str, Sequence[str]]) -> JsonResponse:
+    return JsonResponse(
+        {"errors": {field: list(messages) for field, messages in errors.items()}}, status=400
+    )
+
+
+def _allowed_origin(request: HttpRequest) -> str | None:
+    origin = request.headers.get("Origin")
+    allowed = {item.rstrip("/") for item in settings.API_ALLOWED_ORIGINS}
+    return origin if origin in allowed else None
+
+
+def _add_cors_headers(
+    request: HttpRequest, response: HttpResponse, methods: Sequence[str] | None
+) -> None:
+    """Name the caller's origin, if allowed (never ``*``), and answer a preflight."""
+    patch_vary_headers(response, ("Origin",))
+    origin = _allowed_origin(request)
+    if origin is None:
+        return
+    response["Access-Control-Allow-Origin"] = origin
+    is_preflight = request.method == "OPTIONS" and (
+        "Access-Control-Request-Method" in request.headers
+    )
+    if is_preflight and methods is not None:
+        response["Access-Control-Allow-Methods"] = ", ".join(methods)
+        response["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
+        response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+
+
+def _answer(view: Callable, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Run the view; what escapes it becomes a JSON error instead of Django's HTML page."""
+    try:
+        return view(request, *args, **kwargs)
+    except SuspiciousOperation as error:
+        # Too many query fields, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, …
+        logging.getLogger(f"django.security.{type(error).__name__}").warning(
+            "%s on %s %s", type(error).__name__, request.method, request.path
+        )
+        return invalid_response({"__all__": [UNREADABLE_REQUEST]})
+    except Exception:
+        # The traceback, not the request: its body holds personal data.
+        logger.exception("API failure on %s %s", request.method, request.path)
+        return error_response(500, SERVER_ERROR)
+
+
+def api_view(*methods: str) -> Callable:
+    """Make a view part of the JSON API: JSON 405 for other methods (``Allow`` lists the
+    ones accepted), OPTIONS and CORS, JSON instead of HTML for whatever fails.
+
+    Without ``methods`` every method reaches the view (the catch-all 404).
+    """
+    allowed: tuple[str, ...] | None = None
+    if methods:
+        allowed = (*methods, *(("HEAD",) if "GET" in methods else ()), "OPTIONS")
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if allowed is None:
+                response = _answer(view, request, *args, **kwargs)
+            elif request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                response["Allow"] = ", ".join(allowed)
+            elif request.method not in allowed:
+                response = error_response(
+                    405,
+                    METHOD_NOT_ALLOWED.format(method=request.method, allowed=", ".join(allowed)),
+                )
+                response["Allow"] = ", ".join(allowed)
+            else:
+                response = _answer(view, request, *args, **kwargs)
+            _add_cors_headers(request, response, allowed)
+            return response
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+def _active_offering(slug: str) -> Offering | None:
+    return (
+        Offering.objects.select_related("practitioner").filter(slug=slug, is_active=True).first()
+    )
+
+
+def booking_refusal(offering: Offering, *, user) -> str | None:
+    """Why this caller may not book ``offering`` here, or None if they may.
+
+    For now only free offerings open to anyone. Signed-in returning clients and Stripe
+    Checkout will widen this; once a session is trusted here, the CSRF reasoning in the
+    module docstring must be looked at again.
+    """
+    if offering.returning_clients_only:
+        return RETURNING_CLIENTS_ONLY
+    if not offering.is_free:
+        return PAYMENT_REQUIRED
+    return None
+
+
+def _iso(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _interval_json(interval: Interval, zone: ZoneInfo) -> dict:
+    return {"start": _iso(interval.start, zone), "end": _iso(interval.end, zone)}
+
+
+def _offering_json(offering: Offering) -> dict:
+    return {
+        "slug": offering.slug,
+        "name": offering.name,
+        "kind": offering.kind,
+        "duration_minutes": offering.duration_minutes,
+        "price": f"{offering.price:.2f}",
+        "currency": offering.currency,
+        "returning_clients_only": offering.returning_clients_only,
+    }
+
+
+@api_view("GET")
+def offerings(request: HttpRequest) -> HttpResponse:
+    active = Offering.objects.filter(is_active=True)
+    return JsonResponse({"offerings": [_offering_json(offering) for offering in active]})
+
+
+@api_view("GET")
+def slots(request: HttpRequest) -> HttpResponse:
+    form = SlotsQuery(request.GET)
+    if not form.is_valid():
+        return invalid_response(form.errors)
+    query = form.cleaned_data
+    offering = _active_offering(query["offering"])
+    if offering is None:
+        return error_response(404, OFFERING_NOT_FOUND)
+    zone_name = query["timezone"] or offering.practitioner.timezone
+    zone = ZoneInfo(zone_name)
+    # Each date runs from its first instant to the next date's: midnight read by the
+    # engine's rule, so a zone whose clocks jump at midnight still gets whole days.
+    start = to_instant(query["start"], time(0), zone, is_end=False)
+    end = to_instant(query["end"] + timedelta(days=1), time(0), zone, is_end=False)
+    found = selectors.available_slots(offering=offering, start=start, end=end, now=timezone.now())
+    return JsonResponse(
+        {
+            "offering": offering.slug,
+            "timezone": zone_name,
+            "slots": [_interval_json(slot, zone) for slot in found],
+        }
+    )
+
+
+@api_view("POST")
+def bookings(request: HttpRequest) -> HttpResponse:
+    if request.content_type != "application/json":
+        return error_response(415, JSON_BODY_REQUIRED)
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        return invalid_response({"__all__": [MALFORMED_JSON]})
+    form = BookingRequest(body)
+    if not form.is_valid():
+        return invalid_response(form.errors)
+    data = form.cleaned_data
+    offering = _active_offering(data["offering"])
+    if offering is None:
+        return error_response(404, OFFERING_NOT_FOUND)
+    refusal = booking_refusal(offering, user=request.user)
+    if refusal is not None:
+        return error_response(403, refusal)
+    try:
+        booking = services.book_assessment(
+            offering=offering,
+            start=data["start"],
+            client_name=data["name"],
+            client_email=data["email"],
+            client_timezone=data["timezone"],
+            note=data["note"],
+        )
+    except services.BookingError as error:
+        return error_response(409, error.message)
+    zone = ZoneInfo(data["timezone"])
+    return JsonResponse(
+        {
+            "id": str(booking.public_id),
+            "status": booking.status,
+            "start": _iso(booking.start, zone),
+            "end": _iso(booking.end, zone),
+            "manage_url": manage_url(booking),
+        },
+        status=201,
+    )
+
+
+@api_view("GET")
+def openapi(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(DOCUMENT)
+
+
+@api_view()
+def not_found(request: HttpRequest) -> HttpResponse:
+    return error_response(404, NOT_FOUND)
+
+
+app_name = "api"
+
+urlpatterns = [
+    path("offerings", offerings, name="offerings"),
+    path("slots", slots, name="slots"),
+    path("bookings", bookings, name="bookings"),
+    path("openapi.json", openapi, name="openapi"),
+    # Last: anything else under /api/v1/ is a JSON 404, not the site's HTML page.
+    re_path(r"^", not_found, name="not_found"),
+]

@@ -1,21 +1,71 @@
-"""Forms for the public booking pages."""
+"""Forms for the public booking pages, and the fields the JSON API shares with them."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from practice.timezones import canonical_timezone, common_timezones, validate_timezone
 
 NOTE_MAX_LENGTH = 1000
+NAME_MAX_LENGTH = 120  # Booking.client_name
+BAD_TIME = "Enter a time in ISO 8601 format with its offset, like 2026-12-03T10:00:00+01:00."
+NAIVE_TIME = "Give the time with its UTC offset, like 2026-12-03T10:00:00+01:00."
+TIME_OUT_OF_RANGE = "This time is out of range."
+
+# One step inside what ``datetime`` can hold, so that moving to another zone, adding a day
+# or a meeting's length and buffers can never overflow into a 500.
+_FIRST_YEAR, _LAST_YEAR = 2, 9998
+
+
+class AwareDateTimeField(forms.Field):
+    """An ISO 8601 moment that carries its UTC offset, returned in UTC.
+
+    A time without an offset is refused rather than guessed: the same wall time is a
+    different moment in every zone, and guessing is how people arrive an hour late.
+    """
+
+    default_error_messages = {"invalid": BAD_TIME}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValidationError(NAIVE_TIME, code="naive")
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(TIME_OUT_OF_RANGE, code="out_of_range") from None
+        if not _FIRST_YEAR <= moment.year <= _LAST_YEAR:
+            raise ValidationError(TIME_OUT_OF_RANGE, code="out_of_range")
+        return moment
 
 
 def parse_instant(value: str) -> datetime | None:
-    """An ISO 8601 instant with an offset (``Z`` allowed); None for anything else."""
+    """An instant from a query string (ISO 8601 with its offset), or None."""
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
+        return AwareDateTimeField().clean(value)
+    except ValidationError:
         return None
-    return moment if moment.tzinfo is not None else None
+
+
+class TimezoneField(forms.CharField):
+    """An IANA zone, returned under the name the zone list uses (Asia/Calcutta → Kolkata)."""
+
+    default_validators = [validate_timezone]
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=64, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return canonical_timezone(value) if value else value
 
 
 class TimezoneForm(forms.Form):
@@ -27,29 +77,14 @@ class TimezoneForm(forms.Form):
     )
 
 
-class InstantField(forms.CharField):
-    default_error_messages = {
-        "invalid": "Give a date and time with its UTC offset, like 2026-12-03T10:00:00+01:00."
-    }
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        moment = parse_instant(value)
-        if moment is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return moment
-
-
 class BookingDetailsForm(forms.Form):
     """Who is booking: the few details the practitioner needs, nothing more."""
 
-    start = InstantField(widget=forms.HiddenInput)
-    timezone = forms.CharField(widget=forms.HiddenInput, validators=[validate_timezone])
+    start = AwareDateTimeField(widget=forms.HiddenInput)
+    timezone = TimezoneField(widget=forms.HiddenInput)
     name = forms.CharField(
         label="Your name",
-        max_length=120,
+        max_length=NAME_MAX_LENGTH,
         help_text="The name you'd like to be called.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -70,6 +105,3 @@ class BookingDetailsForm(forms.Form):
         "describes.",
         error_messages={"required": "Please agree to the privacy notice so we can book the call."},
     )
-
-    def clean_timezone(self) -> str:
-        return canonical_timezone(self.cleaned_data["timezone"])

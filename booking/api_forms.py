@@ -1,0 +1,98 @@
+"""Forms that parse the JSON API's input: a query string for slots, a JSON body for bookings.
+
+The JSON body is handed to the form as a dict, so a field sees the decoded JSON value
+itself: the fields here refuse what a query string could never carry (a number where text
+belongs, ``"true"`` where only JSON ``true`` means consent).
+"""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from booking.forms import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, AwareDateTimeField, TimezoneField
+
+MAX_SLOT_DAYS = 62
+SLUG_MAX_LENGTH = 50  # Offering.slug
+
+END_BEFORE_START = "The end date must not be before the start date."
+RANGE_TOO_LONG = f"Ask for at most {MAX_SLOT_DAYS} days at a time."
+DATE_OUT_OF_RANGE = "This date is out of range."
+NOT_TEXT = "Enter text (a JSON string)."
+CONSENT_REQUIRED = "Please agree to the privacy notice (consent: true) to book."
+
+# Dates and moments one step inside what ``datetime`` can hold, so that moving to another
+# zone, adding a day or a meeting's length and buffers can never overflow into a 500.
+_FIRST_DATE = date.min + timedelta(days=1)
+_LAST_DATE = date.max - timedelta(days=1)
+
+
+class _TextOnly:
+    """Refuse JSON numbers, lists and objects where text is expected (``None`` is empty)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, str):
+            raise ValidationError(NOT_TEXT, code="not_text")
+        return super().to_python(value)
+
+
+class TextField(_TextOnly, forms.CharField):
+    pass
+
+
+class EmailField(_TextOnly, forms.EmailField):
+    pass
+
+
+class ConsentField(forms.Field):
+    """Consent is given only by JSON ``true``: not ``"true"``, not ``1``, not ``"on"``."""
+
+    def validate(self, value):
+        if value is not True:
+            raise ValidationError(CONSENT_REQUIRED, code="consent_required")
+
+
+def _date_field() -> forms.DateField:
+    return forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        validators=[
+            MinValueValidator(_FIRST_DATE, message=DATE_OUT_OF_RANGE),
+            MaxValueValidator(_LAST_DATE, message=DATE_OUT_OF_RANGE),
+        ],
+    )
+
+
+class SlotsQuery(forms.Form):
+    """``?offering=…&start=YYYY-MM-DD&end=YYYY-MM-DD&timezone=Area/City``.
+
+    ``start`` and ``end`` are dates in ``timezone`` (the practitioner's when omitted), the
+    end included.
+    """
+
+    offering = forms.CharField(max_length=SLUG_MAX_LENGTH)
+    start = _date_field()
+    end = _date_field()
+    timezone = TimezoneField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None:
+            if end < start:
+                self.add_error("end", END_BEFORE_START)
+            elif (end - start).days + 1 > MAX_SLOT_DAYS:
+                self.add_error("end", RANGE_TOO_LONG)
+        return cleaned
+
+
+class BookingRequest(forms.Form):
+    """The JSON body of ``POST /bookings``."""
+
+    offering = TextField(max_length=SLUG_MAX_LENGTH)
+    start = AwareDateTimeField()
+    name = TextField(max_length=NAME_MAX_LENGTH)
+    email = EmailField(max_length=254)
+    timezone = TimezoneField()
+    note = TextField(max_length=NOTE_MAX_LENGTH, required=False)
+    consent = ConsentField()

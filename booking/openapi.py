@@ -1,0 +1,296 @@
+"""The OpenAPI 3.1 description of the JSON API (booking.api), written by hand, as data.
+
+Limits and choices come from the forms and models they describe, so the document cannot
+drift from what the code accepts; tests compare each response with its schema here.
+"""
+
+from booking.api_forms import MAX_SLOT_DAYS
+from booking.forms import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
+from booking.models import Booking
+from practice.models import Offering
+
+_ISO_EXAMPLE = "2026-12-03T04:00:00-05:00"
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
+        },
+    }
+
+
+def _ref(response_name: str) -> dict:
+    return {"$ref": f"#/components/responses/{response_name}"}
+
+
+# Any endpoint: an unreadable request (too many query fields, a body over Django's size
+# limit), a wrong method, an unexpected failure.
+_COMMON_ERRORS = {
+    "400": _ref("InvalidInput"),
+    "405": _ref("MethodNotAllowed"),
+    "500": _ref("ServerError"),
+}
+
+DOCUMENT: dict = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Booking API",
+        "version": "1.0.0",
+        "description": (
+            "Offerings, bookable slots and bookings, for embedding the booking widget in the "
+            'practice\'s own site. Every answer is JSON, errors included: `{"error": message}`, '
+            'or `{"errors": {field: [messages]}}` for invalid input (`__all__` for the '
+            "request as a whole). Times are ISO 8601 with the offset of the zone asked for. "
+            "Cross-origin calls are answered for the origins the practice allows."
+        ),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "paths": {
+        "/offerings": {
+            "get": {
+                "operationId": "listOfferings",
+                "summary": "What can be booked: the active offerings, in display order.",
+                "responses": {
+                    "200": _json("OfferingList", "The active offerings."),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/slots": {
+            "get": {
+                "operationId": "listSlots",
+                "summary": "Bookable slots of one offering between two dates.",
+                "description": (
+                    "`start` and `end` are dates in `timezone`, `end` included: the slots "
+                    "starting from `start` 00:00 up to (not including) the day after `end` "
+                    f"00:00. At most {MAX_SLOT_DAYS} days at a time. Slot times carry the "
+                    "offset of `timezone` on their own date, so it changes across a DST "
+                    "change."
+                ),
+                "parameters": [
+                    {
+                        "name": "offering",
+                        "in": "query",
+                        "required": True,
+                        "description": "The offering's slug.",
+                        "schema": {"type": "string", "maxLength": 50},
+                    },
+                    {
+                        "name": "start",
+                        "in": "query",
+                        "required": True,
+                        "description": "First date, in `timezone`.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "end",
+                        "in": "query",
+                        "required": True,
+                        "description": "Last date (included), in `timezone`; not before `start`.",
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                    {
+                        "name": "timezone",
+                        "in": "query",
+                        "required": False,
+                        "description": "IANA zone (Area/City). The practitioner's when omitted.",
+                        "schema": {"type": "string", "examples": ["America/New_York"]},
+                    },
+                ],
+                "responses": {
+                    "200": _json("SlotList", "The slots, earliest first."),
+                    "400": _ref("InvalidInput"),
+                    "404": _ref("NotFound"),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/bookings": {
+            "post": {
+                "operationId": "createBooking",
+                "summary": "Book a free offering; confirmed at once.",
+                "description": (
+                    "Returning-clients-only and paid offerings cannot be booked here (403). "
+                    "One open free assessment call per email address."
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/BookingRequest"}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("Booking", "Booked and confirmed; an email is on its way."),
+                    "400": _ref("InvalidInput"),
+                    "403": _json("Error", "This offering cannot be booked by this caller."),
+                    "404": _ref("NotFound"),
+                    "409": _json(
+                        "Error",
+                        "Not bookable: the time is taken, outside the practitioner's hours, "
+                        "too soon or too far ahead, or this address already has an open "
+                        "assessment call.",
+                    ),
+                    "415": _json("Error", "The body was not sent as application/json."),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPI",
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.1 document.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Offering": {
+                "type": "object",
+                "required": [
+                    "slug",
+                    "name",
+                    "kind",
+                    "duration_minutes",
+                    "price",
+                    "currency",
+                    "returning_clients_only",
+                ],
+                "additionalProperties": False,
+                "properties": {
+                    "slug": {"type": "string"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": list(Offering.Kind.values)},
+                    "duration_minutes": {"type": "integer", "minimum": 5},
+                    "price": {
+                        "type": "string",
+                        "pattern": r"^\d+\.\d{2}$",
+                        "description": "A decimal amount as a string, e.g. `0.00`, `120.00`.",
+                    },
+                    "currency": {"type": "string", "examples": ["EUR"]},
+                    "returning_clients_only": {"type": "boolean"},
+                },
+            },
+            "OfferingList": {
+                "type": "object",
+                "required": ["offerings"],
+                "additionalProperties": False,
+                "properties": {
+                    "offerings": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Offering"},
+                    }
+                },
+            },
+            "Slot": {
+                "type": "object",
+                "required": ["start", "end"],
+                "additionalProperties": False,
+                "properties": {
+                    "start": {
+                        "type": "string",
+                        "format": "date-time",
+                        "examples": [_ISO_EXAMPLE],
+                    },
+                    "end": {"type": "string", "format": "date-time"},
+                },
+            },
+            "SlotList": {
+                "type": "object",
+                "required": ["offering", "timezone", "slots"],
+                "additionalProperties": False,
+                "properties": {
+                    "offering": {"type": "string", "description": "The offering's slug."},
+                    "timezone": {"type": "string", "description": "The zone of the times."},
+                    "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}},
+                },
+            },
+            "BookingRequest": {
+                "type": "object",
+                "required": ["offering", "start", "name", "email", "timezone", "consent"],
+                "properties": {
+                    "offering": {"type": "string", "description": "The offering's slug."},
+                    "start": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "A slot's start, with its UTC offset (a naive time is "
+                        "refused).",
+                        "examples": [_ISO_EXAMPLE],
+                    },
+                    "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX_LENGTH},
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
+                    "timezone": {
+                        "type": "string",
+                        "description": "The client's IANA zone: times in the answer and in "
+                        "emails are given in it.",
+                        "examples": ["America/New_York"],
+                    },
+                    "note": {
+                        "type": ["string", "null"],
+                        "maxLength": NOTE_MAX_LENGTH,
+                        "description": "What brings them, in their words.",
+                    },
+                    "consent": {
+                        "const": True,
+                        "description": "Agreement to the privacy notice: JSON true only.",
+                    },
+                },
+            },
+            "Booking": {
+                "type": "object",
+                "required": ["id", "status", "start", "end", "manage_url"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "status": {"type": "string", "enum": list(Booking.Status.values)},
+                    "start": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "In the client's zone.",
+                    },
+                    "end": {"type": "string", "format": "date-time"},
+                    "manage_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "Private link to reschedule or cancel.",
+                    },
+                },
+            },
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "additionalProperties": False,
+                "properties": {"error": {"type": "string"}},
+            },
+            "ValidationErrors": {
+                "type": "object",
+                "required": ["errors"],
+                "additionalProperties": False,
+                "properties": {
+                    "errors": {
+                        "type": "object",
+                        "description": "Messages by field; `__all__` for the request as a "
+                        "whole (malformed JSON, unreadable request).",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    }
+                },
+            },
+        },
+        "responses": {
+            "InvalidInput": _json("ValidationErrors", "Invalid input."),
+            "NotFound": _json("Error", "No such offering (or not active), or no such path."),
+            "MethodNotAllowed": _json("Error", "The method is not allowed; see `Allow`."),
+            "ServerError": _json("Error", "An unexpected failure on the server."),
+        },
+    },
+}
