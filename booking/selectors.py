@@ -103,8 +103,16 @@ def available_slots(
     day_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     reach = offering.buffer_before + offering.buffer_after + offering.duration
     span_start, span_end = min(day_start, earliest - reach), max(day_end, latest + reach)
+    # Sessions marked completed or no-show (allowed once they have started) keep the rest of
+    # their time and still count toward their day's cap.
+    took_place = Q(
+        practitioner=practitioner,
+        blocked_start__lt=span_end,
+        blocked_end__gt=span_start,
+        status__in=(Booking.Status.COMPLETED, Booking.Status.NO_SHOW),
+    )
     bookings = Booking.objects.filter(
-        blocking_bookings(practitioner, start=span_start, end=span_end, now=now)
+        blocking_bookings(practitioner, start=span_start, end=span_end, now=now) | took_place
     )
     if exclude is not None:
         bookings = bookings.exclude(pk=exclude.pk)
@@ -185,9 +193,7 @@ def slots_by_day(
     """A week view: each of ``days`` dates in the visitor's ``zone`` with its slots."""
     start = datetime.combine(first_day, time(0), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=zone)
-    grouped: dict[date, list[Interval]] = {
-        first_day + timedelta(days=n): [] for n in range(days)
-    }
+    grouped: dict[date, list[Interval]] = {first_day + timedelta(days=n): [] for n in range(days)}
     for slot in available_slots(offering=offering, start=start, end=end, now=now, exclude=exclude):
         grouped[slot.start.astimezone(zone).date()].append(slot)
     return list(grouped.items())
@@ -198,5 +204,7 @@ def first_available(
 ) -> Interval | None:
     """The earliest bookable slot within the horizon, for "next free time" hints."""
     earliest, latest = booking_window(offering, now)
-    slots = available_slots(offering=offering, start=earliest, end=latest, now=now, exclude=exclude)
+    slots = available_slots(
+        offering=offering, start=earliest, end=latest, now=now, exclude=exclude
+    )
     return slots[0] if slots else None

@@ -46,13 +46,17 @@ def bookable_slots(
     earlier than ``earliest`` (minimum notice) and before ``latest`` (horizon), and its
     blocked span (buffers included) overlaps no busy interval. With a daily cap, days (by
     ``day_of``, the practitioner's date) that already hold ``cap`` bookings give no slots.
-    Busy intervals are merged once and walked with one pointer: linear in windows + busy.
+    Overlapping or touching windows are joined first (as ``open_windows`` returns them), so
+    slots come out sorted and distinct and a slot may run across the joint. Windows and busy
+    intervals are merged (sorted) once, then walked with one pointer: linear after the sort.
     """
     busy_list = merge(busy)
     booked_per_day = booked_per_day or {}
     slots: list[Interval] = []
     pointer = 0
-    for window in sorted(windows):
+    # Joined windows are disjoint and sorted, so candidates only ever move right, which the
+    # single busy pointer relies on.
+    for window in merge(windows):
         candidate = _ceil_to_step(max(earliest, window.start), window.start, policy.step)
         while candidate + policy.duration <= window.end and candidate < latest:
             span = blocked_span(candidate, policy)
