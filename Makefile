@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 # Development server with demo data; DEBUG is on only here.
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --print-login
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -32,8 +33,12 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Figures, not tests: the slot engine, GET /api/v1/slots in-process on SQLite and
+# PostgreSQL, then gunicorn on PostgreSQL under load from 127.0.0.1 (bench/README.md).
 bench: install
-	$(PY) bench/slots.py
+	$(PY) bench/slots.py --database sqlite
+	$(PY) bench/slots.py --database postgres --api-only
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

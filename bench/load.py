@@ -1,0 +1,343 @@
+"""The API under gunicorn on PostgreSQL, loaded from this machine only (127.0.0.1).
+
+1. ``GET /api/v1/slots`` for one week of the reference scenario (bench/common.py), from 8
+   concurrent clients (wrk), beside ``GET /api/v1/offerings`` — one small query and a small
+   JSON answer, the lightest JSON view the API has — as the ceiling. Median of 3 runs.
+2. ``POST /api/v1/bookings`` from 16 concurrent clients racing over the horizon's free
+   slots in a shuffled order (many of them overlap, so many attempts must be refused):
+   bookings/s, then a check that no two blocking bookings overlap. Median of 3 rounds.
+
+Every load is bounded in requests and in time; gunicorn is stopped and the bench database
+dropped at the end, whatever happened.
+
+Usage: bench/load.py [--seconds S] [--workers N] [--rounds N]
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    OFFERING_SLUG,
+    ROOT,
+    ZONE_NAME,
+    Scenario,
+    bench_database,
+    describe_database,
+    free_port,
+    heading,
+    populate,
+    postgres_available,
+    reference_scenario,
+    remove_busy_bookings,
+    slots_query,
+)
+
+HOST = "127.0.0.1"  # never anything but this machine
+GET_CLIENTS = 8
+POST_CLIENTS = 16
+MAX_REQUESTS_PER_WRK_THREAD = 200_000
+POST_ATTEMPTS_PER_ROUND = 600
+
+# Stops each wrk thread after a fixed number of answers: every run is bounded in count as
+# well as by wrk's own duration.
+WRK_LIMIT = """
+local limit = tonumber(os.getenv("BENCH_WRK_LIMIT"))
+local answered = 0
+function response(status, headers, body)
+  answered = answered + 1
+  if answered >= limit then wrk.thread:stop() end
+end
+"""
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+    port = free_port()
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "practice.wsgi:application",
+        f"--bind={HOST}:{port}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        "--timeout=60",
+        "--backlog=64",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=os.environ | env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({server.returncode}); see {log}")
+            try:
+                ready = urllib.request.urlopen(f"{base}/api/v1/offerings", timeout=2)  # noqa: S310
+                with ready as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer within 30 s; see {log}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)  # the arbiter stops its workers
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)  # our own session only
+                server.wait()
+
+
+def wrk(url: str, *, clients: int, seconds: int, script: Path) -> tuple[float, str]:
+    """Requests per second, and a note on anything but 2xx answers."""
+    threads = min(2, clients)
+    output = subprocess.run(
+        [
+            "wrk",
+            f"--threads={threads}",
+            f"--connections={clients}",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={script}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+        env=os.environ | {"BENCH_WRK_LIMIT": str(MAX_REQUESTS_PER_WRK_THREAD)},
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    problems = [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip().startswith(("Non-2xx", "Socket errors"))
+    ]
+    return rate, "; ".join(problems)
+
+
+def bench_reads(base: str, scenario: Scenario, seconds: int, folder: Path) -> None:
+    heading(f"GET under gunicorn, {GET_CLIENTS} concurrent clients (wrk), median of 3 runs")
+    script = folder / "limit.lua"
+    script.write_text(WRK_LIMIT)
+    endpoints = {
+        "slots, one week": base + slots_query(scenario, 7),
+        "offerings (ceiling)": f"{base}/api/v1/offerings",
+    }
+    for url in endpoints.values():
+        wrk(url, clients=GET_CLIENTS, seconds=2, script=script)  # warm every worker up
+    # Runs alternate between the endpoints, so that whatever else the machine is doing
+    # weighs on both sides of the ratio alike.
+    results: dict[str, list[tuple[float, str]]] = {name: [] for name in endpoints}
+    for _ in range(3):
+        for name, url in endpoints.items():
+            results[name].append(wrk(url, clients=GET_CLIENTS, seconds=seconds, script=script))
+    rates = {}
+    for name, runs in results.items():
+        rates[name] = statistics.median(rate for rate, _ in runs)
+        problems = "; ".join(sorted({note for _, note in runs if note}))
+        print(
+            f"{name:>20}: {rates[name]:8.1f} requests/s   "
+            f"(runs: {', '.join(f'{rate:.1f}' for rate, _ in runs)})"
+            + (f"   PROBLEMS: {problems}" if problems else "")
+        )
+    ratio = rates["slots, one week"] / rates["offerings (ceiling)"]
+    pairs = zip(results["slots, one week"], results["offerings (ceiling)"], strict=True)
+    per_run = ", ".join(f"{slots / ceiling:.2f}" for (slots, _), (ceiling, _) in pairs)
+    print(f"slots / ceiling: {ratio:.2f} (aim ≥ 0.33; run by run: {per_run})")
+
+
+def free_starts(base: str, scenario: Scenario) -> list[str]:
+    first, last = scenario.days(60)
+    url = (
+        f"{base}/api/v1/slots?offering={OFFERING_SLUG}&start={first}&end={last}"
+        f"&timezone={ZONE_NAME}"
+    )
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - http://127.0.0.1
+        return [slot["start"] for slot in json.load(answer)["slots"]]
+
+
+def post_round(base: str, starts: list[str], round_no: int, seconds: int) -> dict:
+    """16 clients take the next start from one shuffled queue until it is empty or time is
+    up; each client keeps one connection open."""
+    port = int(base.rsplit(":", 1)[1])
+    queue = iter(enumerate(starts))
+    lock = threading.Lock()
+    statuses: Counter = Counter()
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    item = next(queue, None)
+                if item is None:
+                    return
+                n, start = item
+                body = json.dumps(
+                    {
+                        "offering": OFFERING_SLUG,
+                        "start": start,
+                        "name": f"Load {round_no}-{n}",
+                        "email": f"load-{round_no}-{n}@example.org",
+                        "timezone": ZONE_NAME,
+                        "note": "",
+                        "consent": True,
+                    }
+                )
+                try:
+                    connection.request(
+                        "POST",
+                        "/api/v1/bookings",
+                        body=body,
+                        headers={"Content-Type": "application/json"},
+                    )
+                    answer = connection.getresponse()
+                    answer.read()
+                    status = answer.status
+                except (OSError, http.client.HTTPException) as error:
+                    status = type(error).__name__
+                    connection.close()
+                    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+                with lock:
+                    statuses[status] += 1
+        finally:
+            connection.close()
+
+    clients = [threading.Thread(target=client) for _ in range(POST_CLIENTS)]
+    began = time.perf_counter()
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(seconds + 60)
+    elapsed = time.perf_counter() - began
+    return {"elapsed": elapsed, "statuses": statuses}
+
+
+def overlapping_blocking_pairs() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FROM booking_booking a JOIN booking_booking b
+              ON a.practitioner_id = b.practitioner_id AND a.id < b.id
+             AND tstzrange(a.blocked_start, a.blocked_end, '[)')
+                 && tstzrange(b.blocked_start, b.blocked_end, '[)')
+             WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+def bench_writes(base: str, scenario: Scenario, populated, rounds: int, seconds: int) -> None:
+    from booking.models import Booking, BookingEvent
+
+    heading(
+        f"POST /api/v1/bookings under gunicorn, {POST_CLIENTS} concurrent clients, "
+        f"median of {rounds} rounds"
+    )
+    # With the 300 busy hours the horizon has only a couple of dozen free hours left; the
+    # writes get the horizon with its 500 busy blocks only, so that there is room to book.
+    remove_busy_bookings(populated)
+    starts = free_starts(base, scenario)
+    print(
+        f"{len(starts)} free starts (15-minute step, so most overlap each other); "
+        f"each round tries up to {POST_ATTEMPTS_PER_ROUND} of them in a shuffled order"
+    )
+    rates, attempts_rates, overlaps = [], [], 0
+    for round_no in range(rounds):
+        order = random.Random(round_no).sample(starts, k=min(len(starts), POST_ATTEMPTS_PER_ROUND))
+        result = post_round(base, order, round_no, seconds)
+        statuses = result["statuses"]
+        booked = statuses.get(201, 0)
+        made = Booking.objects.filter(offering=populated.offering).count()
+        pairs = overlapping_blocking_pairs()
+        overlaps += pairs
+        rates.append(booked / result["elapsed"])
+        attempts_rates.append(sum(statuses.values()) / result["elapsed"])
+        answers = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
+        print(
+            f"round {round_no + 1}: {sum(statuses.values())} attempts in "
+            f"{result['elapsed']:.1f} s → {booked} booked ({rates[-1]:.1f} bookings/s, "
+            f"{attempts_rates[-1]:.1f} attempts/s); answers {answers}; "
+            f"rows {made}; overlapping blocking pairs: {pairs}"
+        )
+        if made != booked:
+            print(f"  MISMATCH: {booked} answered 201 but {made} bookings exist")
+        BookingEvent.objects.filter(booking__offering=populated.offering).delete()
+        Booking.objects.filter(offering=populated.offering).delete()
+    print(
+        f"bookings/s: median {statistics.median(rates):.1f}; attempts/s: median "
+        f"{statistics.median(attempts_rates):.1f}"
+    )
+    print(f"overlapping blocking bookings after all rounds: {overlaps} (must be 0)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of POST")
+    args = parser.parse_args()
+
+    if not postgres_available():
+        print("PostgreSQL is not reachable (BENCH_POSTGRES_URL): nothing measured.")
+        return
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk): nothing measured.")
+        return
+    scenario = reference_scenario()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-load-") as folder,
+        bench_database("postgres", DATABASE_CONN_MAX_AGE="60") as env,
+    ):
+        populated = populate(scenario)
+        log = Path(folder) / "gunicorn.log"
+        with gunicorn(env, args.workers, log) as base:
+            print(
+                f"gunicorn: {args.workers} sync workers on {base}, {describe_database()}, "
+                f"persistent connections (DATABASE_CONN_MAX_AGE=60), jobs inline "
+                f"(TASKS_BACKEND=immediate: the emails are rendered in the request), "
+                f"{os.cpu_count()} cores shared by server, database and load"
+            )
+            bench_reads(base, scenario, args.seconds, Path(folder))
+            bench_writes(base, scenario, populated, args.rounds, seconds=120)
+        errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
+        if errors:
+            print(f"gunicorn logged {len(errors)} tracebacks")
+
+
+if __name__ == "__main__":
+    main()
