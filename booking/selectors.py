@@ -8,9 +8,10 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Value
 
 from booking.availability import Schedule, expand_ranges, local_days, open_windows
+from booking.dbfunctions import UtcText
 from booking.intervals import Interval
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
 from booking.slots import SlotPolicy, bookable_slots
@@ -116,20 +117,32 @@ def available_slots(
     )
     if exclude is not None:
         bookings = bookings.exclude(pk=exclude.pk)
+    # One query for all busy time: bookings and busy blocks, instants read as UTC text.
+    booking_rows = (
+        bookings.annotate(s=UtcText("blocked_start"), e=UtcText("blocked_end"), m=UtcText("start"))
+        .values_list("offering_id", "s", "e", "m")
+        .order_by()
+    )
+    block_rows = (
+        BusyBlock.objects.filter(practitioner=practitioner, start__lt=span_end, end__gt=span_start)
+        .annotate(
+            o=Value(None, output_field=IntegerField()),
+            s=UtcText("start"),
+            e=UtcText("end"),
+            m=UtcText("start"),
+        )
+        .values_list("o", "s", "e", "m")
+        .order_by()
+    )
     busy: list[Interval] = []
     per_day: Counter = Counter()
-    for offering_id, blocked_start, blocked_end, booking_start in bookings.values_list(
-        "offering_id", "blocked_start", "blocked_end", "start"
+    parse = datetime.fromisoformat
+    for offering_id, blocked_start, blocked_end, booking_start in booking_rows.union(
+        block_rows, all=True
     ):
-        busy.append(Interval(blocked_start, blocked_end))
+        busy.append(Interval(parse(blocked_start), parse(blocked_end)))
         if offering_id == offering.pk:
-            per_day[booking_start.astimezone(zone).date()] += 1
-    busy.extend(
-        Interval(s, e)
-        for s, e in BusyBlock.objects.filter(
-            practitioner=practitioner, start__lt=span_end, end__gt=span_start
-        ).values_list("start", "end")
-    )
+            per_day[parse(booking_start).astimezone(zone).date()] += 1
     return bookable_slots(
         windows=windows,
         busy=busy,
