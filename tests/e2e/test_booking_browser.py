@@ -56,3 +56,25 @@ def test_the_booking_page_fits_a_phone(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator("#zone-submit").is_hidden()  # the list submits itself with JS
     context.close()
+
+
+def test_without_javascript_the_zone_is_picked_with_the_button_and_booking_works(
+    browser, live_server
+):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    context = browser.new_context(java_script_enabled=False, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/assessment/")
+    # No detection without JavaScript: the practitioner's zone, changeable by hand.
+    assert page.get_by_label("Times are shown in").input_value() == "Europe/Berlin"
+    page.get_by_label("Times are shown in").select_option("Australia/Sydney")
+    page.get_by_role("button", name="Show times").click()
+    page.wait_for_url(re.compile(r"tz=Australia%2FSydney"))
+    page.locator("a.slot").first.click()
+    page.get_by_label("Your name").fill("Kai")
+    page.get_by_label("Email").fill("kai@example.org")
+    page.get_by_label(re.compile("I agree")).check()
+    page.get_by_role("button", name="Book this call").click()
+    page.get_by_role("heading", name="You're booked").wait_for()
+    assert Booking.objects.get().client_timezone == "Australia/Sydney"
+    context.close()
