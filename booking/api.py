@@ -31,6 +31,7 @@ from booking.intervals import Interval
 from booking.links import manage_url
 from booking.openapi import DOCUMENT
 from practice.models import Offering
+from practice.selectors import is_returning_client
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
 RETURNING_CLIENTS_ONLY = (
     "This offering is for returning clients. If you are new, please book a free assessment "
     "call first."
+)
+NOT_YET_A_CLIENT = (
+    "Single sessions follow a first conversation, and this account has none yet. Please "
+    "book a free assessment call first."
 )
 PAYMENT_REQUIRED = "This offering is paid and cannot be booked here yet."
 
@@ -144,12 +149,16 @@ def _active_offering(slug: str) -> Offering | None:
 def booking_refusal(offering: Offering, *, user) -> str | None:
     """Why this caller may not book ``offering`` here, or None if they may.
 
-    For now only free offerings open to anyone. Signed-in returning clients and Stripe
-    Checkout will widen this; once a session is trusted here, the CSRF reasoning in the
-    module docstring must be looked at again.
+    An offering for returning clients needs a signed-in returning client
+    (practice.selectors.is_returning_client); paid offerings wait for Stripe Checkout.
+
+    This trusts the session, and stays safe without CSRF tokens because the session cookie
+    is SameSite=Lax (never sent with a cross-site POST) and a booking must be JSON, which a
+    cross-site page can only send after a preflight that only allowed origins pass, and
+    those are never told to send credentials (no Access-Control-Allow-Credentials).
     """
-    if offering.returning_clients_only:
-        return RETURNING_CLIENTS_ONLY
+    if offering.returning_clients_only and not is_returning_client(user):
+        return NOT_YET_A_CLIENT if user.is_authenticated else RETURNING_CLIENTS_ONLY
     if not offering.is_free:
         return PAYMENT_REQUIRED
     return None

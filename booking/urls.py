@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import views
+from booking import account_views, views
 
 app_name = "booking"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     ),
     path("booking/<uuid:public_id>/<str:token>/cancel/", views.cancel_page, name="cancel"),
     path("booking/<uuid:public_id>/<str:token>/invite.ics", views.invite_file, name="invite"),
+    path("my/bookings/", account_views.my_bookings, name="my_bookings"),
 ]

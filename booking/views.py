@@ -15,6 +15,7 @@ from booking import links, selectors, services
 from booking.calendars import ics
 from booking.forms import BookingDetailsForm, TimezoneForm, parse_instant
 from booking.models import Booking
+from practice import selectors as practice_selectors
 from practice.models import Offering
 from practice.timezones import canonical_timezone
 
@@ -101,10 +102,24 @@ def _bookable_offering(slug: str) -> Offering:
     )
 
 
+def _not_for_this_visitor(
+    request: HttpRequest, offering: Offering, *, back_to: str
+) -> HttpResponse | None:
+    """The kind refusal for an offering meant for returning clients, or None if this
+    visitor may go on: a sign-in button (back to ``back_to``) for visitors, the free call
+    for everyone not known yet."""
+    if not offering.returning_clients_only or practice_selectors.is_returning_client(request.user):
+        return None
+    sign_in_url = reverse("account_request_login_code") + "?" + urlencode({"next": back_to})
+    context = {"offering": offering, "sign_in_url": sign_in_url}
+    return render(request, "booking/returning_only.html", context)
+
+
 def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
     offering = _bookable_offering(slug)
-    if offering.returning_clients_only or not offering.is_free:
-        return render(request, "booking/returning_only.html", {"offering": offering})
+    refusal = _not_for_this_visitor(request, offering, back_to=request.get_full_path())
+    if refusal is not None:
+        return refusal
     zone_name = _visitor_zone(request, offering.practitioner.timezone)
     context = _week_context(
         request,
@@ -131,8 +146,15 @@ def _taken(request: HttpRequest, offering: Offering, start: datetime, zone_name:
 @require_http_methods(["GET", "POST"])
 def details_page(request: HttpRequest, slug: str) -> HttpResponse:
     offering = _bookable_offering(slug)
-    if offering.returning_clients_only or not offering.is_free:
-        return render(request, "booking/returning_only.html", {"offering": offering})
+    refusal = _not_for_this_visitor(
+        request, offering, back_to=reverse("booking:slots", kwargs={"slug": slug})
+    )
+    if refusal is not None:
+        return refusal
+    if not offering.is_free:
+        # Paying for a slot is not built yet: the page says so instead of a form.
+        context = {"offering": offering, "payment_pending": True}
+        return render(request, "booking/returning_only.html", context)
     here = reverse("booking:details", kwargs={"slug": slug})
     if request.method == "POST":
         form = BookingDetailsForm(request.POST)

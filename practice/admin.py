@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from booking.models import AvailabilityRule, DateOverride, TimeOff
-from practice.models import Offering, Practitioner
+from practice.models import KnownClient, Offering, Practitioner
 
 
 class AvailabilityRuleInline(admin.TabularInline):
@@ -50,3 +50,14 @@ class OfferingAdmin(admin.ModelAdmin):
         ),
         ("Meeting", {"fields": ["video_link", "position"]}),
     ]
+
+
+@admin.register(KnownClient)
+class KnownClientAdmin(admin.ModelAdmin):
+    """Mark someone as a client before (or without) a completed booking here, so they may
+    book sessions for returning clients once they sign in with this email."""
+
+    list_display = ["email", "marked_at", "note"]
+    search_fields = ["email", "note"]
+    fields = ["email", "note", "marked_at"]
+    readonly_fields = ["marked_at"]

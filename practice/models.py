@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from practice.timezones import validate_timezone
 
@@ -123,3 +124,36 @@ class Offering(models.Model):
     @property
     def buffer_after(self) -> timedelta:
         return timedelta(minutes=self.buffer_after_minutes)
+
+
+class KnownClient(models.Model):
+    """Someone the practitioner has marked as her client, by email, account or not.
+
+    Marked clients may book what is for returning clients once they sign in with this
+    address (practice.selectors.is_returning_client). One row per address, whatever its case.
+    """
+
+    email = models.EmailField(help_text="The address they sign in with.")
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For you only: never shown to the client, never in an email.",
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = "known client"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="known_client_email_unique_ci",
+                violation_error_message="This email is already marked as a client.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        self.email = self.email.strip().lower()

@@ -41,8 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "practice",
     "booking",
+    "booking.payments",
     "intake",
 ]
 
@@ -52,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -152,3 +157,84 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Accounts (django-allauth). Email is the only identifier; the usual way in is a code sent by
+# email, which also verifies the address. A password is optional (the practitioner sets one
+# for the admin, and can add TOTP there: allauth.mfa). An email never seen before gets an
+# account when it asks for a code (practice.forms.EmailCodeRequestForm), so a returning
+# client without an account gets in the same way as everyone else.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_request_login_code"
+LOGIN_REDIRECT_URL = "booking:my_bookings"
+ACCOUNT_ADAPTER = "practice.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"request_login_code": "practice.forms.EmailCodeRequestForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+# Email required, password optional: without "password1" here allauth drops the password
+# field from the login form too, and a password set later could never be used.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
+ACCOUNT_USER_DISPLAY = "practice.adapters.user_display"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # long enough to find the email on another device
+ACCOUNT_PREVENT_ENUMERATION = True
+# Nobody is told by email that an address has no account (only deactivated accounts and a
+# closed signup reach that branch here).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # subjects show on lock screens: no practice name
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# allauth's defaults, written out so that they are visible, with a lower per-IP ceiling on
+# code requests (each may create an account). They live in the default cache below.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "10/m/ip,3/m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/10s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_ADAPTER = "practice.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The API trusts the session for "who may book" (booking.api.booking_refusal); a Lax cookie
+# is never sent with a cross-site POST, which keeps that safe together with the JSON-only
+# bodies described in booking/api.py.
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# A cache every process shares: allauth's rate limits and code attempts live here. The
+# database by default (`manage.py createcachetable`); REDIS_URL switches to Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Culling drops rate-limit history, so keep room for many keys.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+# Payments (Stripe). Without STRIPE_SECRET_KEY a DEBUG server uses the local stand-in that
+# plays Stripe's part (booking/payments/standin.py); it is never active with DEBUG off.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point it at the stand-in

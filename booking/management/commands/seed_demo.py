@@ -4,6 +4,7 @@ import secrets
 from datetime import time, timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -66,6 +67,10 @@ class Command(BaseCommand):
             username=DEMO_USERNAME,
             defaults={"email": DEMO_EMAIL, "is_staff": True, "is_superuser": True},
         )
+        # Her address is verified, so she signs in by email (code or password) at once.
+        EmailAddress.objects.update_or_create(
+            user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+        )
         practitioner, _ = Practitioner.objects.update_or_create(
             user=user,
             defaults={
@@ -100,5 +105,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 "\n  Booking pages:  http://127.0.0.1:8000/\n"
                 "  Practitioner:   http://127.0.0.1:8000/admin/\n"
-                f"  Username: {DEMO_USERNAME}   Password: {password}   (demo only)\n"
+                f"  Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
             )

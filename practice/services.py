@@ -1,0 +1,54 @@
+"""Writes about clients and their accounts."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email, user_email
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+
+from booking.models import Booking
+from practice.selectors import verified_emails
+
+
+def claim_bookings(*, user: AbstractBaseUser) -> int:
+    """Give the user the bookings made under one of their verified emails that have no
+    owner yet (the free call is booked without an account). Returns how many.
+
+    Called from allauth's adapter, on sign-in and when an address is verified, so possibly
+    inside allauth's own transaction: atomic, but not durable. The single UPDATE only ever
+    touches rows without a client, so another person's bookings never move.
+    """
+    with transaction.atomic():
+        emails = verified_emails(user)
+        if not emails:
+            return 0
+        by_email = Q()
+        for email in emails:
+            by_email |= Q(client_email__iexact=email)
+        return Booking.objects.filter(by_email, client__isnull=True).update(client=user)
+
+
+def provision_account(*, request: HttpRequest, email: str) -> AbstractBaseUser | None:
+    """An account, without a password and with ``email`` unverified, for an address that
+    asked for a sign-in code and has none. The code then proves the address (allauth
+    verifies it when the code is entered), so a returning client who never signed up needs
+    nothing but their email.
+
+    Returns None, and creates nothing, when signup is closed or the address belongs to an
+    account already (an inactive one included: it stays locked out).
+    """
+    adapter = get_adapter(request)
+    if not adapter.is_open_for_signup(request):
+        return None
+    with transaction.atomic():
+        if filter_users_by_email(email):
+            return None
+        user = adapter.new_user(request)
+        user_email(user, email)
+        adapter.populate_username(request, user)
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=False)
+    return user
