@@ -1,12 +1,10 @@
-"""Template context shared by every page: the practice's name."""
+"""Template context shared by every page: the practice (read once, only if a page uses it)."""
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from practice.models import Practitioner
 
 
 def practice(request: HttpRequest) -> dict:
-    def load():
-        return Practitioner.objects.order_by("pk").first()
-
-    return {"practitioner": load}
+    return {"practitioner": SimpleLazyObject(lambda: Practitioner.objects.order_by("pk").first())}
