@@ -21,9 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
-from booking import links, services
+from booking import links, selectors, services
 from booking.calendars import ics
 from booking.models import Booking, BookingEvent
+from booking.payments.models import HardshipRequest, Refund
+from booking.payments.policy import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +180,9 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         "contact_note": practitioner.contact_note
         or f"Reply to this email to reach {practitioner.practice_name}.",
         "book_again_url": _book_again_url(booking) if change == CANCELLED else "",
+        "refund_note": _refund_note(booking, for_practitioner=False)
+        if change == CANCELLED
+        else "",
     }
     subject = CLIENT_SUBJECTS[change].format(
         practice=practitioner.practice_name, when=format_short(booking.start, zone)
@@ -209,6 +214,7 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
         "by": _changed_by(booking, change),
         "video_link": booking.offering.video_link if change != CANCELLED else "",
         "admin_url": _admin_url(booking),
+        "refund_note": _refund_note(booking, for_practitioner=True) if change == CANCELLED else "",
     }
     subject = PRACTITIONER_SUBJECTS[change].format(when=format_short(booking.start, zone))
     return _message(
@@ -306,3 +312,208 @@ def _book_again_url(booking: Booking) -> str:
 def _tidy(text: str) -> str:
     """Template tags leave blank lines behind; keep at most one between paragraphs."""
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
+
+
+# --- money ----------------------------------------------------------------------------
+
+LATE_PAYMENT_REFUNDED = "late_payment_refunded"
+HARDSHIP_REQUESTED = "hardship_requested"
+HARDSHIP_DECIDED = "hardship_decided"
+PAYMENT_EMAILS = (LATE_PAYMENT_REFUNDED, HARDSHIP_REQUESTED, HARDSHIP_DECIDED)
+
+REFUND_ARRIVES = (
+    "It goes back to the card or account you paid with and usually arrives within 5 to 10 "
+    "working days."
+)
+DECIDERS = {
+    Refund.DecidedBy.POLICY: "cancellation policy",
+    Refund.DecidedBy.PRACTITIONER: "policy waived",
+    Refund.DecidedBy.HARDSHIP: "hardship exception",
+    Refund.DecidedBy.LATE_PAYMENT: "paid after the time was taken",
+}
+
+
+def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
+    """One sentence on the money of a cancelled paid booking, from its cancellation event
+    (which recorded the decision); empty for a booking that was never paid."""
+    event = booking.events.filter(kind=BookingEvent.Kind.CANCELLED).order_by("-at", "-pk").first()
+    data = event.data if event else {}
+    if "refund_percent" not in data:
+        return ""
+    percent = int(data["refund_percent"])
+    amount = format_money(data["refund_amount"], data["refund_currency"])
+    decider = DECIDERS.get(data.get("refund_decided_by"), "")
+    if for_practitioner:
+        if percent == 0:
+            return f"No refund ({decider})."
+        return f"Refund: {amount}, {percent}% of the payment ({decider}). Stripe sends it now."
+    if percent == 0:
+        return (
+            "Because the call was cancelled this close to its start, the cancellation policy "
+            "gives no refund. If something serious got in the way, reply to this email and "
+            "ask for a one-time hardship exception."
+        )
+    if percent == 100:
+        return f"You will get a full refund of {amount}. {REFUND_ARRIVES}"
+    return (
+        f"Under the cancellation policy you will get {percent}% back: {amount}. {REFUND_ARRIVES}"
+    )
+
+
+def send_payment_email(*, kind: str, object_id: int) -> None:
+    """Send one of the emails about money (PAYMENT_EMAILS); ``object_id`` names the refund
+    (late payment) or the hardship request. Plain strings only reach the templates."""
+    builders = {
+        LATE_PAYMENT_REFUNDED: _late_payment_message,
+        HARDSHIP_REQUESTED: _hardship_requested_message,
+        HARDSHIP_DECIDED: _hardship_decided_message,
+    }
+    if kind not in builders:
+        raise ValueError(f"Unknown payment email {kind!r}; expected one of {PAYMENT_EMAILS}.")
+    message = builders[kind](object_id)
+    if message is None:
+        logger.warning("Nothing to send for %s %s.", kind, object_id)
+        return
+    try:
+        with get_connection() as connection:
+            connection.send_messages([message])
+    except Exception as error:
+        # Not chained: an SMTP error names the address.
+        raise NotificationError(
+            f"{kind} email for {object_id} not sent ({type(error).__name__})."
+        ) from None
+    logger.info("Sent %s email for %s.", kind, object_id)
+
+
+def _simple_message(
+    *, template: str, context: dict, subject: str, to: str, reply_to: str, practice_name: str
+) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=_tidy(render_to_string(f"{template}.txt", context)),
+        from_email=_from_address(practice_name),
+        to=[to],
+        reply_to=[reply_to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
+    """To the client: paid after the hold, the time went to someone else, refunded in full,
+    and the free times nearest the one they wanted."""
+    refund = (
+        Refund.objects.select_related(
+            "payment__booking__practitioner", "payment__booking__offering"
+        )
+        .filter(pk=refund_id)
+        .first()
+    )
+    if refund is None:
+        return None
+    booking = refund.payment.booking
+    practitioner, zone = booking.practitioner, booking.client_timezone
+    now = timezone.now()
+    nearest = selectors.nearest_slots(offering=booking.offering, around=booking.start, now=now)
+    context = {
+        "client_name": booking.client_name,
+        "practice_name": practitioner.practice_name,
+        "wanted": format_span_in_two_zones(
+            booking.start, booking.end, zone, practitioner.timezone
+        ),
+        "amount": format_money(refund.amount, refund.payment.currency),
+        "refund_arrives": REFUND_ARRIVES,
+        "times": [format_span(slot.start, slot.end, zone) for slot in nearest],
+        "book_url": _book_again_url(booking),
+        "contact_note": practitioner.contact_note
+        or f"Reply to this email to reach {practitioner.practice_name}.",
+    }
+    return _simple_message(
+        template="email/late_payment_client",
+        context=context,
+        subject=f"Your payment to {practitioner.practice_name} is refunded: the time was taken",
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
+    )
+
+
+def _hardship(request_id: int) -> HardshipRequest | None:
+    return (
+        HardshipRequest.objects.select_related(
+            "booking__practitioner", "booking__offering", "booking__payment"
+        )
+        .filter(pk=request_id)
+        .first()
+    )
+
+
+def _hardship_requested_message(request_id: int) -> EmailMultiAlternatives | None:
+    """To the practitioner: who asks, for which booking, and where to decide."""
+    request = _hardship(request_id)
+    if request is None:
+        return None
+    booking = request.booking
+    practitioner, zone = booking.practitioner, booking.practitioner.timezone
+    try:
+        admin_url = settings.SITE_URL + reverse(
+            "admin:payments_hardshiprequest_change", args=[request.pk]
+        )
+    except NoReverseMatch:
+        admin_url = ""
+    context = {
+        "client_name": booking.client_name,
+        "offering_name": booking.offering.name,
+        "when": format_span_in_two_zones(
+            booking.start, booking.end, zone, booking.client_timezone
+        ),
+        "cancelled": booking.status == Booking.Status.CANCELLED,
+        "amount": format_money(booking.payment.amount, booking.payment.currency),
+        "admin_url": admin_url,
+    }
+    return _simple_message(
+        template="email/hardship_practitioner",
+        context=context,
+        subject=f"Hardship request: booking on {format_short(booking.start, zone)}",
+        to=practitioner.email,
+        reply_to=booking.client_email,
+        practice_name=practitioner.practice_name,
+    )
+
+
+def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
+    """To the client: the answer, and what to do with it."""
+    request = _hardship(request_id)
+    if request is None:
+        return None
+    booking = request.booking
+    practitioner, zone = booking.practitioner, booking.client_timezone
+    approved = request.state == HardshipRequest.State.APPROVED
+    cancelled = booking.status == Booking.Status.CANCELLED
+    refund = booking.payment.refunds.filter(decided_by=Refund.DecidedBy.HARDSHIP).first()
+    can_cancel = approved and not cancelled and booking.start > timezone.now()
+    context = {
+        "client_name": booking.client_name,
+        "practice_name": practitioner.practice_name,
+        "practitioner_name": practitioner.name,
+        "approved": approved,
+        "cancelled": cancelled,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
+        "amount": format_money(
+            refund.amount if refund else booking.payment.amount, booking.payment.currency
+        ),
+        "refund_arrives": REFUND_ARRIVES,
+        "manage_url": links.manage_url(booking) if can_cancel else "",
+        "contact_note": practitioner.contact_note
+        or f"Reply to this email to reach {practitioner.practice_name}.",
+    }
+    answer = "approved" if approved else "answered"
+    return _simple_message(
+        template="email/hardship_client",
+        context=context,
+        subject=f"Your request to {practitioner.practice_name} is {answer}",
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
+    )

@@ -204,7 +204,24 @@ def reschedule(
 def cancel(
     *, booking: Booking, actor: str = "client", reason: str = "", actor_user=None, now=None
 ) -> Booking:
-    """Cancel a confirmed booking; its time is free at once and both sides are told."""
+    """Cancel a confirmed booking; its time is free at once and both sides are told.
+
+    A paid booking is refunded on the way (booking.payments.services.cancel_paid_booking):
+    per the offering's policy when the client cancels, in full when the practitioner or
+    staff do. Call cancel_paid_booking directly to choose otherwise.
+    """
+    from booking.payments.models import Payment
+    from booking.payments.services import cancel_paid_booking
+
+    if Payment.objects.filter(booking_id=booking.pk).exists():
+        return cancel_paid_booking(
+            booking=booking,
+            actor=actor,
+            waive_policy=actor != "client",
+            reason=reason,
+            actor_user=actor_user,
+            now=now,
+        ).booking
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         _lock_practitioner(booking.practitioner_id)
@@ -239,3 +256,40 @@ def mark_attendance(*, booking: Booking, attended: bool, actor_user=None, now=No
         kind = BookingEvent.Kind.COMPLETED if attended else BookingEvent.Kind.NO_SHOW
         _log(booking, kind, actor="practitioner", actor_user=actor_user, at=now)
     return booking
+
+
+def expire_hold(*, booking_id: int, now: datetime | None = None) -> bool:
+    """Mark one hold expired if its time has come (the task enqueued with the hold).
+
+    Harmless early or late: a hold not yet due, or already confirmed or released, is left
+    as it is. Whether the hold blocks never depends on this having run (selectors compare
+    ``hold_expires_at`` with the clock); it keeps the status honest for people and for
+    the database constraint.
+    """
+    now = now or timezone.now()
+    practitioner_id = (
+        Booking.objects.filter(pk=booking_id).values_list("practitioner_id", flat=True).first()
+    )
+    if practitioner_id is None:
+        return False
+    with transaction.atomic(durable=True):
+        _lock_practitioner(practitioner_id)
+        booking = Booking.objects.filter(
+            pk=booking_id, status=Booking.Status.HELD, hold_expires_at__lte=now
+        ).first()
+        if booking is None:
+            return False
+        booking.status = Booking.Status.EXPIRED
+        booking.save(update_fields=["status", "updated_at"])
+        _log(booking, BookingEvent.Kind.EXPIRED, actor="system", at=now, reason="hold_expired")
+    return True
+
+
+def expire_holds(*, now: datetime | None = None) -> int:
+    """Mark every hold whose time has passed as expired (cron's safety net); how many."""
+    now = now or timezone.now()
+    stale = Booking.objects.filter(status=Booking.Status.HELD, hold_expires_at__lte=now)
+    return sum(
+        expire_hold(booking_id=booking_id, now=now)
+        for booking_id in list(stale.values_list("pk", flat=True))
+    )

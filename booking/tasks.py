@@ -1,5 +1,7 @@
 """Background jobs (django-tasks; the database queue in production, run by db_worker)."""
 
+from datetime import datetime
+
 from django_tasks import task
 
 
@@ -9,3 +11,38 @@ def send_booking_notifications(*, booking_id: int, change: str) -> None:
     from booking import notifications
 
     notifications.send_booking_notifications(booking_id=booking_id, change=change)
+
+
+@task()
+def expire_hold(*, booking_id: int) -> None:
+    """Mark a hold expired once its time has come (enqueued with ``run_after``)."""
+    from booking import services
+
+    services.expire_hold(booking_id=booking_id)
+
+
+def schedule_hold_expiry(*, booking_id: int, at: datetime) -> None:
+    """Enqueue expire_hold to run at ``at``, on a backend that can wait.
+
+    The immediate backend (tests, the single-process demo) cannot: there the hold simply
+    stops blocking at its time (selectors read ``hold_expires_at``) and the
+    ``expire_holds`` command tidies its status.
+    """
+    if expire_hold.get_backend().supports_defer:
+        expire_hold.using(run_after=at).enqueue(booking_id=booking_id)
+
+
+@task()
+def submit_refund(*, refund_id: int) -> None:
+    """Ask Stripe for a refund decided in a committed transaction."""
+    from booking.payments import services
+
+    services.submit_refund(refund_id=refund_id)
+
+
+@task()
+def send_payment_email(*, kind: str, object_id: int) -> None:
+    """The emails about money: a late payment refunded, a hardship request and its answer."""
+    from booking import notifications
+
+    notifications.send_payment_email(kind=kind, object_id=object_id)

@@ -1,0 +1,165 @@
+"""Money in the admin: read-only records, and actions that go through the services.
+
+Payments, refunds and webhook events are what happened; nobody edits them by hand. The
+practitioner acts through actions (cancel with or without the policy, decide a hardship
+request), so every change is checked, logged, refunded through Stripe and emailed.
+"""
+
+from django.contrib import admin, messages
+
+from booking.payments import services
+from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
+from booking.services import BookingError
+
+
+class RefundTierInline(admin.TabularInline):
+    """The offering's cancellation policy (add it to OfferingAdmin.inlines)."""
+
+    model = RefundTier
+    extra = 0
+    fields = ["min_hours_before_start", "refund_percent"]
+    verbose_name = "refund tier (cancelling at least this many hours before refunds this %)"
+    verbose_name_plural = "cancellation policy (no tiers: always a full refund)"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "percent", "decided_by", "state", "provider_refund_id"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _apply(modeladmin, request, items, action, done: str) -> None:
+    changed = 0
+    for item in items:
+        try:
+            action(item)
+        except BookingError as error:
+            modeladmin.message_user(request, f"{item}: {error.message}", messages.WARNING)
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, f"{changed} {done}.", messages.SUCCESS)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "booking", "amount", "currency", "state", "amount_refunded"]
+    list_filter = ["state", "currency"]
+    date_hierarchy = "created_at"
+    inlines = [RefundInline]
+    fields = [
+        "booking",
+        "state",
+        "amount",
+        "currency",
+        "amount_refunded",
+        "checkout_session_id",
+        "payment_intent_id",
+        "created_at",
+        "paid_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    actions = ["cancel_with_full_refund", "cancel_per_policy"]
+
+    def _cancel(self, request, queryset, *, waive: bool, done: str):
+        _apply(
+            self,
+            request,
+            queryset.select_related("booking"),
+            lambda payment: services.cancel_paid_booking(
+                booking=payment.booking,
+                actor="practitioner",
+                waive_policy=waive,
+                actor_user=request.user,
+            ),
+            done,
+        )
+
+    @admin.action(description="Cancel the booking, refund in full (the client is emailed)")
+    def cancel_with_full_refund(self, request, queryset):
+        self._cancel(request, queryset, waive=True, done="booking(s) cancelled, refunded in full")
+
+    @admin.action(description="Cancel the booking, refund per the policy (the client asked)")
+    def cancel_per_policy(self, request, queryset):
+        self._cancel(request, queryset, waive=False, done="booking(s) cancelled per the policy")
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "payment", "amount", "percent", "decided_by", "state"]
+    list_filter = ["state", "decided_by"]
+    fields = [
+        "payment",
+        "amount",
+        "percent",
+        "decided_by",
+        "decided_by_user",
+        "reason",
+        "state",
+        "error_code",
+        "attempts",
+        "provider_refund_id",
+        "created_at",
+        "succeeded_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "type", "status", "outcome", "object_id", "stripe_event_id"]
+    list_filter = ["type", "status"]
+    search_fields = ["stripe_event_id", "object_id"]
+    fields = list_display + ["processed_at"]
+    readonly_fields = fields
+
+
+@admin.register(HardshipRequest)
+class HardshipRequestAdmin(admin.ModelAdmin):
+    list_display = ["requested_at", "booking", "state", "decided_at", "decided_by"]
+    list_filter = ["state"]
+    fields = ["booking", "state", "requested_at", "decided_at", "decided_by"]
+    readonly_fields = fields
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, *, approve: bool, done: str):
+        _apply(
+            self,
+            request,
+            queryset,
+            lambda hardship: services.decide_hardship(
+                request=hardship, approve=approve, actor_user=request.user
+            ),
+            done,
+        )
+
+    @admin.action(description="Approve: a full refund on cancellation (the client is emailed)")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True, done="request(s) approved")
+
+    @admin.action(description="Decline (the client is emailed)")
+    def decline(self, request, queryset):
+        self._decide(request, queryset, approve=False, done="request(s) declined")

@@ -1,0 +1,18 @@
+"""Cron's safety net for refunds: submit those still pending (Stripe was unreachable)."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from booking.payments import services
+
+
+class Command(BaseCommand):
+    help = "Submit refunds that are still pending after a few minutes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than-minutes", type=int, default=5)
+
+    def handle(self, *args, older_than_minutes: int, **options):
+        count = services.retry_pending_refunds(older_than=timedelta(minutes=older_than_minutes))
+        self.stdout.write(f"{count} refund(s) submitted.")

@@ -1,0 +1,82 @@
+"""Reads about money: where a booking and its payment disagree (should be nowhere)."""
+
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from booking.models import Booking
+from booking.payments.models import Payment, Refund, RefundTier
+from practice.models import Offering
+
+
+def disagreements() -> list[tuple[int, str]]:
+    """Bookings whose state contradicts their payment's, as ``(booking id, why)``.
+
+    The invariant ("no lost payment, no unpaid time"): a confirmed, completed or no-show
+    paid booking has its money taken; money taken for a booking that did not get its time
+    (held past its expiry, expired) is refunded in full, or is being refunded; a pending
+    or failed payment never stands behind a confirmed booking. A cancelled booking's
+    refund follows the policy, so any amount is consistent there.
+    """
+    found: list[tuple[int, str]] = []
+    given_time = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+    unpaid = Payment.objects.filter(booking__status__in=given_time).exclude(
+        state__in=Payment.CAPTURED
+    )
+    found += [(booking_id, "time given, not paid") for booking_id in _ids(unpaid)]
+    no_time = Payment.objects.filter(state__in=Payment.CAPTURED).filter(
+        Q(booking__status=Booking.Status.EXPIRED) | Q(booking__status=Booking.Status.HELD)
+    )
+    promised = dict(
+        Refund.objects.filter(payment__in=no_time)
+        .exclude(state=Refund.State.FAILED)
+        .values_list("payment_id")
+        .annotate(total=Sum("amount"))
+    )
+    for payment_id, booking_id, amount in no_time.values_list("pk", "booking_id", "amount"):
+        if promised.get(payment_id, Decimal("0")) < amount:
+            found.append((booking_id, "paid, no time, not refunded in full"))
+    return found
+
+
+def _ids(payments) -> list[int]:
+    return list(payments.values_list("booking_id", flat=True))
+
+
+def refund_policy(offering: Offering) -> list[tuple[int, int]]:
+    """The offering's tiers as ``(min_hours_before_start, refund_percent)``, most notice
+    first; empty means a full refund whenever the client cancels."""
+    return list(
+        RefundTier.objects.filter(offering=offering)
+        .order_by("-min_hours_before_start")
+        .values_list("min_hours_before_start", "refund_percent")
+    )
+
+
+def policy_lines(offering: Offering) -> list[str]:
+    """The policy in words, for the page before paying and the manage page:
+    ``["48 hours or more before the start: a full refund", "24 to 48 hours before: 50 %
+    back", "Less than 24 hours before: no refund"]``."""
+    tiers = refund_policy(offering)
+    if not tiers:
+        return ["Cancel any time before the start for a full refund."]
+    lines = []
+    above = None
+    for hours, percent in tiers:
+        what = _refund_words(percent)
+        if above is None:
+            lines.append(f"{hours} hours or more before the start: {what}")
+        else:
+            lines.append(f"{hours} to {above} hours before: {what}")
+        above = hours
+    if above:
+        lines.append(f"Less than {above} hours before: no refund")
+    return lines
+
+
+def _refund_words(percent: int) -> str:
+    if percent >= 100:
+        return "a full refund"
+    if percent <= 0:
+        return "no refund"
+    return f"{percent} % back"

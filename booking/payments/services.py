@@ -1,0 +1,881 @@
+"""Writes for paid bookings: hold, pay, confirm, release, cancel with refund, hardship, and
+the Stripe webhook.
+
+The rule behind every function: money and time never disagree. A completed Checkout ends in
+a confirmed booking or a full refund, whatever order, delay or repetition Stripe's events
+arrive in, because
+
+- every decision is taken under the practitioner's row lock (the lock booking.services
+  takes), so a webhook, the success page, the hold expiry and another client's booking
+  are serialised, and each re-reads the rows before it acts;
+- confirmation is one idempotent function (confirm_payment) that the success page and the
+  webhook share: it acts only when Stripe says ``paid`` and only once;
+- a payment that arrives after its hold confirms the booking if the time is still free,
+  and otherwise is refunded in full;
+- Stripe is called outside those transactions: before (creating or expiring a Checkout
+  Session) or after commit (refunds, from a Refund row written with the decision, with an
+  idempotency key from that row).
+
+Nothing here logs an email address, a name or an amount: log lines name rows by id.
+"""
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from booking import selectors
+from booking.models import Booking, BookingEvent, BusyBlock
+from booking.payments import gateway, policy
+from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
+from booking.services import (
+    NOT_ACTIVE,
+    PRIVACY_NOTICE_VERSION,
+    SLOT_UNAVAILABLE,
+    TOO_LATE_TO_CHANGE,
+    WRONG_STATE,
+    BookingError,
+    ChangeNotAllowed,
+    SlotUnavailable,
+    _lock_practitioner,
+    _log,
+    _notify_on_commit,
+    _save_span,
+    expire_stale_holds,
+)
+from booking.slots import blocked_span
+from practice.models import Offering
+
+logger = logging.getLogger(__name__)
+
+# Stripe's minimum for a Checkout Session's expires_at is 30 minutes after it receives the
+# request; the extra minute covers the time between our clock and its arrival there.
+HOLD_DURATION = timedelta(minutes=31)
+
+NOT_PAID_OFFERING = "This offering is free: it is booked without payment."
+PAYMENT_UNAVAILABLE = (
+    "We could not open the payment page just now, so nothing is booked and the time is free "
+    "again. Please try once more in a moment."
+)
+PAYMENT_RETRY = "We could not open the payment page just now. Please try again in a moment."
+PAYMENTS_OFF = "Online payment is not available at the moment. Please get in touch to book."
+NOT_HELD = "This booking is {status}, not waiting for payment."
+ONLY_PRACTITIONER_WAIVES = "Only the practitioner can waive the cancellation policy."
+HARDSHIP_EXISTS = "A hardship exception has already been asked for this booking."
+HARDSHIP_NOT_PAID = "A hardship exception is for paid bookings."
+HARDSHIP_TOO_LATE = "This booking can no longer be refunded."
+HARDSHIP_DECIDED = "This request has already been {state}."
+
+
+class PaymentUnavailable(BookingError):
+    """Stripe could not be reached or refused; the hold was released."""
+
+
+class Result(StrEnum):
+    """What confirm_payment (and so the success page and the webhook) found and did."""
+
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    NOT_PAID = "not_paid"  # Checkout not paid (yet): a delayed method, or abandoned
+    REFUNDED = "refunded"  # paid after the hold, the time was taken: refunded in full
+    ALREADY_REFUNDED = "already_refunded"
+    DUPLICATE = "duplicate"  # a webhook event already handled
+    UNKNOWN = "unknown"  # not a session of ours
+
+
+class HeldCheckout(NamedTuple):
+    booking: Booking
+    payment: Payment
+    checkout_url: str
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    result: Result
+    payment: Payment | None = None
+    booking: Booking | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    booking: Booking
+    refund: Refund | None
+    percent: int
+    decided_by: str
+
+
+class _Duplicate(Exception):
+    """The event was recorded by another delivery meanwhile: roll back, change nothing."""
+
+
+# --- hold and pay ------------------------------------------------------------------------
+
+
+def hold_for_payment(
+    *,
+    offering: Offering,
+    start: datetime,
+    client_user,
+    client_name: str,
+    client_email: str,
+    client_timezone: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> HeldCheckout:
+    """Hold a slot of a paid offering while the client pays through Stripe Checkout.
+
+    The booking is ``held`` until ``hold_expires_at``, which is the Checkout Session's
+    ``expires_at`` to the second; it blocks the slot until then and not a moment longer
+    (selectors treat an expired hold as free; the task and the command tidy up). Raises
+    SlotUnavailable at once when the time is taken, BookingError for an inactive or free
+    offering, and PaymentUnavailable (hold released) when Stripe cannot open Checkout.
+    The same client asking again for the same slot while the hold runs ("Pay" pressed
+    twice, a reload) gets the same hold and the same Checkout Session back. Who may book
+    (returning clients only) is the caller's check.
+    """
+    now = now or timezone.now()
+    if not offering.is_active:
+        raise BookingError(NOT_ACTIVE)
+    if offering.is_free:
+        raise BookingError(NOT_PAID_OFFERING)
+    try:
+        gateway.client()
+    except gateway.PaymentsNotConfigured as error:
+        raise PaymentUnavailable(PAYMENTS_OFF) from error
+    span = blocked_span(start, selectors.slot_policy(offering))
+    email = client_email.strip().lower()
+    with transaction.atomic(durable=True):
+        practitioner = _lock_practitioner(offering.practitioner_id)
+        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
+        booking = _live_hold(offering=offering, start=start, email=email, now=now)
+        if booking is not None:  # "Pay" pressed twice: the same hold, the same Checkout
+            payment = booking.payment
+        else:
+            if not selectors.is_bookable(offering=offering, start=start, now=now):
+                raise SlotUnavailable(SLOT_UNAVAILABLE)
+            booking, payment = _hold(
+                offering,
+                practitioner,
+                span,
+                start=start,
+                email=email,
+                now=now,
+                client_user=client_user,
+                client_name=client_name,
+                client_timezone=client_timezone,
+                note=note,
+            )
+    return _open_checkout(booking, payment, now=now)
+
+
+def _hold(
+    offering,
+    practitioner,
+    span,
+    *,
+    start,
+    email,
+    now,
+    client_user,
+    client_name,
+    client_timezone,
+    note,
+) -> tuple[Booking, Payment]:
+    """Inside the lock, the slot checked: write the held booking and its pending payment."""
+    booking = _save_span(
+        Booking(
+            practitioner=practitioner,
+            offering=offering,
+            status=Booking.Status.HELD,
+            hold_expires_at=(now + HOLD_DURATION).replace(microsecond=0),
+            start=start,
+            end=start + offering.duration,
+            blocked_start=span.start,
+            blocked_end=span.end,
+            client_name=client_name.strip(),
+            client_email=email,
+            client_timezone=client_timezone,
+            client=client_user,
+            note=note.strip(),
+            consented_at=now,
+            privacy_notice_version=PRIVACY_NOTICE_VERSION,
+        )
+    )
+    payment = Payment.objects.create(
+        booking=booking, amount=offering.price, currency=offering.currency.upper(), created_at=now
+    )
+    _log(
+        booking,
+        BookingEvent.Kind.CREATED,
+        actor="client",
+        actor_user=client_user,
+        at=now,
+        start=start.isoformat(),
+        hold_expires_at=booking.hold_expires_at.isoformat(),
+    )
+    _schedule_hold_expiry_on_commit(booking)
+    return booking, payment
+
+
+def _live_hold(*, offering: Offering, start: datetime, email: str, now: datetime):
+    """The client's own running hold of this very slot: "Pay" pressed twice."""
+    return (
+        Booking.objects.select_related("payment", "offering")
+        .filter(
+            offering=offering,
+            start=start,
+            client_email=email,
+            status=Booking.Status.HELD,
+            hold_expires_at__gt=now,
+        )
+        .first()
+    )
+
+
+def _open_checkout(booking: Booking, payment: Payment, *, now: datetime) -> HeldCheckout:
+    """Create (or, for the same booking, find again: the idempotency key) its Checkout
+    Session, outside any transaction; release the hold if Stripe cannot."""
+    try:
+        session = gateway.create_checkout_session(booking, payment)
+    except gateway.GatewayError as error:
+        logger.warning("Checkout for booking %s failed (%s).", booking.pk, error.code)
+        if payment.checkout_session_id:  # a retry: the first session may still be paid
+            raise PaymentUnavailable(PAYMENT_RETRY) from error
+        _release(booking, reason="checkout_failed", payment_state=Payment.State.FAILED, now=now)
+        raise PaymentUnavailable(PAYMENT_UNAVAILABLE) from error
+    with transaction.atomic(durable=True):
+        Payment.objects.filter(pk=payment.pk, checkout_session_id=None).update(
+            checkout_session_id=session.id
+        )
+    payment.checkout_session_id = session.id
+    return HeldCheckout(booking, payment, session.url)
+
+
+def _schedule_hold_expiry_on_commit(booking: Booking) -> None:
+    from booking import tasks
+
+    booking_id, at = booking.pk, booking.hold_expires_at
+    transaction.on_commit(lambda: tasks.schedule_hold_expiry(booking_id=booking_id, at=at))
+
+
+def confirm_payment(
+    *, checkout_session_id: str, session=None, event=None, now: datetime | None = None
+) -> PaymentOutcome:
+    """Confirm the booking a Checkout Session paid for: once, whoever asks first.
+
+    The success page calls it with the id from its URL (the session is then read from
+    Stripe: an id is not proof of payment); the webhook passes the session from the signed
+    event and the event itself, which is recorded in the same transaction. Acts only when
+    the session's ``payment_status`` is ``paid``. A payment that finds its hold expired
+    confirms the booking if the time is still free, and otherwise refunds in full and
+    emails the client the nearest free times. Raises GatewayError only when it had to read
+    the session from Stripe and could not.
+    """
+    now = now or timezone.now()
+    payment = _payment_for_session(checkout_session_id, session)
+    if payment is None:
+        _record_alone(event, WebhookEvent.Status.IGNORED, "unknown session", now)
+        return PaymentOutcome(Result.UNKNOWN)
+    if session is None:
+        session = gateway.retrieve_checkout_session(checkout_session_id)
+    paid = _field(session, "status") == "complete" and _field(session, "payment_status") == "paid"
+    intent_id = _field(session, "payment_intent") or ""
+    try:
+        with _event_transaction(event):
+            _lock_practitioner(payment.booking.practitioner_id)
+            _claim(event)
+            payment = _locked_payment(payment.pk)
+            booking = payment.booking
+            changed = []
+            if intent_id and not payment.payment_intent_id:
+                payment.payment_intent_id = intent_id
+                changed.append("payment_intent_id")
+            if not paid:
+                result = Result.NOT_PAID
+            elif payment.is_captured:
+                result = (
+                    Result.ALREADY_CONFIRMED
+                    if booking.status == Booking.Status.CONFIRMED
+                    else Result.ALREADY_REFUNDED
+                )
+            else:
+                payment.state, payment.paid_at = Payment.State.PAID, now
+                changed += ["state", "paid_at"]
+                if not payment.checkout_session_id:
+                    payment.checkout_session_id = checkout_session_id
+                    changed.append("checkout_session_id")
+            if changed:
+                payment.save(update_fields=[*changed, "updated_at"])
+            if paid and "state" in changed:
+                result, booking = _confirm_or_refund(booking, payment, now=now)
+            _record(event, WebhookEvent.Status.PROCESSED, result, now)
+    except _Duplicate:
+        return PaymentOutcome(Result.DUPLICATE, payment, payment.booking)
+    return PaymentOutcome(result, payment, booking)
+
+
+def _confirm_or_refund(
+    booking: Booking, payment: Payment, *, now: datetime
+) -> tuple[Result, Booking]:
+    """Inside the lock: money has just arrived for ``booking``; give it its time (a hold
+    still running already owns it), or else its time if still free, or the money back."""
+    confirmed = False
+    late = False
+    if booking.status == Booking.Status.HELD and booking.hold_expires_at > now:
+        booking.status = Booking.Status.CONFIRMED
+        booking.save(update_fields=["status", "updated_at"])
+        confirmed = True
+    elif booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED):
+        late = True
+        if _still_free(booking, now=now):
+            booking.refresh_from_db()  # _still_free may have marked it expired
+            previous, booking.status = booking.status, Booking.Status.CONFIRMED
+            try:
+                _save_span(booking)  # the database constraint has the last word
+            except SlotUnavailable:
+                booking.status = previous
+            else:
+                confirmed = True
+    if confirmed:
+        _log(booking, BookingEvent.Kind.CONFIRMED, actor="system", at=now, late=late)
+        _notify_on_commit(booking, "confirmed")
+        return Result.CONFIRMED, booking
+    booking = _release_locked(booking.pk, reason="paid_too_late", payment_state=None, now=now)
+    refund = _decide_refund(
+        payment, percent=100, decided_by=Refund.DecidedBy.LATE_PAYMENT, now=now
+    )
+    logger.info("Payment %s came after booking %s lost its time: refund.", payment.pk, booking.pk)
+    if refund is not None:
+        _send_payment_email_on_commit("late_payment_refunded", refund.pk)
+    return Result.REFUNDED, booking
+
+
+def _still_free(booking: Booking, *, now: datetime) -> bool:
+    """Whether a booking whose hold lapsed could still have its time: not started, and no
+    blocking booking or busy time in its blocked span. The practitioner's hours are those
+    the client chose from; a confirmed booking keeps them too."""
+    if booking.start <= now:
+        return False
+    practitioner = booking.practitioner
+    span_start, span_end = booking.blocked_start, booking.blocked_end
+    expire_stale_holds(practitioner=practitioner, start=span_start, end=span_end, now=now)
+    taken = (
+        Booking.objects.filter(
+            selectors.blocking_bookings(practitioner, start=span_start, end=span_end, now=now)
+        )
+        .exclude(pk=booking.pk)
+        .exists()
+    )
+    busy = BusyBlock.objects.filter(
+        practitioner=practitioner, start__lt=span_end, end__gt=span_start
+    ).exists()
+    return not taken and not busy
+
+
+def release_hold(*, booking: Booking, now: datetime | None = None) -> PaymentOutcome:
+    """The client came back from Checkout without paying: free the time, close Checkout.
+
+    Stripe is asked first to expire the session, so it cannot be paid afterwards. If it
+    turns out paid already (another tab), the booking is confirmed instead. If Stripe
+    cannot be reached the hold is released anyway; a payment that still arrives is then a
+    late one (confirmed if the time is free, refunded otherwise).
+    """
+    now = now or timezone.now()
+    payment = Payment.objects.filter(booking_id=booking.pk).first()
+    payment_state = None
+    if payment is not None and payment.checkout_session_id:
+        try:
+            session = gateway.expire_checkout_session(payment.checkout_session_id)
+        except gateway.GatewayError as error:
+            logger.warning("Could not expire checkout of payment %s (%s).", payment.pk, error.code)
+        else:
+            if (
+                _field(session, "status") == "complete"
+                and _field(session, "payment_status") == "paid"
+            ):
+                return confirm_payment(
+                    checkout_session_id=payment.checkout_session_id, session=session, now=now
+                )
+            if _field(session, "status") == "expired":
+                payment_state = Payment.State.EXPIRED
+    booking = _release(booking, reason="checkout_cancelled", payment_state=payment_state, now=now)
+    return PaymentOutcome(Result.NOT_PAID, payment, booking)
+
+
+def _release(
+    booking: Booking, *, reason: str, payment_state: str | None, now: datetime, event=None
+) -> Booking:
+    with _event_transaction(event):
+        _lock_practitioner(booking.practitioner_id)
+        _claim(event)
+        booking = _release_locked(booking.pk, reason=reason, payment_state=payment_state, now=now)
+        _record(event, WebhookEvent.Status.PROCESSED, reason, now)
+    return booking
+
+
+def _release_locked(booking_id: int, *, reason: str, payment_state: str | None, now) -> Booking:
+    """Inside the lock: a held booking becomes expired; an uncaptured payment takes
+    ``payment_state`` (a captured one is never touched: that money has its own path)."""
+    booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking_id)
+    if booking.status == Booking.Status.HELD:
+        booking.status = Booking.Status.EXPIRED
+        booking.save(update_fields=["status", "updated_at"])
+        _log(booking, BookingEvent.Kind.EXPIRED, actor="system", at=now, reason=reason)
+    if payment_state is not None:
+        Payment.objects.filter(booking_id=booking_id).exclude(state__in=Payment.CAPTURED).update(
+            state=payment_state, updated_at=now
+        )
+    return booking
+
+
+# --- webhooks ----------------------------------------------------------------------------
+
+
+def handle_webhook(*, payload: bytes, signature: str | None, now: datetime | None = None) -> str:
+    """Verify, record and act on one delivery from Stripe; returns the outcome's name.
+
+    Raises gateway.InvalidSignature (answer 400: nothing was read or changed). A repeated
+    event id changes nothing. Any other error rolls back the event's record with its
+    effects, so Stripe's retry handles it afresh.
+    """
+    event = gateway.verify_webhook(payload, signature)
+    return process_event(event, now=now)
+
+
+def process_event(event, *, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if WebhookEvent.objects.filter(stripe_event_id=event.id).exists():
+        return "duplicate"
+    obj = event.data.object
+    kind = event.type
+    if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+        outcome = confirm_payment(checkout_session_id=obj.id, session=obj, event=event, now=now)
+        return str(outcome.result)
+    if kind in ("checkout.session.async_payment_failed", "checkout.session.expired"):
+        return _session_ended(event, obj, now=now)
+    if kind == "charge.refunded":
+        return _charge_refunded(event, obj, now=now)
+    _record_alone(event, WebhookEvent.Status.IGNORED, "not handled", now)
+    return "ignored"
+
+
+def _session_ended(event, session, *, now: datetime) -> str:
+    """Checkout expired, or its delayed payment failed: release the hold if nothing was
+    paid. A captured payment is never undone by a late or reordered event."""
+    payment = _payment_for_session(session.id, session)
+    if payment is None:
+        _record_alone(event, WebhookEvent.Status.IGNORED, "unknown session", now)
+        return "ignored"
+    failed = event.type == "checkout.session.async_payment_failed"
+    reason = "payment_failed" if failed else "checkout_expired"
+    state = Payment.State.FAILED if failed else Payment.State.EXPIRED
+    try:
+        _release(payment.booking, reason=reason, payment_state=state, now=now, event=event)
+    except _Duplicate:
+        return "duplicate"
+    return reason
+
+
+def _charge_refunded(event, charge, *, now: datetime) -> str:
+    """Stripe's word on how much of a charge is refunded, ours or from its dashboard."""
+    intent_id = _field(charge, "payment_intent") or ""
+    payment = Payment.objects.filter(payment_intent_id=intent_id).first() if intent_id else None
+    if payment is None:
+        _record_alone(event, WebhookEvent.Status.IGNORED, "unknown charge", now)
+        return "ignored"
+    refunded = policy.from_minor(int(_field(charge, "amount_refunded") or 0), payment.currency)
+    try:
+        with _event_transaction(event):
+            _lock_practitioner(payment.booking.practitioner_id)
+            _claim(event)
+            _set_refunded(_locked_payment(payment.pk), refunded, now=now)
+            _record(event, WebhookEvent.Status.PROCESSED, "refund recorded", now)
+    except _Duplicate:
+        return "duplicate"
+    return "refund recorded"
+
+
+@contextmanager
+def _event_transaction(event):
+    """One durable transaction that also records ``event``: if another delivery of it was
+    recorded meanwhile (the unique id refuses ours), everything rolls back as _Duplicate."""
+    try:
+        with transaction.atomic(durable=True):
+            yield
+    except IntegrityError:
+        if event is not None and WebhookEvent.objects.filter(stripe_event_id=event.id).exists():
+            raise _Duplicate from None
+        raise
+
+
+def _claim(event) -> None:
+    """Inside the lock: stop if another delivery of ``event`` has been recorded."""
+    if event is not None and WebhookEvent.objects.filter(stripe_event_id=event.id).exists():
+        raise _Duplicate
+
+
+def _record(event, status: str, outcome: str, now: datetime) -> None:
+    if event is None:
+        return
+    WebhookEvent.objects.create(
+        stripe_event_id=event.id,
+        type=event.type,
+        object_id=_field(event.data.object, "id") or "",
+        status=status,
+        outcome=str(outcome)[:60],
+        received_at=now,
+        processed_at=timezone.now(),
+    )
+
+
+def _record_alone(event, status: str, outcome: str, now: datetime) -> None:
+    if event is None:
+        return
+    try:
+        with _event_transaction(event):
+            _record(event, status, outcome, now)
+    except _Duplicate:
+        pass
+
+
+def _payment_for_session(session_id: str, session=None) -> Payment | None:
+    """Our payment for a Checkout Session: by its id, or (should the id not have been
+    saved, a crash between Stripe's answer and our write) by the metadata we gave it."""
+    payment = (
+        Payment.objects.select_related("booking").filter(checkout_session_id=session_id).first()
+    )
+    if payment is None and session is not None:
+        reference = _field(_field(session, "metadata"), "payment")
+        if reference:
+            payment = (
+                Payment.objects.select_related("booking")
+                .filter(public_id=reference, checkout_session_id=None)
+                .first()
+            )
+    return payment
+
+
+def _field(obj, name: str):
+    """``obj[name]`` of a Stripe object (or a dict), None when absent."""
+    try:
+        return obj[name]
+    except (KeyError, TypeError):
+        return None
+
+
+def _locked_payment(payment_id: int) -> Payment:
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("booking__offering", "booking__practitioner")
+        .get(pk=payment_id)
+    )
+
+
+# --- refunds -----------------------------------------------------------------------------
+
+
+def cancellation_terms(booking: Booking, *, now: datetime | None = None) -> tuple[int, str]:
+    """The refund (percent, who decided) that cancelling ``booking`` by the client at
+    ``now`` would give: for the manage page, before the client decides."""
+    now = now or timezone.now()
+    if _hardship_approved(booking):
+        return 100, Refund.DecidedBy.HARDSHIP
+    return _policy_percent(booking, now=now), Refund.DecidedBy.POLICY
+
+
+def _policy_percent(booking: Booking, *, now: datetime) -> int:
+    tiers = RefundTier.objects.filter(offering_id=booking.offering_id).values_list(
+        "min_hours_before_start", "refund_percent"
+    )
+    return policy.refund_percent(tiers, booking.start - now)
+
+
+def _hardship_approved(booking: Booking) -> bool:
+    return HardshipRequest.objects.filter(
+        booking_id=booking.pk, state=HardshipRequest.State.APPROVED
+    ).exists()
+
+
+def cancel_paid_booking(
+    *,
+    booking: Booking,
+    actor: str = "client",
+    waive_policy: bool = False,
+    reason: str = "",
+    actor_user=None,
+    now: datetime | None = None,
+) -> Cancellation:
+    """Cancel a confirmed booking and refund per the offering's policy.
+
+    The refund is the policy's percentage for the notice at ``now`` (a tier's hours
+    included: exactly 48 h before reaches the 48 h tier), in full when the practitioner
+    waives the policy (``waive_policy``, not for clients) or approved a hardship request.
+    A client may cancel until the practice's cut-off, or until the start with an approved
+    hardship request. The Refund row is written with the cancellation; Stripe is asked
+    after commit. Both sides are emailed. A booking without payment is just cancelled.
+    Raises ChangeNotAllowed (wrong state, too late, a client waiving the policy).
+    """
+    now = now or timezone.now()
+    if waive_policy and actor == "client":
+        raise ChangeNotAllowed(ONLY_PRACTITIONER_WAIVES)
+    with transaction.atomic(durable=True):
+        _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
+        hardship = _hardship_approved(booking)
+        _check_may_cancel(booking, actor=actor, hardship=hardship, now=now)
+        if waive_policy:
+            percent, decided_by = 100, Refund.DecidedBy.PRACTITIONER
+        elif hardship:
+            percent, decided_by = 100, Refund.DecidedBy.HARDSHIP
+        else:
+            percent, decided_by = _policy_percent(booking, now=now), Refund.DecidedBy.POLICY
+        payment = Payment.objects.filter(booking_id=booking.pk).first()
+        refund = None
+        if payment is not None and payment.is_captured and percent > 0:
+            refund = _decide_refund(
+                payment,
+                percent=percent,
+                decided_by=decided_by,
+                decided_by_user=actor_user if actor != "client" else None,
+                reason=reason,
+                now=now,
+            )
+        booking.status = Booking.Status.CANCELLED
+        booking.sequence += 1
+        booking.save()
+        _log(
+            booking,
+            BookingEvent.Kind.CANCELLED,
+            actor=actor,
+            actor_user=actor_user,
+            at=now,
+            reason=reason,
+            **_refund_data(payment, refund, percent, decided_by),
+        )
+        _notify_on_commit(booking, "cancelled")
+    return Cancellation(booking, refund, percent if payment is not None else 0, decided_by)
+
+
+def client_can_cancel(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether the client may cancel online now: until the cut-off, or with an approved
+    hardship request until the start (booking.services.client_can_change knows only the
+    cut-off)."""
+    try:
+        _check_may_cancel(
+            booking,
+            actor="client",
+            hardship=_hardship_approved(booking),
+            now=now or timezone.now(),
+        )
+    except ChangeNotAllowed:
+        return False
+    return True
+
+
+def _check_may_cancel(booking: Booking, *, actor: str, hardship: bool, now: datetime) -> None:
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ChangeNotAllowed(WRONG_STATE.format(status=booking.get_status_display().lower()))
+    if actor != "client":
+        return
+    until = booking.start if hardship else booking.start - booking.practitioner.manage_cutoff
+    if now > until:
+        raise ChangeNotAllowed(TOO_LATE_TO_CHANGE)
+
+
+def _refund_data(payment: Payment | None, refund: Refund | None, percent, decided_by) -> dict:
+    """What the cancellation's audit event (and so its emails) say about money."""
+    if payment is None:
+        return {}
+    return {
+        "refund_percent": percent if refund is not None else 0,
+        "refund_amount": str(refund.amount) if refund is not None else "0",
+        "refund_currency": payment.currency,
+        "refund_decided_by": decided_by,
+    }
+
+
+def _refundable(payment: Payment) -> Decimal:
+    promised = payment.refunds.exclude(state=Refund.State.FAILED).aggregate(total=Sum("amount"))
+    return max(payment.amount - (promised["total"] or Decimal("0")), Decimal("0"))
+
+
+def _decide_refund(
+    payment: Payment,
+    *,
+    percent: int,
+    decided_by: str,
+    now: datetime,
+    decided_by_user=None,
+    reason: str = "",
+) -> Refund | None:
+    """Inside the lock: write the refund decision; Stripe is asked after commit."""
+    amount = policy.refund_amount(_refundable(payment), percent, payment.currency)
+    if amount <= 0:
+        return None
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=amount,
+        percent=percent,
+        decided_by=decided_by,
+        decided_by_user=decided_by_user,
+        reason=reason[:200],
+        created_at=now,
+    )
+    refund_id = refund.pk
+
+    def submit():
+        from booking import tasks
+
+        tasks.submit_refund.enqueue(refund_id=refund_id)
+
+    transaction.on_commit(submit)
+    return refund
+
+
+def submit_refund(*, refund_id: int, now: datetime | None = None) -> Refund:
+    """Ask Stripe for a decided refund (the task after commit; the retry command later).
+
+    Idempotent: the key comes from the Refund row, so asking twice refunds once. A refusal
+    (4xx) marks the refund failed for the practitioner to see in the admin; no answer or a
+    5xx leaves it pending for the next retry.
+    """
+    now = now or timezone.now()
+    refund = Refund.objects.select_related("payment__booking").get(pk=refund_id)
+    if refund.state != Refund.State.PENDING:
+        return refund
+    try:
+        stripe_refund = gateway.create_refund(
+            refund.payment, refund.amount, idempotency_key=refund.idempotency_key
+        )
+    except gateway.GatewayError as error:
+        refused = error.http_status is not None and 400 <= error.http_status < 500
+        logger.warning("Refund %s not made (%s).", refund.pk, error.code)
+        with transaction.atomic(durable=True):
+            Refund.objects.filter(pk=refund.pk, state=Refund.State.PENDING).update(
+                state=Refund.State.FAILED if refused else Refund.State.PENDING,
+                error_code=error.code[:100],
+                attempts=refund.attempts + 1,
+            )
+        refund.refresh_from_db()
+        return refund
+    with transaction.atomic(durable=True):
+        _lock_practitioner(refund.payment.booking.practitioner_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.state == Refund.State.PENDING:
+            refund.state = Refund.State.SUCCEEDED
+            refund.provider_refund_id = stripe_refund.id
+            refund.succeeded_at = now
+            refund.attempts += 1
+            refund.error_code = ""
+            refund.save()
+            payment = _locked_payment(refund.payment_id)
+            done = payment.refunds.filter(state=Refund.State.SUCCEEDED).aggregate(
+                total=Sum("amount")
+            )["total"]
+            _set_refunded(payment, done or Decimal("0"), now=now)
+    return refund
+
+
+def _set_refunded(payment: Payment, refunded: Decimal, *, now: datetime) -> None:
+    """Both our refunds and Stripe's events report a running total: keep the larger."""
+    total = min(max(payment.amount_refunded, refunded), payment.amount)
+    if total <= 0:
+        return
+    state = Payment.State.REFUNDED if total >= payment.amount else Payment.State.PARTIALLY_REFUNDED
+    if (total, state) == (payment.amount_refunded, payment.state):
+        return
+    payment.amount_refunded, payment.state = total, state
+    payment.save(update_fields=["amount_refunded", "state", "updated_at"])
+
+
+def retry_pending_refunds(*, older_than: timedelta = timedelta(minutes=5), now=None) -> int:
+    """Submit refunds still pending after ``older_than`` (Stripe was unreachable)."""
+    now = now or timezone.now()
+    pending = Refund.objects.filter(
+        state=Refund.State.PENDING, created_at__lte=now - older_than
+    ).values_list("pk", flat=True)
+    submitted = 0
+    for refund_id in list(pending):
+        if submit_refund(refund_id=refund_id, now=now).state == Refund.State.SUCCEEDED:
+            submitted += 1
+    return submitted
+
+
+# --- hardship ----------------------------------------------------------------------------
+
+
+def request_hardship(
+    *, booking: Booking, actor_user=None, now: datetime | None = None
+) -> HardshipRequest:
+    """The client asks, once per booking, to be refunded in full whatever the notice.
+
+    For a paid booking that is confirmed and not started, or that the client cancelled
+    with less than a full refund. The practitioner is emailed to decide. Raises
+    ChangeNotAllowed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.get(pk=booking.pk)
+        payment = Payment.objects.filter(booking_id=booking.pk).first()
+        if payment is None or not payment.is_captured:
+            raise ChangeNotAllowed(HARDSHIP_NOT_PAID)
+        if HardshipRequest.objects.filter(booking_id=booking.pk).exists():
+            raise ChangeNotAllowed(HARDSHIP_EXISTS)
+        open_for_refund = (booking.status == Booking.Status.CONFIRMED and booking.start > now) or (
+            booking.status == Booking.Status.CANCELLED and _refundable(payment) > 0
+        )
+        if not open_for_refund:
+            raise ChangeNotAllowed(HARDSHIP_TOO_LATE)
+        request = HardshipRequest.objects.create(booking=booking, requested_at=now)
+        _send_payment_email_on_commit("hardship_requested", request.pk)
+    return request
+
+
+def decide_hardship(
+    *, request: HardshipRequest, approve: bool, actor_user=None, now: datetime | None = None
+) -> HardshipRequest:
+    """The practitioner approves or declines a hardship request; the client is emailed.
+
+    Approved: cancelling refunds in full (even after the cut-off, until the start); if the
+    client has already cancelled, the rest of the payment is refunded now.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        _lock_practitioner(request.booking.practitioner_id)
+        request = HardshipRequest.objects.select_related("booking").get(pk=request.pk)
+        if request.state != HardshipRequest.State.REQUESTED:
+            raise ChangeNotAllowed(
+                HARDSHIP_DECIDED.format(state=request.get_state_display().lower())
+            )
+        request.state = (
+            HardshipRequest.State.APPROVED if approve else HardshipRequest.State.DECLINED
+        )
+        request.decided_at = now
+        request.decided_by = actor_user
+        request.save()
+        if approve and request.booking.status == Booking.Status.CANCELLED:
+            payment = Payment.objects.get(booking_id=request.booking_id)
+            if payment.is_captured:
+                _decide_refund(
+                    payment,
+                    percent=100,
+                    decided_by=Refund.DecidedBy.HARDSHIP,
+                    decided_by_user=actor_user,
+                    now=now,
+                )
+        _send_payment_email_on_commit("hardship_decided", request.pk)
+    return request
+
+
+def _send_payment_email_on_commit(kind: str, object_id: int) -> None:
+    from booking import tasks
+
+    transaction.on_commit(lambda: tasks.send_payment_email.enqueue(kind=kind, object_id=object_id))

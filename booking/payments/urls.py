@@ -1,0 +1,17 @@
+from django.urls import path, re_path
+
+from booking.payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("webhook/", views.webhook, name="webhook"),
+    path("checkout/return/", views.checkout_return, name="checkout_return"),
+    path(
+        "checkout/<uuid:public_id>/<str:token>/cancel/",
+        views.checkout_cancel,
+        name="checkout_cancel",
+    ),
+    # The local stand-in: answers 404 unless DEBUG is on and no Stripe key is set.
+    re_path(r"^standin/(?P<path>.*)$", views.standin, name="standin"),
+]
