@@ -39,6 +39,7 @@ bench: install
 	$(PY) bench/slots.py --database sqlite
 	$(PY) bench/slots.py --database postgres --api-only
 	$(PY) bench/load.py
+	$(PY) bench/payments.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -30,6 +30,7 @@ from booking.availability import to_instant
 from booking.intervals import Interval
 from booking.links import manage_url
 from booking.openapi import DOCUMENT
+from booking.payments import services as payment_services
 from practice.models import Offering
 from practice.selectors import is_returning_client
 
@@ -50,7 +51,7 @@ NOT_YET_A_CLIENT = (
     "Single sessions follow a first conversation, and this account has none yet. Please "
     "book a free assessment call first."
 )
-PAYMENT_REQUIRED = "This offering is paid and cannot be booked here yet."
+SIGN_IN_TO_PAY = "Please sign in to book a paid session; payment goes through Stripe Checkout."
 
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
 PREFLIGHT_HEADERS = "Content-Type"
@@ -150,7 +151,8 @@ def booking_refusal(offering: Offering, *, user) -> str | None:
     """Why this caller may not book ``offering`` here, or None if they may.
 
     An offering for returning clients needs a signed-in returning client
-    (practice.selectors.is_returning_client); paid offerings wait for Stripe Checkout.
+    (practice.selectors.is_returning_client); a paid offering needs a signed-in client,
+    whose account email receives the receipt.
 
     This trusts the session, and stays safe without CSRF tokens because the session cookie
     is SameSite=Lax (never sent with a cross-site POST) and a booking must be JSON, which a
@@ -159,8 +161,8 @@ def booking_refusal(offering: Offering, *, user) -> str | None:
     """
     if offering.returning_clients_only and not is_returning_client(user):
         return NOT_YET_A_CLIENT if user.is_authenticated else RETURNING_CLIENTS_ONLY
-    if not offering.is_free:
-        return PAYMENT_REQUIRED
+    if not offering.is_free and not user.is_authenticated:
+        return SIGN_IN_TO_PAY
     return None
 
 
@@ -235,28 +237,44 @@ def bookings(request: HttpRequest) -> HttpResponse:
     refusal = booking_refusal(offering, user=request.user)
     if refusal is not None:
         return error_response(403, refusal)
+    extra = {}
     try:
-        booking = services.book_assessment(
-            offering=offering,
-            start=data["start"],
-            client_name=data["name"],
-            client_email=data["email"],
-            client_timezone=data["timezone"],
-            note=data["note"],
-        )
+        if offering.is_free:
+            booking = services.book_assessment(
+                offering=offering,
+                start=data["start"],
+                client_name=data["name"],
+                client_email=data["email"],
+                client_timezone=data["timezone"],
+                note=data["note"],
+            )
+        else:
+            held = payment_services.hold_for_payment(
+                offering=offering,
+                start=data["start"],
+                client_user=request.user,
+                client_name=data["name"],
+                client_email=request.user.email,
+                client_timezone=data["timezone"],
+            )
+            booking = held.booking
+            extra = {
+                "checkout_url": held.checkout_url,
+                "hold_expires_at": _iso(booking.hold_expires_at, ZoneInfo(data["timezone"])),
+            }
+    except payment_services.PaymentUnavailable as error:
+        return error_response(503, error.message)
     except services.BookingError as error:
         return error_response(409, error.message)
     zone = ZoneInfo(data["timezone"])
-    return JsonResponse(
-        {
-            "id": str(booking.public_id),
-            "status": booking.status,
-            "start": _iso(booking.start, zone),
-            "end": _iso(booking.end, zone),
-            "manage_url": manage_url(booking),
-        },
-        status=201,
-    )
+    body = {
+        "id": str(booking.public_id),
+        "status": booking.status,
+        "start": _iso(booking.start, zone),
+        "end": _iso(booking.end, zone),
+        "manage_url": manage_url(booking),
+    }
+    return JsonResponse(body | extra, status=201)
 
 
 @api_view("GET")

@@ -105,3 +105,10 @@ class BookingDetailsForm(forms.Form):
         "describes.",
         error_messages={"required": "Please agree to the privacy notice so we can book the call."},
     )
+
+
+class PaidDetailsForm(BookingDetailsForm):
+    """A signed-in client paying for a session: the account gives the email."""
+
+    email = None
+    note = None

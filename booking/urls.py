@@ -14,6 +14,8 @@ urlpatterns = [
         name="reschedule",
     ),
     path("booking/<uuid:public_id>/<str:token>/cancel/", views.cancel_page, name="cancel"),
+    path("booking/<uuid:public_id>/<str:token>/receipt/", views.receipt_page, name="receipt"),
+    path("booking/<uuid:public_id>/<str:token>/hardship/", views.hardship_page, name="hardship"),
     path("booking/<uuid:public_id>/<str:token>/invite.ics", views.invite_file, name="invite"),
     path("my/bookings/", account_views.my_bookings, name="my_bookings"),
 ]

@@ -13,8 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from booking import links, selectors, services
 from booking.calendars import ics
-from booking.forms import BookingDetailsForm, TimezoneForm, parse_instant
+from booking.forms import BookingDetailsForm, PaidDetailsForm, TimezoneForm, parse_instant
 from booking.models import Booking
+from booking.payments import selectors as payment_selectors
+from booking.payments import services as payment_services
+from booking.payments.models import HardshipRequest, Payment
 from practice import selectors as practice_selectors
 from practice.models import Offering
 from practice.timezones import canonical_timezone
@@ -152,9 +155,7 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
     if refusal is not None:
         return refusal
     if not offering.is_free:
-        # Paying for a slot is not built yet: the page says so instead of a form.
-        context = {"offering": offering, "payment_pending": True}
-        return render(request, "booking/returning_only.html", context)
+        return _paid_details_page(request, offering)
     here = reverse("booking:details", kwargs={"slug": slug})
     if request.method == "POST":
         form = BookingDetailsForm(request.POST)
@@ -199,6 +200,68 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "booking/details.html", context)
 
 
+def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse:
+    """Confirm the time and the terms, then hold the slot and go to Stripe Checkout."""
+    slots_url = reverse("booking:slots", kwargs={"slug": offering.slug})
+    here = reverse("booking:details", kwargs={"slug": offering.slug})
+    if not request.user.is_authenticated:
+        next_url = slots_url if request.method == "POST" else request.get_full_path()
+        return redirect(
+            reverse("account_request_login_code") + "?" + urlencode({"next": next_url})
+        )
+    if request.method == "POST":
+        form = PaidDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                held = payment_services.hold_for_payment(
+                    offering=offering,
+                    start=data["start"],
+                    client_user=request.user,
+                    client_name=data["name"],
+                    client_email=request.user.email,
+                    client_timezone=data["timezone"],
+                )
+            except services.SlotUnavailable:
+                return _taken(request, offering, data["start"], data["timezone"], here)
+            except services.BookingError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(held.checkout_url)
+        start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
+        zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
+    else:
+        zone_name = _visitor_zone(request, offering.practitioner.timezone)
+        start = parse_instant(request.GET.get("start", ""))
+        form = PaidDetailsForm(
+            initial={
+                "start": request.GET.get("start"),
+                "timezone": zone_name,
+                "name": request.user.get_full_name() or _last_name_used(request.user),
+            }
+        )
+    if start is None:
+        return redirect(slots_url)
+    if request.method == "GET" and not selectors.is_bookable(
+        offering=offering, start=start, now=timezone.now()
+    ):
+        return _taken(request, offering, start, zone_name, here)
+    context = {
+        "offering": offering,
+        "form": form,
+        "start": start,
+        "end": start + offering.duration,
+        "zone_name": zone_name,
+        "policy_lines": payment_selectors.policy_lines(offering),
+    }
+    return render(request, "booking/pay.html", context)
+
+
+def _last_name_used(user) -> str:
+    latest = Booking.objects.filter(client=user).order_by("-created_at").first()
+    return latest.client_name if latest else ""
+
+
 def _booking_by_link(public_id, token: str) -> Booking | None:
     booking = (
         Booking.objects.select_related("offering", "practitioner")
@@ -216,15 +279,32 @@ def _link_invalid(request: HttpRequest) -> HttpResponse:
 
 def _manage_context(booking: Booking) -> dict:
     now = timezone.now()
-    return {
+    payment = Payment.objects.filter(booking=booking).first()
+    context = {
         "booking": booking,
         "offering": booking.offering,
         "zone_name": booking.client_timezone,
         "can_change": services.client_can_change(booking, now),
+        "can_cancel": services.client_can_change(booking, now),
         "change_until": booking.start - booking.practitioner.manage_cutoff,
         "is_past": booking.end <= now,
         "manage_path": links.manage_path(booking),
+        "payment": payment,
     }
+    if payment is not None and payment.is_captured:
+        hardship = HardshipRequest.objects.filter(booking=booking).first()
+        percent, _ = payment_services.cancellation_terms(booking, now=now)
+        context |= {
+            "can_cancel": payment_services.client_can_cancel(booking, now),
+            "refund_percent": percent,
+            "refund_amount": payment.amount * percent / 100,
+            "policy_lines": payment_selectors.policy_lines(booking.offering),
+            "hardship": hardship,
+            "can_request_hardship": hardship is None
+            and booking.status == Booking.Status.CONFIRMED
+            and booking.start > now,
+        }
+    return context
 
 
 def manage_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
@@ -286,7 +366,8 @@ def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_link(public_id, token)
     if booking is None:
         return _link_invalid(request)
-    if not services.client_can_change(booking):
+    context = _manage_context(booking)
+    if not context["can_cancel"]:
         return redirect(links.manage_path(booking))
     if request.method == "POST":
         try:
@@ -296,4 +377,39 @@ def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
         else:
             messages.success(request, "Your call is cancelled. We've emailed you to confirm.")
         return redirect(links.manage_path(booking))
-    return render(request, "booking/cancel_confirm.html", _manage_context(booking))
+    return render(request, "booking/cancel_confirm.html", context)
+
+
+def receipt_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """A printable receipt for a paid booking: what was paid, when, and what came back."""
+    booking = _booking_by_link(public_id, token)
+    payment = booking and Payment.objects.filter(booking=booking).first()
+    if payment is None or not payment.is_captured:
+        return _link_invalid(request)
+    context = {
+        "booking": booking,
+        "payment": payment,
+        "refunds": payment.refunds.order_by("created_at"),
+        "zone_name": booking.client_timezone,
+        "manage_path": links.manage_path(booking),
+    }
+    return render(request, "booking/receipt.html", context)
+
+
+@require_http_methods(["POST"])
+def hardship_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """The client asks for a one-time exception to the refund policy."""
+    booking = _booking_by_link(public_id, token)
+    if booking is None:
+        return _link_invalid(request)
+    try:
+        payment_services.request_hardship(booking=booking)
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Your request is with {booking.practitioner.name}. You'll hear back by email, "
+            "and nothing changes until then.",
+        )
+    return redirect(links.manage_path(booking))

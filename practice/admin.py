@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from booking.models import AvailabilityRule, DateOverride, TimeOff
+from booking.payments.admin import RefundTierInline
 from practice.models import KnownClient, Offering, Practitioner
 
 
@@ -31,6 +32,7 @@ class OfferingAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "kind", "duration_minutes", "price", "currency", "is_active"]
     list_filter = ["kind", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [RefundTierInline]
     fieldsets = [
         (None, {"fields": ["practitioner", "name", "slug", "kind", "description", "is_active"]}),
         ("Price and who may book", {"fields": ["price", "currency", "returning_clients_only"]}),

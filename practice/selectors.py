@@ -45,6 +45,6 @@ def client_bookings(user: AbstractBaseUser, *, emails: list[str]) -> QuerySet[Bo
         by_email |= Q(client_email__iexact=email)
     return (
         Booking.objects.filter(Q(client=user) | by_email)
-        .select_related("offering__practitioner")
+        .select_related("offering__practitioner", "payment")
         .order_by("start")
     )

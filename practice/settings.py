@@ -156,6 +156,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The stripe library logs request bodies (client emails) at DEBUG and INFO.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 # Accounts (django-allauth). Email is the only identifier; the usual way in is a code sent by

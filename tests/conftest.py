@@ -24,3 +24,14 @@ def practitioner(db):
 @pytest.fixture
 def assessment(practitioner):
     return make_offering(practitioner)
+
+
+# The local Stripe stand-in and paid-booking fixtures, for every test folder.
+from tests.payments.fixtures import (  # noqa: E402, F401
+    deliver,
+    flush,
+    hold,
+    session_offering,
+    standin,
+    standin_server,
+)

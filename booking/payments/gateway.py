@@ -145,6 +145,8 @@ def checkout_params(booking: Booking, payment: Payment) -> dict:
     reference = {"booking": str(booking.public_id), "payment": str(payment.public_id)}
     return {
         "mode": "payment",
+        # Cards settle at once; bank debits settle after the hold has lapsed.
+        "payment_method_types": ["card"],
         "line_items": [
             {
                 "quantity": 1,

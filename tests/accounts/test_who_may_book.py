@@ -107,12 +107,15 @@ def test_the_details_page_keeps_the_same_door(client, session, newcomer, now):
     assert "Single sessions follow a first conversation" in page
 
 
-def test_a_returning_client_is_told_paying_online_is_not_ready(client, session, returning, now):
+def test_a_returning_client_confirms_the_time_and_terms_before_paying(
+    client, session, returning, now
+):
     client.force_login(returning)
 
     page = text(client.get(f"/book/session/details/?start={SLOT_PARAM}"))
 
-    assert "Paying online isn't ready yet" in page
+    assert "Confirm your session" in page
+    assert "Continue to payment" in page
     assert not Booking.objects.filter(offering=session).exists()
 
 
@@ -154,15 +157,20 @@ def test_the_api_tells_a_signed_in_newcomer_sessions_follow_a_first_call(
     )
 
 
-def test_the_api_lets_a_returning_client_past_the_door_to_the_payment(
-    client, session, returning, now
+def test_the_api_holds_the_slot_and_answers_the_checkout_for_a_returning_client(
+    client, session, returning, now, standin
 ):
     client.force_login(returning)
 
     response = post_booking(client, session)
 
-    assert response.status_code == 403
-    assert response.json() == {"error": api.PAYMENT_REQUIRED}
+    assert response.status_code == 201
+    body = response.json()
+    booking = Booking.objects.get(public_id=body["id"])
+    assert body["status"] == "held" == booking.status
+    assert body["checkout_url"].endswith(booking.payment.checkout_session_id)
+    assert datetime.fromisoformat(body["hold_expires_at"]) == booking.hold_expires_at
+    assert booking.client == returning and booking.client_email == returning.email
 
 
 def test_a_returning_client_books_a_free_offering_for_returning_clients(

@@ -631,7 +631,7 @@ def test_booking_an_unknown_or_inactive_offering_is_a_404(api_client, practition
             id="free-returning-clients-only",
         ),
         pytest.param(
-            {"returning_clients_only": False, "slug": "paid"}, api.PAYMENT_REQUIRED, id="paid"
+            {"returning_clients_only": False, "slug": "paid"}, api.SIGN_IN_TO_PAY, id="paid"
         ),
     ],
 )
@@ -653,7 +653,9 @@ def test_the_403_messages():
         "This offering is for returning clients. If you are new, please book a free "
         "assessment call first."
     )
-    assert api.PAYMENT_REQUIRED == "This offering is paid and cannot be booked here yet."
+    assert api.SIGN_IN_TO_PAY == (
+        "Please sign in to book a paid session; payment goes through Stripe Checkout."
+    )
 
 
 # Methods, unknown paths, failures: always JSON

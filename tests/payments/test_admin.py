@@ -10,7 +10,7 @@ from booking.payments import services
 from booking.payments.admin import RefundTierInline
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from practice.models import Offering
-from tests.payments.conftest import press
+from tests.payments.fixtures import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,7 @@ from booking.payments import gateway, services
 from booking.payments.models import Payment, WebhookEvent
 from booking.services import BookingError, SlotUnavailable
 from tests.factories import make_offering
-from tests.payments.conftest import THURSDAY_10_BERLIN, press
+from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from booking.payments import services
-from tests.payments.conftest import press
+from tests.payments.fixtures import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOTE = "my partner controls money"

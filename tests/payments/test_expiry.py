@@ -13,7 +13,7 @@ from booking import selectors
 from booking import services as booking_services
 from booking.models import Booking, BookingEvent
 from booking.tasks import expire_hold
-from tests.payments.conftest import THURSDAY_10_BERLIN
+from tests.payments.fixtures import THURSDAY_10_BERLIN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from booking.models import Booking
 from booking.payments import gateway, services
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.services import ChangeNotAllowed
-from tests.payments.conftest import press
+from tests.payments.fixtures import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from booking.models import Booking
 from booking.payments import gateway, views
 from booking.payments.standin import StripeStandIn, sign
-from tests.payments.conftest import API_KEY, THURSDAY_10_BERLIN, WEBHOOK_SECRET
+from tests.payments.fixtures import API_KEY, THURSDAY_10_BERLIN, WEBHOOK_SECRET
 
 SESSION = {
     "mode": "payment",

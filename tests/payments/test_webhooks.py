@@ -13,7 +13,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments import services
 from booking.payments.models import Payment, Refund, WebhookEvent
-from tests.payments.conftest import THURSDAY_10_BERLIN, press
+from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,10 +10,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from booking.models import AvailabilityRule
+from booking.payments.models import RefundTier
 from practice.models import Offering, Practitioner
 
 DEMO_USERNAME = "practitioner"
 DEMO_EMAIL = "mara@example.org"
+# Full refund 48 hours or more before, half from 24 hours, none after.
+REFUND_TIERS = [(48, 100), (24, 50)]
 WEEKLY_HOURS = [(time(9), time(12, 30)), (time(14), time(18))]
 
 OFFERINGS = [
@@ -89,7 +92,7 @@ class Command(BaseCommand):
                 for s, e in WEEKLY_HOURS
             )
         for fields in OFFERINGS:
-            Offering.objects.update_or_create(
+            offering, _ = Offering.objects.update_or_create(
                 slug=fields["slug"],
                 defaults=fields
                 | {
@@ -97,6 +100,11 @@ class Command(BaseCommand):
                     "video_link": "https://meet.example.org/mara-lindqvist",
                 },
             )
+            if not offering.is_free and not offering.refund_tiers.exists():
+                RefundTier.objects.bulk_create(
+                    RefundTier(offering=offering, min_hours_before_start=h, refund_percent=p)
+                    for h, p in REFUND_TIERS
+                )
         self.stdout.write(self.style.SUCCESS("Demo practice ready."))
         if print_login:
             password = secrets.token_urlsafe(9)
