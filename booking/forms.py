@@ -101,7 +101,7 @@ class BookingDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     consent = forms.BooleanField(
-        label="I agree that my details are used to arrange this call, as the privacy notice "
+        label="I agree that my details are used to arrange this booking, as the privacy notice "
         "describes.",
         error_messages={"required": "Please agree to the privacy notice so we can book the call."},
     )
