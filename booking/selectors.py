@@ -6,6 +6,7 @@ time off, bookings and busy blocks are each read once and handed to the pure eng
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.db.models import IntegerField, Q, Value
@@ -77,28 +78,18 @@ def booking_window(offering: Offering, now: datetime) -> tuple[datetime, datetim
     )
 
 
-def available_slots(
-    *,
+def _busy_time(
     offering: Offering,
-    start: datetime,
-    end: datetime,
+    first_day: date,
+    last_day: date,
+    earliest: datetime,
+    latest: datetime,
     now: datetime,
-    exclude: Booking | None = None,
-) -> list[Interval]:
-    """Slots of ``offering`` that start in ``[start, end)`` and can be booked at ``now``.
-
-    ``exclude`` leaves one booking out of the busy time (rescheduling it).
-    """
+    exclude: Booking | None,
+) -> tuple[list[Interval], Counter]:
+    """Busy intervals around ``[earliest, latest)``, and the offering's bookings per day."""
     practitioner = offering.practitioner
     zone = practitioner.zone
-    earliest, latest = booking_window(offering, now)
-    earliest, latest = max(start, earliest), min(end, latest)
-    if earliest >= latest:
-        return []
-    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
-    schedule = schedule_for(practitioner, first_day, last_day)
-    windows = open_windows(schedule, first_day, last_day)
-
     # Busy time is read for whole local days, so that the daily cap counts full days.
     day_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     day_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
@@ -143,6 +134,38 @@ def available_slots(
         busy.append(Interval(parse(blocked_start), parse(blocked_end)))
         if offering_id == offering.pk:
             per_day[parse(booking_start).astimezone(zone).date()] += 1
+    return busy, per_day
+
+
+def available_slots(
+    *,
+    offering: Offering,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: Booking | None = None,
+    ignore_busy: bool = False,
+) -> list[Interval]:
+    """Slots of ``offering`` that start in ``[start, end)`` and can be booked at ``now``.
+
+    ``exclude`` leaves one booking out of the busy time (rescheduling it); ``ignore_busy``
+    gives the open times as if nothing were booked (to tell "taken" from "never open").
+    """
+    practitioner = offering.practitioner
+    zone = practitioner.zone
+    earliest, latest = booking_window(offering, now)
+    earliest, latest = max(start, earliest), min(end, latest)
+    if earliest >= latest:
+        return []
+    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
+    schedule = schedule_for(practitioner, first_day, last_day)
+    windows = open_windows(schedule, first_day, last_day)
+
+    busy, per_day = (
+        ([], Counter())
+        if ignore_busy
+        else _busy_time(offering, first_day, last_day, earliest, latest, now, exclude)
+    )
     return bookable_slots(
         windows=windows,
         busy=busy,
@@ -155,7 +178,12 @@ def available_slots(
 
 
 def is_bookable(
-    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+    *,
+    offering: Offering,
+    start: datetime,
+    now: datetime,
+    exclude: Booking | None = None,
+    ignore_busy: bool = False,
 ) -> bool:
     slots = available_slots(
         offering=offering,
@@ -163,8 +191,33 @@ def is_bookable(
         end=start + timedelta(seconds=1),
         now=now,
         exclude=exclude,
+        ignore_busy=ignore_busy,
     )
     return any(slot.start == start for slot in slots)
+
+
+class Unbookable(StrEnum):
+    TOO_SOON = "too_soon"
+    TOO_FAR = "too_far"
+    NOT_OPEN = "not_open"
+    TAKEN = "taken"
+
+
+def unbookable_reason(
+    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+) -> Unbookable | None:
+    """Why ``start`` cannot be booked at ``now`` (None if it can), so that a refusal can say
+    "too soon" or "not an open time" instead of "taken"."""
+    if is_bookable(offering=offering, start=start, now=now, exclude=exclude):
+        return None
+    earliest, latest = booking_window(offering, now)
+    if start < earliest:
+        return Unbookable.TOO_SOON
+    if start >= latest:
+        return Unbookable.TOO_FAR
+    if not is_bookable(offering=offering, start=start, now=now, ignore_busy=True):
+        return Unbookable.NOT_OPEN
+    return Unbookable.TAKEN
 
 
 def nearest_slots(

@@ -19,6 +19,12 @@ from practice.models import Offering, Practitioner
 PRIVACY_NOTICE_VERSION = "2026-11"
 
 SLOT_UNAVAILABLE = "This time is no longer available."
+UNBOOKABLE = {
+    selectors.Unbookable.TAKEN: SLOT_UNAVAILABLE,
+    selectors.Unbookable.TOO_SOON: "This time is too soon: please choose a later one.",
+    selectors.Unbookable.TOO_FAR: "This time is further ahead than bookings are open.",
+    selectors.Unbookable.NOT_OPEN: "This is not one of the open times.",
+}
 OPEN_ASSESSMENT_EXISTS = (
     "You already have a free assessment call booked. Use the link in its confirmation email "
     "to change its time."
@@ -83,6 +89,15 @@ def expire_stale_holds(*, practitioner: Practitioner, start: datetime, end: date
         _log(booking, BookingEvent.Kind.EXPIRED, actor="system", at=now)
 
 
+def check_bookable(
+    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+) -> None:
+    """Raise SlotUnavailable saying why ``start`` cannot be booked (taken, too soon, …)."""
+    reason = selectors.unbookable_reason(offering=offering, start=start, now=now, exclude=exclude)
+    if reason is not None:
+        raise SlotUnavailable(UNBOOKABLE[reason])
+
+
 def _save_span(booking: Booking) -> Booking:
     """Save in a savepoint: the exclusion constraint's refusal becomes SlotUnavailable."""
     try:
@@ -124,8 +139,7 @@ def book_assessment(
             email=email, practitioner=practitioner, now=now
         ):
             raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS)
-        if not selectors.is_bookable(offering=offering, start=start, now=now):
-            raise SlotUnavailable(SLOT_UNAVAILABLE)
+        check_bookable(offering=offering, start=start, now=now)
         booking = _save_span(
             Booking(
                 practitioner=practitioner,
@@ -181,8 +195,7 @@ def reschedule(
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
         _check_may_change(booking, actor=actor, now=now)
         expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
-        if not selectors.is_bookable(offering=offering, start=new_start, now=now, exclude=booking):
-            raise SlotUnavailable(SLOT_UNAVAILABLE)
+        check_bookable(offering=offering, start=new_start, now=now, exclude=booking)
         old_start = booking.start
         booking.start, booking.end = new_start, new_start + offering.duration
         booking.blocked_start, booking.blocked_end = span.start, span.end

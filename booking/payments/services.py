@@ -38,7 +38,6 @@ from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier
 from booking.services import (
     NOT_ACTIVE,
     PRIVACY_NOTICE_VERSION,
-    SLOT_UNAVAILABLE,
     TOO_LATE_TO_CHANGE,
     WRONG_STATE,
     BookingError,
@@ -48,6 +47,7 @@ from booking.services import (
     _log,
     _notify_on_commit,
     _save_span,
+    check_bookable,
     expire_stale_holds,
 )
 from booking.slots import blocked_span
@@ -158,8 +158,7 @@ def hold_for_payment(
         if booking is not None:  # "Pay" pressed twice: the same hold, the same Checkout
             payment = booking.payment
         else:
-            if not selectors.is_bookable(offering=offering, start=start, now=now):
-                raise SlotUnavailable(SLOT_UNAVAILABLE)
+            check_bookable(offering=offering, start=start, now=now)
             booking, payment = _hold(
                 offering,
                 practitioner,

@@ -452,21 +452,43 @@ def test_a_taken_slot_is_a_409(api_client, assessment, now):
 
 
 @pytest.mark.parametrize(
-    "start",
+    ("start", "message"),
     [
-        pytest.param("2026-12-03T20:00:00+01:00", id="outside-hours"),
-        pytest.param("2026-12-03T10:10:00+01:00", id="off-the-grid"),
-        pytest.param("2026-12-02T16:00:00+01:00", id="too-soon"),
-        pytest.param("2027-02-04T10:00:00+01:00", id="beyond-the-horizon"),
-        pytest.param("2025-12-03T10:00:00+01:00", id="past"),
-        pytest.param("9998-12-31T10:00:00+01:00", id="far-future"),
+        pytest.param(
+            "2026-12-03T20:00:00+01:00", "This is not one of the open times.", id="outside-hours"
+        ),
+        pytest.param(
+            "2026-12-03T10:10:00+01:00", "This is not one of the open times.", id="off-the-grid"
+        ),
+        pytest.param(
+            "2026-12-02T16:00:00+01:00",
+            "This time is too soon: please choose a later one.",
+            id="too-soon",
+        ),
+        pytest.param(
+            "2027-02-04T10:00:00+01:00",
+            "This time is further ahead than bookings are open.",
+            id="beyond-the-horizon",
+        ),
+        pytest.param(
+            "2025-12-03T10:00:00+01:00",
+            "This time is too soon: please choose a later one.",
+            id="past",
+        ),
+        pytest.param(
+            "9998-12-31T10:00:00+01:00",
+            "This time is further ahead than bookings are open.",
+            id="far-future",
+        ),
     ],
 )
-def test_a_time_that_is_not_bookable_is_a_409(api_client, assessment, now, start):
+def test_a_time_that_is_not_bookable_is_a_409_that_says_why(
+    api_client, assessment, now, start, message
+):
     response = post_booking(api_client, start=start)
 
     assert response.status_code == 409
-    assert response.json() == {"error": "This time is no longer available."}
+    assert response.json() == {"error": message}
     assert not Booking.objects.exists()
 
 
