@@ -240,19 +240,18 @@ def cancel(
         _lock_practitioner(booking.practitioner_id)
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
         _check_may_change(booking, actor=actor, now=now)
-        booking.status = Booking.Status.CANCELLED
-        booking.sequence += 1
-        booking.save()
-        _log(
-            booking,
-            BookingEvent.Kind.CANCELLED,
-            actor=actor,
-            actor_user=actor_user,
-            at=now,
-            reason=reason,
-        )
-        _notify_on_commit(booking, "cancelled")
+        mark_cancelled(booking, actor=actor, actor_user=actor_user, now=now, reason=reason)
     return booking
+
+
+def mark_cancelled(booking: Booking, *, actor: str, actor_user, now: datetime, **data) -> None:
+    """The cancellation itself, inside the caller's transaction: the status, a higher
+    SEQUENCE (calendars drop the event), the audit row, and the emails after commit."""
+    booking.status = Booking.Status.CANCELLED
+    booking.sequence += 1
+    booking.save()
+    _log(booking, BookingEvent.Kind.CANCELLED, actor=actor, actor_user=actor_user, at=now, **data)
+    _notify_on_commit(booking, "cancelled")
 
 
 def mark_attendance(*, booking: Booking, attended: bool, actor_user=None, now=None) -> Booking:

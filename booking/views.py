@@ -1,5 +1,6 @@
 """Public booking pages and manage-by-link. Thin: parse, check access, one service call."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -156,105 +157,103 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
         return refusal
     if not offering.is_free:
         return _paid_details_page(request, offering)
-    here = reverse("booking:details", kwargs={"slug": slug})
-    if request.method == "POST":
-        form = BookingDetailsForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                booking = services.book_assessment(
-                    offering=offering,
-                    start=data["start"],
-                    client_name=data["name"],
-                    client_email=data["email"],
-                    client_timezone=data["timezone"],
-                    note=data["note"],
-                )
-            except services.SlotUnavailable:
-                return _taken(request, offering, data["start"], data["timezone"], here)
-            except services.BookingError as error:
-                form.add_error(None, error.message)
-            else:
-                return redirect(links.manage_path(booking) + "?booked=1")
-        start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
-        zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
-    else:
-        zone_name = _visitor_zone(request, offering.practitioner.timezone)
-        start = parse_instant(request.GET.get("start", ""))
-        form = BookingDetailsForm(
-            initial={"start": request.GET.get("start"), "timezone": zone_name}
+
+    def book(data: dict) -> str:
+        booking = services.book_assessment(
+            offering=offering,
+            start=data["start"],
+            client_name=data["name"],
+            client_email=data["email"],
+            client_timezone=data["timezone"],
+            note=data["note"],
         )
-    if start is None:
-        return redirect(reverse("booking:slots", kwargs={"slug": slug}))
-    if request.method == "GET" and not selectors.is_bookable(
-        offering=offering, start=start, now=timezone.now()
-    ):
-        return _taken(request, offering, start, zone_name, here)
-    context = {
-        "offering": offering,
-        "form": form,
-        "start": start,
-        "end": start + offering.duration,
-        "zone_name": zone_name,
-    }
-    return render(request, "booking/details.html", context)
+        return links.manage_path(booking) + "?booked=1"
+
+    return _details_flow(
+        request,
+        offering,
+        form_class=BookingDetailsForm,
+        book=book,
+        template="booking/details.html",
+    )
 
 
 def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse:
     """Confirm the time and the terms, then hold the slot and go to Stripe Checkout."""
-    slots_url = reverse("booking:slots", kwargs={"slug": offering.slug})
-    here = reverse("booking:details", kwargs={"slug": offering.slug})
     if not request.user.is_authenticated:
+        slots_url = reverse("booking:slots", kwargs={"slug": offering.slug})
         next_url = slots_url if request.method == "POST" else request.get_full_path()
         return redirect(
             reverse("account_request_login_code") + "?" + urlencode({"next": next_url})
         )
+
+    def hold(data: dict) -> str:
+        held = payment_services.hold_for_payment(
+            offering=offering,
+            start=data["start"],
+            client_user=request.user,
+            client_name=data["name"],
+            client_email=request.user.email,
+            client_timezone=data["timezone"],
+        )
+        return held.checkout_url
+
+    return _details_flow(
+        request,
+        offering,
+        form_class=PaidDetailsForm,
+        book=hold,
+        template="booking/pay.html",
+        initial={"name": request.user.get_full_name() or _last_name_used(request.user)},
+        context={"policy_lines": payment_selectors.policy_lines(offering)},
+    )
+
+
+def _details_flow(
+    request: HttpRequest,
+    offering: Offering,
+    *,
+    form_class: type[BookingDetailsForm],
+    book: Callable[[dict], str],
+    template: str,
+    initial: dict | None = None,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The step after picking a slot, free or paid: show the time and a short form; on a
+    valid POST, ``book`` returns where to go next (confirmation, or Stripe Checkout)."""
+    here = reverse("booking:details", kwargs={"slug": offering.slug})
     if request.method == "POST":
-        form = PaidDetailsForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                held = payment_services.hold_for_payment(
-                    offering=offering,
-                    start=data["start"],
-                    client_user=request.user,
-                    client_name=data["name"],
-                    client_email=request.user.email,
-                    client_timezone=data["timezone"],
-                )
+                return redirect(book(data))
             except services.SlotUnavailable:
                 return _taken(request, offering, data["start"], data["timezone"], here)
             except services.BookingError as error:
                 form.add_error(None, error.message)
-            else:
-                return redirect(held.checkout_url)
         start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
         zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
     else:
         zone_name = _visitor_zone(request, offering.practitioner.timezone)
         start = parse_instant(request.GET.get("start", ""))
-        form = PaidDetailsForm(
-            initial={
-                "start": request.GET.get("start"),
-                "timezone": zone_name,
-                "name": request.user.get_full_name() or _last_name_used(request.user),
-            }
+        form = form_class(
+            initial={"start": request.GET.get("start"), "timezone": zone_name} | (initial or {})
         )
     if start is None:
-        return redirect(slots_url)
+        return redirect(reverse("booking:slots", kwargs={"slug": offering.slug}))
     if request.method == "GET" and not selectors.is_bookable(
         offering=offering, start=start, now=timezone.now()
     ):
         return _taken(request, offering, start, zone_name, here)
-    context = {
+    page = {
         "offering": offering,
         "form": form,
         "start": start,
         "end": start + offering.duration,
         "zone_name": zone_name,
-        "policy_lines": payment_selectors.policy_lines(offering),
     }
-    return render(request, "booking/pay.html", context)
+    return render(request, template, page | (context or {}))
 
 
 def _last_name_used(user) -> str:

@@ -49,6 +49,7 @@ from booking.services import (
     _save_span,
     check_bookable,
     expire_stale_holds,
+    mark_cancelled,
 )
 from booking.slots import blocked_span
 from practice.models import Offering
@@ -646,19 +647,14 @@ def cancel_paid_booking(
                 reason=reason,
                 now=now,
             )
-        booking.status = Booking.Status.CANCELLED
-        booking.sequence += 1
-        booking.save()
-        _log(
+        mark_cancelled(
             booking,
-            BookingEvent.Kind.CANCELLED,
             actor=actor,
             actor_user=actor_user,
-            at=now,
+            now=now,
             reason=reason,
             **_refund_data(payment, refund, percent, decided_by),
         )
-        _notify_on_commit(booking, "cancelled")
     return Cancellation(booking, refund, percent if payment is not None else 0, decided_by)
 
 
