@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml
 
 # Development server with demo data; DEBUG is on only here.
 run: install
+	@test -s var/intake-dev.key || (umask 077 && mkdir -p var && $(PY) -c \
+		"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" \
+		> var/intake-dev.key && echo "Made a development intake key: var/intake-dev.key")
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --print-login

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = "Intake"
+
+    def ready(self) -> None:
+        from intake import checks, questionnaires  # noqa: F401  (registers the checks)
+
+        # Read and validate every questionnaire file now: a bad file stops the start-up
+        # with a message naming the file and the place, not a client's page later.
+        questionnaires.registry()

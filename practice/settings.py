@@ -240,3 +240,12 @@ else:
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # tests point it at the stand-in
+
+# Intake answers are encrypted at rest with these Fernet keys (comma-separated; the first
+# encrypts, all decrypt: rotate with `manage.py rotate_intake_keys`). Without any, a DEBUG
+# server uses the key `make run` writes to var/intake-dev.key (git-ignored); anywhere else
+# the system check intake.E001 refuses to start.
+INTAKE_ENCRYPTION_KEYS = env_list("INTAKE_ENCRYPTION_KEYS")
+_INTAKE_DEV_KEY_FILE = BASE_DIR / "var" / "intake-dev.key"
+if not INTAKE_ENCRYPTION_KEYS and DEBUG and _INTAKE_DEV_KEY_FILE.exists():
+    INTAKE_ENCRYPTION_KEYS = [_INTAKE_DEV_KEY_FILE.read_text().strip()]

@@ -1,0 +1,132 @@
+"""Who is asked to fill which questionnaire, and their encrypted answers.
+
+Questionnaires themselves are data files (``intake.questionnaires``); a response pins the
+``(questionnaire_id, questionnaire_version)`` it answers. Answers are stored only as
+encrypted bytes (``intake.crypto``) and are changed only by ``intake.services``.
+"""
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from booking.models import Booking
+from intake import crypto, questionnaires
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Assignment(models.Model):
+    """One attendee of a booking, asked to fill the booking's questionnaire by a private link.
+
+    A couples session has two, each with their own token and response.
+    """
+
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        PARTNER = "partner", "Partner"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="intakes")
+    email = models.EmailField()
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["booking", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "email"], name="one_intake_per_attendee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()}) for booking {self.booking_id}"
+
+
+class Response(models.Model):
+    """The answers of one assignment to one questionnaire version, encrypted at rest.
+
+    ``answers_encrypted`` is None before the first save and after erasure; an erased response
+    stays as a tombstone (``erased_at``) so the practitioner knows an intake existed.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="response"
+    )
+    questionnaire_id = models.CharField(max_length=50)
+    questionnaire_version = models.PositiveIntegerField()
+    answers_encrypted = models.BinaryField(null=True, editable=False)
+    skipped_sections = models.JSONField(default=list, blank=True)
+    flagged_unsafe = models.BooleanField(default=False)
+    started_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True) | Q(answers_encrypted__isnull=True),
+                name="erased_response_holds_no_answers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id} v{self.questionnaire_version} for {self.assignment}"
+
+    @property
+    def questionnaire(self) -> questionnaires.Questionnaire:
+        return questionnaires.load(self.questionnaire_id, self.questionnaire_version)
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers in clear (decrypted on every access; never log them)."""
+        if self.answers_encrypted is None:
+            return {}
+        return crypto.decrypt_json(self.answers_encrypted)
+
+    @answers.setter
+    def answers(self, value: dict[str, Any]) -> None:
+        self.answers_encrypted = crypto.encrypt_json(value)
+
+
+class Consent(models.Model):
+    """An attendee's explicit consent to the processing of their answers, as worded then."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="consents")
+    questionnaire_id = models.CharField(max_length=50)
+    questionnaire_version = models.PositiveIntegerField()
+    consent_version = models.CharField(max_length=50)
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.consent_version} by {self.assignment}"
+
+
+class AccessLog(models.Model):
+    """A row for every time someone other than the client reads or exports a response."""
+
+    class Action(models.TextChoices):
+        READ = "read", "Read"
+        EXPORT = "export", "Export"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake_reads"
+    )
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="access_log")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.response_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,211 @@
+"""Writes: consent, answers (save as you go), submission and erasure of an intake.
+
+Each entry point is one durable transaction that locks the assignment's row, so two tabs
+saving at once merge one after the other instead of losing answers. Answers are only ever
+handled in memory and stored encrypted; nothing here logs them, and error messages name
+question ids, never values.
+
+Answer conventions (see ``intake.questionnaires``): a question left out is skipped; the
+value ``PREFER_NOT_TO_SAY`` is a real answer ("I'd rather not say") for every type; a value
+of None in ``save_answers`` clears an earlier answer. Answers to question ids the pinned
+questionnaire does not have are ignored without error: no page rendered from that version
+can send them, so they come from a stale or altered form, and refusing the whole save would
+lose the person's other answers. They are never stored.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from intake import questionnaires
+from intake.models import Assignment, Consent, Response
+from intake.questionnaires import Questionnaire
+
+NO_QUESTIONNAIRE = "This booking's offering has no intake questionnaire."
+CONSENT_REQUIRED = "Please agree to how your answers are stored before they are saved."
+ERASED = "These answers were erased and cannot be changed."
+UNKNOWN_SECTION = "There is no section {section!r} in this questionnaire."
+
+
+class IntakeError(Exception):
+    """An intake rule said no; ``message`` is safe to show the client."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidAnswers(IntakeError):
+    """Some answers do not fit their questions; ``errors`` maps question id to the reason."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Some answers could not be saved: " + ", ".join(sorted(errors)))
+        self.errors = errors
+
+
+def questionnaire_for(assignment: Assignment) -> Questionnaire:
+    """The version this assignment answers: its response's, else the newest for the offering."""
+    response = Response.objects.filter(assignment=assignment).first()
+    if response is not None:
+        return response.questionnaire
+    questionnaire = questionnaires.for_offering_kind(assignment.booking.offering.kind)
+    if questionnaire is None:
+        raise IntakeError(NO_QUESTIONNAIRE)
+    return questionnaire
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("booking__offering")
+        .get(pk=assignment.pk)
+    )
+
+
+def _response(assignment: Assignment, now: datetime) -> Response:
+    """The assignment's response, created on first use and pinned to today's version."""
+    response = Response.objects.filter(assignment=assignment).first()
+    if response is None:
+        questionnaire = questionnaire_for(assignment)
+        response = Response.objects.create(
+            assignment=assignment,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            started_at=now,
+            updated_at=now,
+        )
+    if response.erased_at is not None:
+        raise IntakeError(ERASED)
+    return response
+
+
+def give_consent(*, assignment: Assignment, now: datetime) -> Consent:
+    """Record explicit consent, worded as in the questionnaire version being answered."""
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        response = _response(assignment, now)
+        questionnaire = response.questionnaire
+        given = Consent.objects.filter(
+            assignment=assignment,
+            consent_version=questionnaire.consent.version,
+            withdrawn_at__isnull=True,
+        ).first()
+        if given is not None:
+            return given
+        return Consent.objects.create(
+            assignment=assignment,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            consent_version=questionnaire.consent.version,
+            given_at=now,
+        )
+
+
+def has_consent(response: Response) -> bool:
+    return Consent.objects.filter(
+        assignment_id=response.assignment_id,
+        consent_version=response.questionnaire.consent.version,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+def _refresh_flags(response: Response, answers: dict[str, Any]) -> None:
+    response.flagged_unsafe = bool(response.questionnaire.unsafe_question_ids(answers))
+
+
+def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: datetime) -> Response:
+    """Merge a page of answers into the stored ones (save as you go) and re-check the flags.
+
+    Answers not in ``answers`` are kept; None clears one. Every value is checked against its
+    question first, and nothing is saved when one does not fit (``InvalidAnswers``, so the
+    page can be shown again with what was typed). Unknown question ids are ignored.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        response = _response(assignment, now)
+        if not has_consent(response):
+            raise IntakeError(CONSENT_REQUIRED)
+        questionnaire = response.questionnaire
+        errors = {}
+        known = {}
+        for question_id, value in answers.items():
+            question = questionnaire.question(question_id)
+            if question is None:
+                continue
+            if value is not None and (error := question.answer_error(value)):
+                errors[question_id] = error
+            known[question_id] = value
+        if errors:
+            raise InvalidAnswers(errors)
+        merged = response.answers
+        for question_id, value in known.items():
+            if value is None:
+                merged.pop(question_id, None)
+            else:
+                merged[question_id] = value
+        response.answers = merged
+        _refresh_flags(response, merged)
+        response.updated_at = now
+        response.save()
+        return response
+
+
+def skip_section(
+    *, assignment: Assignment, section_id: str, skip: bool = True, now: datetime
+) -> Response:
+    """Mark a whole section as skipped (after its content note), or take the mark back.
+
+    Answers already given in it are kept, so un-skipping loses nothing.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        response = _response(assignment, now)
+        if section_id not in {section.id for section in response.questionnaire.sections}:
+            raise IntakeError(UNKNOWN_SECTION.format(section=section_id))
+        skipped = [s for s in response.skipped_sections if s != section_id]
+        response.skipped_sections = [*skipped, section_id] if skip else skipped
+        response.updated_at = now
+        response.save()
+        return response
+
+
+def submit(*, assignment: Assignment, now: datetime) -> Response:
+    """Send the answers to the practitioner.
+
+    Answers to questions that ended up hidden (their condition no longer holds) are dropped
+    now, not while filling in, so switching an answer back and forth never loses text. The
+    answers can still be changed afterwards; ``submitted_at`` keeps the latest submission.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        response = _response(assignment, now)
+        if not has_consent(response):
+            raise IntakeError(CONSENT_REQUIRED)
+        shown = response.questionnaire.shown_answers(response.answers)
+        response.answers = shown
+        _refresh_flags(response, shown)
+        response.submitted_at = now
+        response.updated_at = now
+        response.save()
+        return response
+
+
+def erase(*, assignment: Assignment, now: datetime) -> Response | None:
+    """Delete the answers for good, keeping a tombstone (which version, when, erased when).
+
+    The flags and skipped sections are derived from the answers and go with them. The
+    consent rows and access log stay: they record what happened, not what was said.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        response = Response.objects.filter(assignment=assignment).first()
+        if response is None or response.erased_at is not None:
+            return response
+        response.answers_encrypted = None
+        response.flagged_unsafe = False
+        response.skipped_sections = []
+        response.erased_at = now
+        response.updated_at = now
+        response.save()
+        return response

@@ -1,0 +1,46 @@
+import io
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.management import call_command
+
+from intake import crypto, services
+from intake.models import Assignment, Response
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_rotation_keeps_every_answer_readable_and_retires_the_old_key(
+    settings, booking, intake_key, now
+):
+    old, new = intake_key, Fernet.generate_key().decode()
+    for index in range(5):
+        assignment = Assignment.objects.create(
+            booking=booking, email=f"p{index}@example.org", name=f"P{index}"
+        )
+        services.give_consent(assignment=assignment, now=now)
+        services.save_answers(
+            assignment=assignment, answers={"what_brings_you": f"answer {index}"}, now=now
+        )
+    erased = Assignment.objects.create(booking=booking, email="gone@example.org", name="Gone")
+    services.give_consent(assignment=erased, now=now)
+    services.erase(assignment=erased, now=now)
+    before = dict(Response.objects.values_list("pk", "answers_encrypted"))
+
+    settings.INTAKE_ENCRYPTION_KEYS = [new, old]
+    out = io.StringIO()
+    call_command("rotate_intake_keys", "--batch-size=2", stdout=out)
+    assert out.getvalue() == "Re-encrypted 5 responses in 3 batches.\n"
+
+    settings.INTAKE_ENCRYPTION_KEYS = [new]
+    answers = {
+        r.assignment.email: r.answers["what_brings_you"]
+        for r in Response.objects.select_related("assignment").exclude(erased_at__isnull=False)
+    }
+    assert answers == {f"p{i}@example.org": f"answer {i}" for i in range(5)}
+
+    settings.INTAKE_ENCRYPTION_KEYS = [old]
+    for response in Response.objects.filter(answers_encrypted__isnull=False):
+        assert bytes(response.answers_encrypted) != bytes(before[response.pk])
+        with pytest.raises(InvalidToken):
+            crypto.decrypt_json(response.answers_encrypted)
