@@ -1,7 +1,9 @@
 """Reads: the schedule, busy time and bookable slots of a practitioner.
 
-A fixed handful of queries whatever the range or the number of bookings: rules, overrides,
-time off, bookings and busy blocks are each read once and handed to the pure engines.
+Two queries for a slot search whatever the range or the number of bookings: the schedule
+(weekly rules, overrides, time off) and the busy time (bookings, busy blocks), each one
+UNION, handed to the pure engines. Round trips and Django's per-query work, not the
+engines, were most of a request's time.
 """
 
 from collections import Counter
@@ -9,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from django.db.models import IntegerField, Q, Value
+from django.db.models import DateField, F, IntegerField, Q, TimeField, Value
+from django.db.models.functions import Cast
 
 from booking.availability import Schedule, expand_ranges, local_days, open_windows
 from booking.dbfunctions import UtcText
@@ -36,26 +39,52 @@ def blocking_bookings(
     )
 
 
-def schedule_for(practitioner: Practitioner, first_day, last_day) -> Schedule:
-    weekly: dict[int, list[tuple]] = {}
-    for rule in AvailabilityRule.objects.filter(practitioner=practitioner).order_by(
-        "weekday", "start_time"
-    ):
-        weekly.setdefault(rule.weekday, []).append((rule.start_time, rule.end_time))
-    overrides: dict = {}
-    for override in DateOverride.objects.filter(
+def _schedule_rows(practitioner: Practitioner, first_day: date, last_day: date):
+    """Weekly rules, date overrides and time off in one UNION query (one round trip), as
+    ``(kind, weekday, day, last_day, start_time, end_time)``; absent columns are NULL."""
+    # Typed NULLs: PostgreSQL matches a UNION's column types from its first part.
+    null = {
+        "u_weekday": Cast(Value(None), IntegerField()),
+        "u_day": Cast(Value(None), DateField()),
+        "u_last": Cast(Value(None), DateField()),
+        "u_start": Cast(Value(None), TimeField()),
+        "u_end": Cast(Value(None), TimeField()),
+    }
+    rules = AvailabilityRule.objects.filter(practitioner=practitioner).annotate(
+        u_kind=Value(0),
+        **null | {"u_weekday": F("weekday"), "u_start": F("start_time"), "u_end": F("end_time")},
+    )
+    overrides = DateOverride.objects.filter(
         practitioner=practitioner, date__range=(first_day, last_day)
-    ).order_by("date", "start_time"):
-        windows = overrides.setdefault(override.date, [])
-        if override.start_time is not None:
-            windows.append((override.start_time, override.end_time))
-    vacations = TimeOff.objects.filter(
+    ).annotate(
+        u_kind=Value(1),
+        **null | {"u_day": F("date"), "u_start": F("start_time"), "u_end": F("end_time")},
+    )
+    time_off = TimeOff.objects.filter(
         practitioner=practitioner, first_day__lte=last_day, last_day__gte=first_day
-    ).values_list("first_day", "last_day")
+    ).annotate(u_kind=Value(2), **null | {"u_day": F("first_day"), "u_last": F("last_day")})
+    columns = ("u_kind", "u_weekday", "u_day", "u_last", "u_start", "u_end")
+    parts = [query.values_list(*columns).order_by() for query in (rules, overrides, time_off)]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def schedule_for(practitioner: Practitioner, first_day: date, last_day: date) -> Schedule:
+    weekly: dict[int, list[tuple]] = {}
+    overrides: dict[date, list[tuple]] = {}
+    vacations: list[tuple[date, date]] = []
+    for kind, weekday, day, last, start, end in _schedule_rows(practitioner, first_day, last_day):
+        if kind == 0:
+            weekly.setdefault(weekday, []).append((start, end))
+        elif kind == 1:
+            windows = overrides.setdefault(day, [])  # a row without times is a day off
+            if start is not None:
+                windows.append((start, end))
+        else:
+            vacations.append((day, last))
     return Schedule(
         zone=practitioner.zone,
-        weekly=weekly,
-        overrides=overrides,
+        weekly={day: sorted(windows) for day, windows in weekly.items()},
+        overrides={day: sorted(windows) for day, windows in overrides.items()},
         days_off=expand_ranges(vacations),
     )
 
