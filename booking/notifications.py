@@ -238,12 +238,12 @@ def _message(
     reply_to: str,
     for_practitioner: bool,
 ) -> EmailMultiAlternatives:
-    text = _tidy(render_to_string(f"{template}.txt", context))
+    text = tidy_text(render_to_string(f"{template}.txt", context))
     html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=_from_address(booking.practitioner.practice_name),
+        from_email=from_address(booking.practitioner.practice_name),
         to=[to],
         reply_to=[reply_to],
         headers={"Auto-Submitted": "auto-generated"},
@@ -267,7 +267,7 @@ def invite_part(booking: Booking, *, for_practitioner: bool) -> MIMEBase:
     return part
 
 
-def _from_address(practice_name: str) -> str:
+def from_address(practice_name: str) -> str:
     """DEFAULT_FROM_EMAIL, shown with the practice's name."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((name or practice_name, address))
@@ -309,7 +309,7 @@ def _book_again_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("booking:slots", kwargs={"slug": booking.offering.slug})
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
     """Template tags leave blank lines behind; keep at most one between paragraphs."""
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
 
@@ -390,8 +390,8 @@ def _simple_message(
 ) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=subject,
-        body=_tidy(render_to_string(f"{template}.txt", context)),
-        from_email=_from_address(practice_name),
+        body=tidy_text(render_to_string(f"{template}.txt", context)),
+        from_email=from_address(practice_name),
         to=[to],
         reply_to=[reply_to],
         headers={"Auto-Submitted": "auto-generated"},

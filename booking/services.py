@@ -71,6 +71,10 @@ def _notify_on_commit(booking: Booking, change: str) -> None:
     transaction.on_commit(
         lambda: send_booking_notifications.enqueue(booking_id=booking.pk, change=change)
     )
+    if change == "confirmed":
+        from intake.tasks import assign_intake
+
+        transaction.on_commit(lambda: assign_intake.enqueue(booking_id=booking.pk))
 
 
 def expire_stale_holds(*, practitioner: Practitioner, start: datetime, end: datetime, now):

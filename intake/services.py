@@ -16,8 +16,10 @@ lose the person's other answers. They are never stored.
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
+from booking.models import Booking
 from intake import questionnaires
 from intake.models import Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
@@ -42,6 +44,48 @@ class InvalidAnswers(IntakeError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("Some answers could not be saved: " + ", ".join(sorted(errors)))
         self.errors = errors
+
+
+def _attendees(booking: Booking) -> list[tuple[str, str, str]]:
+    """Who is asked to fill the booking's questionnaire: ``(email, name, role)``.
+
+    Only the client for now. The couples slice adds the partner of a ``couples_session``
+    here (``Assignment.Role.PARTNER``, their own email and link); nothing else changes.
+    """
+    return [(booking.client_email, booking.client_name, Assignment.Role.CLIENT)]
+
+
+def assign_for_booking(*, booking_id: int) -> list[Assignment]:
+    """Create the assignments of a confirmed booking whose offering has a questionnaire.
+
+    Idempotent: returns only the assignments created now, so a repeated confirmation (a
+    webhook delivered twice, a task retried) invites no one twice. The booking's row lock
+    serialises concurrent runs; the unique (booking, email) constraint stands behind it.
+    Without encryption keys (the system check refuses to start without them, so only a
+    bare test or script configuration) there is nowhere safe to keep answers, so no one is
+    asked for them.
+    """
+    if not settings.INTAKE_ENCRYPTION_KEYS:
+        return []
+    with transaction.atomic(durable=True):
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("offering")
+            .filter(pk=booking_id)
+            .first()
+        )
+        if booking is None or booking.status != Booking.Status.CONFIRMED:
+            return []
+        if questionnaires.for_offering_kind(booking.offering.kind) is None:
+            return []
+        created = []
+        for email, name, role in _attendees(booking):
+            assignment, is_new = Assignment.objects.get_or_create(
+                booking=booking, email=email, defaults={"name": name, "role": role}
+            )
+            if is_new:
+                created.append(assignment)
+        return created
 
 
 def questionnaire_for(assignment: Assignment) -> Questionnaire:

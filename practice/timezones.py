@@ -19,13 +19,21 @@ UTC_NAMES = frozenset({"Etc/UTC", "Etc/GMT"})
 
 
 @cache
+def _zone_countries() -> dict[str, str]:
+    """Zone → ISO country code, from tzdata's zone.tab (``CC<tab>coordinates<tab>zone``)."""
+    rows = (line.split("\t") for line in _tzdata_text("zone.tab").splitlines())
+    return {row[2]: row[0] for row in rows if row[0] and not row[0].startswith("#")}
+
+
+@cache
 def common_timezones() -> tuple[str, ...]:
-    zones = {
-        line.split("\t")[2]
-        for line in _tzdata_text("zone.tab").splitlines()
-        if line and not line.startswith("#")
-    }
-    return (*sorted(zones), "UTC")
+    return (*sorted(_zone_countries()), "UTC")
+
+
+def country_of_zone(name: str) -> str | None:
+    """The country a zone lies in (a guess for people: zones cross borders), or None."""
+    zone = canonical_timezone(name)
+    return _zone_countries().get(zone) if zone else None
 
 
 @cache

@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("booking.payments.urls")),
+    path("intake/", include("intake.urls")),
     path("", include("booking.urls")),
 ]

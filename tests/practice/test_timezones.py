@@ -31,3 +31,13 @@ def test_the_list_has_no_legacy_aliases():
     zones = common_timezones()
     assert "Asia/Calcutta" not in zones and "US/Eastern" not in zones
     assert zones == tuple(sorted(zones[:-1])) + ("UTC",)
+
+
+@pytest.mark.parametrize(
+    ("zone", "country"),
+    [("Europe/Berlin", "DE"), ("America/Regina", "CA"), ("Asia/Calcutta", "IN"), ("UTC", None)],
+)
+def test_the_country_of_a_zone_comes_from_tzdata(zone, country):
+    from practice.timezones import country_of_zone
+
+    assert country_of_zone(zone) == country

@@ -1,0 +1,48 @@
+"""The invitation to fill an intake: a private link and nothing else.
+
+Discreet by design: the subject is neutral, and the templates receive plain strings chosen
+here (never the booking, the assignment or the questionnaire), so that no answer, note or
+question can reach an email by a template edit. Log lines carry ids only.
+"""
+
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from booking.notifications import format_span, from_address, tidy_text
+from intake import links
+from intake.models import Assignment
+
+logger = logging.getLogger(__name__)
+
+INVITATION_SUBJECT = "Before your call with {practice}: a few optional questions"
+
+
+def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
+    booking = assignment.booking
+    practitioner = booking.practitioner
+    context = {
+        "name": assignment.name,
+        "practice_name": practitioner.practice_name,
+        "practitioner_name": practitioner.name,
+        "when": format_span(booking.start, booking.end, booking.client_timezone),
+        "fill_url": links.fill_url(assignment),
+    }
+    message = EmailMultiAlternatives(
+        subject=INVITATION_SUBJECT.format(practice=practitioner.practice_name),
+        body=tidy_text(render_to_string("email/intake_invitation.txt", context)),
+        from_email=from_address(practitioner.practice_name),
+        to=[assignment.email],
+        reply_to=[practitioner.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(
+        render_to_string("email/intake_invitation.html", context), "text/html"
+    )
+    return message
+
+
+def send_invitation(assignment: Assignment) -> None:
+    invitation_message(assignment).send()
+    logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
