@@ -4,6 +4,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from booking.models import Booking
+from intake.models import Assignment, Response
 from intake.questionnaires import (
     PREFER_NOT_TO_SAY,
     PREFER_NOT_TO_SAY_LABEL,
@@ -96,3 +98,28 @@ def review(questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[
         ]
         rows.append({"section": section, "skipped": section.id in skipped, "answers": given})
     return rows
+
+
+def booking_for_review(*, user, public_id) -> Booking | None:
+    """The booking, only when ``user`` is its practitioner's own account; None otherwise.
+
+    Staff and superusers get None too: intake answers are for the practitioner alone, and
+    None (a 404) does not tell anyone else whether the booking exists.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Booking.objects.select_related("practitioner", "offering")
+        .filter(public_id=public_id, practitioner__user=user)
+        .first()
+    )
+
+
+def responses_for_review(booking: Booking) -> list[tuple[Assignment, Response | None]]:
+    """The booking's attendees (client first) with their responses, in one query."""
+    assignments = (
+        Assignment.objects.filter(booking=booking)
+        .select_related("response")
+        .order_by("role", "pk")
+    )
+    return [(a, getattr(a, "response", None)) for a in assignments]

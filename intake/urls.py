@@ -1,13 +1,16 @@
 from django.urls import path
 
-from intake import views
+from intake import review_views, views
 
 app_name = "intake"
 
 urlpatterns = [
+    path("review/<uuid:public_id>/", review_views.booking_review, name="booking_review"),
     path("<str:token>/", views.start_page, name="start"),
     path("<str:token>/section/<slug:section_id>/", views.section_page, name="section"),
     path("<str:token>/review/", views.review_page, name="review"),
     path("<str:token>/thanks/", views.thanks_page, name="thanks"),
     path("<str:token>/delete/", views.erase_page, name="erase"),
+    path("<str:token>/export.json", review_views.export_json, name="export_json"),
+    path("<str:token>/export/", review_views.export_page, name="export"),
 ]

@@ -1,0 +1,300 @@
+"""The practitioner's view of a booking's intakes, and the client's own export: pure functions.
+
+Nothing here reads the database or decrypts: the caller hands in questionnaires and answers
+already in clear, and gets back plain data (and, for the five power dimensions, an SVG
+string drawn on the server, so the picture needs no JavaScript). Values are escaped here,
+since the SVG is put into the page as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from intake.questionnaires import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL, Questionnaire
+from intake.selectors import display
+
+# The five everyday power imbalances: the section ids whose ``<id>_balance`` (a 1–5 scale)
+# and ``<id>_lean`` (me / my partner / balanced / not sure) questions are drawn.
+DIMENSIONS = ("money", "emotional_labour", "social_capital", "age_health", "communication")
+
+NOT_ANSWERED = "Not answered"
+SKIPPED = "Skipped this part"
+
+
+@dataclass(frozen=True)
+class Person:
+    """One attendee's response, in clear, as the caller may show it."""
+
+    key: str  # "client" or "partner": which way "me" and "my partner" point
+    name: str
+    questionnaire: Questionnaire
+    answers: dict[str, Any]
+    skipped: tuple[str, ...] = ()
+    flagged_unsafe: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One person's answers on one power dimension."""
+
+    balance: int | None  # 1 (very one-sided) … 5 (very balanced); None: no number given
+    balance_text: str
+    side: str | None  # "client", "partner", "balanced", "not_sure" or None
+    side_text: str
+
+
+@dataclass
+class Dimension:
+    id: str
+    title: str
+    readings: list[Reading] = field(default_factory=list)
+
+
+def _answer_text(questionnaire: Questionnaire, answers: dict[str, Any], qid: str) -> str:
+    question = questionnaire.question(qid)
+    if question is None or qid not in answers:
+        return NOT_ANSWERED
+    return display(question, answers[qid])
+
+
+def _side(person: Person, lean: Any) -> str | None:
+    """A lean answer turned from the person's own view ("me") to the couple's (client or
+    partner), so both partners' answers can share one axis."""
+    if lean == "me":
+        return person.key
+    if lean == "partner":
+        return "partner" if person.key == "client" else "client"
+    if lean in ("balanced", "not_sure"):
+        return lean
+    return None
+
+
+def power_dimensions(people: list[Person]) -> list[Dimension]:
+    """For each of the five dimensions the questionnaire has, every person's reading."""
+    dimensions = []
+    for dimension_id in DIMENSIONS:
+        titled = next(
+            (
+                section.title
+                for person in people
+                for section in person.questionnaire.sections
+                if section.id == dimension_id
+            ),
+            None,
+        )
+        if titled is None:
+            continue
+        dimension = Dimension(id=dimension_id, title=titled)
+        for person in people:
+            balance_id, lean_id = f"{dimension_id}_balance", f"{dimension_id}_lean"
+            balance = person.answers.get(balance_id)
+            lean = person.answers.get(lean_id)
+            skipped = dimension_id in person.skipped
+            dimension.readings.append(
+                Reading(
+                    balance=balance
+                    if balance in (1, 2, 3, 4, 5) and balance is not True
+                    else None,
+                    balance_text=SKIPPED
+                    if skipped and balance is None
+                    else _answer_text(person.questionnaire, person.answers, balance_id),
+                    side=_side(person, lean),
+                    side_text=SKIPPED
+                    if skipped and lean is None
+                    else _answer_text(person.questionnaire, person.answers, lean_id),
+                )
+            )
+        dimensions.append(dimension)
+    return dimensions
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: list[str]  # one per person, in the order of ``people``
+
+
+@dataclass(frozen=True)
+class SectionRows:
+    id: str
+    title: str
+    skipped: list[bool]  # one per person
+    rows: list[Row]
+
+
+def answers_by_section(people: list[Person]) -> list[SectionRows]:
+    """The answers grouped by section, side by side (one column per person).
+
+    The first person's questionnaire gives the order; a question only another version has
+    follows in that person's order. Questions no one answered are left out; a section
+    skipped by someone says so in that person's column.
+    """
+    sections: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for person in people:
+        for section in person.questionnaire.sections:
+            title, questions = sections.setdefault(section.id, (section.title, []))
+            known = {qid for qid, _label in questions}
+            questions.extend((q.id, q.label) for q in section.questions if q.id not in known)
+    result = []
+    for section_id, (title, questions) in sections.items():
+        skipped = [section_id in person.skipped for person in people]
+        rows = []
+        for qid, label in questions:
+            if not any(qid in person.answers for person in people):
+                continue
+            values = [
+                (SKIPPED if section_id in person.skipped else "")
+                if qid not in person.answers
+                else _answer_text(person.questionnaire, person.answers, qid)
+                for person in people
+            ]
+            rows.append(Row(label=label, values=values))
+        if not rows and any(skipped):
+            values = [SKIPPED if s else NOT_ANSWERED for s in skipped]
+            rows.append(Row(label="This part", values=values))
+        if rows:
+            result.append(SectionRows(id=section_id, title=title, skipped=skipped, rows=rows))
+    return result
+
+
+def skipped_section_titles(person: Person) -> list[str]:
+    titles = {section.id: section.title for section in person.questionnaire.sections}
+    return [titles.get(section_id, section_id) for section_id in person.skipped]
+
+
+def export(questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[str]) -> dict:
+    """A person's own answers as plain data for download: every stored answer, labelled."""
+    sections = []
+    for section in questionnaire.sections:
+        questions = [
+            {
+                "id": question.id,
+                "label": question.label,
+                "answer": answers[question.id],
+                "answer_text": display(question, answers[question.id]),
+                "prefer_not_to_say": answers[question.id] == PREFER_NOT_TO_SAY,
+            }
+            for question in section.questions
+            if question.id in answers
+        ]
+        if questions or section.id in skipped:
+            sections.append(
+                {
+                    "id": section.id,
+                    "title": section.title,
+                    "skipped": section.id in skipped,
+                    "questions": questions,
+                }
+            )
+    return {
+        "questionnaire": {
+            "id": questionnaire.id,
+            "version": questionnaire.version,
+            "title": questionnaire.title,
+        },
+        "prefer_not_to_say_means": PREFER_NOT_TO_SAY_LABEL,
+        "sections": sections,
+    }
+
+
+# The picture: one row per dimension; on the left the 1–5 "how balanced" scale, on the right
+# the "which way it leans" axis (towards the client, balanced, towards the partner). Each
+# person has their own marker; for a couple a dashed line joins the two balance markers so
+# the gap between their perceptions is visible at a glance.
+
+_WIDTH = 720
+_TOP = 64
+_ROW = 58
+_SCALE_X = (200, 420)  # x of 1 and of 5
+_LEAN_X = {"client": 480, "balanced": 580, "partner": 680}
+_MARKERS = ("circle", "diamond")
+
+
+def _marker(kind: str, x: float, y: float, label: str, series: int) -> str:
+    title = f"<title>{escape(label)}</title>"
+    css = f'class="marker series-{series}"'
+    if kind == "circle":
+        return f'<circle {css} cx="{x}" cy="{y}" r="7">{title}</circle>'
+    points = f"{x},{y - 8} {x + 8},{y} {x},{y + 8} {x - 8},{y}"
+    return f'<polygon {css} points="{points}">{title}</polygon>'
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", css: str = "") -> str:
+    klass = f' class="{css}"' if css else ""
+    return f'<text x="{x}" y="{y}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
+
+
+def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
+    """The five dimensions as an accessible inline SVG, one marker series per person."""
+    height = _TOP + _ROW * len(dimensions) + 16
+    sides = {"client": names[0], "partner": names[1] if len(names) > 1 else "their partner"}
+    description = "; ".join(
+        f"{dimension.title}: "
+        + ", ".join(
+            f"{name}: how balanced, {reading.balance_text}; leans, {reading.side_text}"
+            for name, reading in zip(names, dimension.readings, strict=True)
+        )
+        for dimension in dimensions
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="power-map" role="img" '
+        f'viewBox="0 0 {_WIDTH} {height}" width="100%" '
+        f'aria-labelledby="power-title power-desc">',
+        '<title id="power-title">How balanced the five everyday power dimensions feel'
+        + (" to each partner" if len(names) > 1 else "")
+        + "</title>",
+        f'<desc id="power-desc">{escape(description)}</desc>',
+    ]
+    # Legend, and the two axes' headings.
+    legend_x = 8
+    for series, name in enumerate(names):
+        parts.append(f'<g class="legend" data-series="{series}">')
+        parts.append(_marker(_MARKERS[series], legend_x + 8, 14, name, series))
+        parts.append(_text(legend_x + 22, 19, name))
+        parts.append("</g>")
+        legend_x += 30 + 8 * len(name)
+    parts.append(_text(sum(_SCALE_X) / 2, 44, "How balanced (1–5)", anchor="middle", css="axis"))
+    parts.append(_text(_LEAN_X["balanced"], 44, "Which way it leans", anchor="middle", css="axis"))
+    for index, dimension in enumerate(dimensions):
+        y = _TOP + _ROW * index + _ROW / 2
+        parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
+        parts.append(_text(8, y + 4, dimension.title, css="dimension-title"))
+        low, high = _SCALE_X
+        parts.append(f'<line class="track" x1="{low}" y1="{y}" x2="{high}" y2="{y}"/>')
+        for value in range(1, 6):
+            x = low + (high - low) * (value - 1) / 4
+            parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
+            parts.append(_text(x, y + 20, str(value), anchor="middle", css="tick-label"))
+        parts.append(
+            f'<line class="track" x1="{_LEAN_X["client"]}" y1="{y}" '
+            f'x2="{_LEAN_X["partner"]}" y2="{y}"/>'
+        )
+        for side, x in _LEAN_X.items():
+            parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
+            label = "balanced" if side == "balanced" else sides[side]
+            parts.append(_text(x, y + 20, label, anchor="middle", css="tick-label"))
+        placed = [
+            low + (high - low) * (reading.balance - 1) / 4
+            for reading in dimension.readings
+            if reading.balance is not None
+        ]
+        if len(placed) == 2 and placed[0] != placed[1]:
+            parts.append(
+                f'<line class="gap" x1="{placed[0]}" y1="{y}" x2="{placed[1]}" y2="{y}"/>'
+            )
+        for series, (name, reading) in enumerate(zip(names, dimension.readings, strict=True)):
+            offset = (series - (len(names) - 1) / 2) * 6
+            if reading.balance is not None:
+                x = low + (high - low) * (reading.balance - 1) / 4
+                label = f"{name}, {dimension.title}, how balanced: {reading.balance_text}"
+                parts.append(_marker(_MARKERS[series], x, y + offset, label, series))
+            if reading.side in _LEAN_X:
+                label = f"{name}, {dimension.title}, leans: {reading.side_text}"
+                parts.append(
+                    _marker(_MARKERS[series], _LEAN_X[reading.side], y + offset, label, series)
+                )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,143 @@
+"""The practitioner's review of a booking's intakes, and the client's export of their own.
+
+The review answers 404 to everyone but the booking's practitioner (staff and superusers
+included), and every response it shows is written to the access log in the same request,
+before anything is decrypted. The export is reached by the client's private link only and
+holds that link's response alone: a partner's link never reaches the other's answers.
+"""
+
+import json
+from uuid import UUID
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from intake import review, selectors, services
+from intake.models import AccessLog, Response
+from intake.views import _base, by_link
+
+
+def record_reads(*, user, responses: list[Response], now) -> None:
+    """One access-log row per response about to be shown to ``user``, in one transaction."""
+    with transaction.atomic():
+        AccessLog.objects.bulk_create(
+            AccessLog(user=user, response=response, action=AccessLog.Action.READ, at=now)
+            for response in responses
+        )
+
+
+@never_cache
+@require_GET
+def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A booking's intakes for its practitioner: flags, the power picture, the answers."""
+    booking = selectors.booking_for_review(user=request.user, public_id=public_id)
+    if booking is None:
+        raise Http404
+    attendees = selectors.responses_for_review(booking)
+    shown = [
+        response
+        for _assignment, response in attendees
+        if response is not None and response.erased_at is None and response.submitted_at
+    ]
+    # The safety flag is raised at once, before the client sends anything: it is for the
+    # practitioner to see as soon as it exists. The answers wait until they are sent.
+    flagged = [
+        (assignment, response)
+        for assignment, response in attendees
+        if response is not None and response.erased_at is None and response.flagged_unsafe
+    ]
+    read = shown + [response for _a, response in flagged if response not in shown]
+    record_reads(user=request.user, responses=read, now=timezone.now())
+
+    people = [
+        review.Person(
+            key=assignment.role,
+            name=assignment.name,
+            questionnaire=response.questionnaire,
+            answers=response.answers,
+            skipped=tuple(response.skipped_sections),
+            flagged_unsafe=response.flagged_unsafe,
+        )
+        for assignment, response in attendees
+        if response in shown
+    ]
+    statuses = [
+        {
+            "name": assignment.name,
+            "role": assignment.get_role_display(),
+            "state": _state(response),
+        }
+        for assignment, response in attendees
+    ]
+    dimensions = review.power_dimensions(people) if people else []
+    context = {
+        "booking": booking,
+        "practitioner": booking.practitioner,
+        "statuses": statuses,
+        "flagged": [assignment.name for assignment, _response in flagged],
+        "people": [
+            {
+                "person": person,
+                "skipped_titles": review.skipped_section_titles(person),
+            }
+            for person in people
+        ],
+        "sections": review.answers_by_section(people) if people else [],
+        "dimensions": [
+            {"dimension": d, "readings": list(zip(people, d.readings, strict=True))}
+            for d in dimensions
+        ],
+        # Built from escaped parts in intake.review; no raw answer text reaches it unescaped.
+        "svg": mark_safe(review.power_svg(dimensions, [p.name for p in people]))  # noqa: S308
+        if dimensions
+        else "",
+    }
+    page = render(request, "intake/review/booking.html", context)
+    page["X-Robots-Tag"] = "noindex"
+    return page
+
+
+def _state(response: Response | None) -> str:
+    if response is None:
+        return "Not started"
+    if response.erased_at is not None:
+        return "Erased by the client"
+    if response.submitted_at is None:
+        return "Started, not sent yet"
+    return "Sent"
+
+
+def _export_data(questionnaire, response: Response | None) -> dict:
+    if response is None or not services.has_consent(response):
+        return review.export(questionnaire, {}, [])
+    data = review.export(questionnaire, response.answers, response.skipped_sections)
+    data["submitted_at"] = response.submitted_at.isoformat() if response.submitted_at else None
+    return data
+
+
+@by_link
+def export_json(request, assignment, questionnaire, response):
+    """The link's own answers as a JSON download."""
+    data = _export_data(questionnaire, response)
+    data["exported_at"] = timezone.now().isoformat()
+    page = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    page["Content-Disposition"] = 'attachment; filename="my-intake-answers.json"'
+    return page
+
+
+@by_link
+def export_page(request, assignment, questionnaire, response):
+    """The link's own answers as a readable, printable page."""
+    context = _base(request, assignment, questionnaire, response) | {
+        "export": _export_data(questionnaire, response),
+        "exported_at": timezone.now(),
+    }
+    return render(request, "intake/export.html", context)

@@ -1,0 +1,97 @@
+"""Who may open a booking's intake review: its practitioner's account, and no one else.
+
+Everyone else gets a 404, never a 403, so the page does not tell them the booking exists.
+"""
+
+import pytest
+from django.urls import reverse
+
+from intake import services
+from intake.models import AccessLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(assignment, now):
+    services.give_consent(assignment=assignment, now=now)
+    services.save_answers(assignment=assignment, answers={"what_brings_you": "x"}, now=now)
+    services.submit(assignment=assignment, now=now)
+    return assignment
+
+
+@pytest.fixture
+def url(filled):
+    return reverse("intake:booking_review", kwargs={"public_id": filled.booking.public_id})
+
+
+@pytest.fixture
+def practitioner_user(practitioner, django_user_model):
+    user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
+    practitioner.user = user
+    practitioner.save()
+    return user
+
+
+def make_user(django_user_model, name, **flags):
+    return django_user_model.objects.create_user(
+        username=name, email=f"{name}@example.org", **flags
+    )
+
+
+def test_anonymous_gets_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_the_booking_client_gets_404(client, url, django_user_model, filled):
+    client.force_login(make_user(django_user_model, "client"))
+    assert client.get(url).status_code == 404
+
+
+def test_another_client_gets_404(client, url, django_user_model):
+    client.force_login(make_user(django_user_model, "other"))
+    assert client.get(url).status_code == 404
+
+
+def test_staff_gets_404(client, url, django_user_model):
+    client.force_login(make_user(django_user_model, "staff", is_staff=True))
+    assert client.get(url).status_code == 404
+
+
+def test_a_superuser_who_is_not_the_practitioner_gets_404(client, url, django_user_model):
+    client.force_login(make_user(django_user_model, "root", is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 404
+
+
+def test_another_practitioner_gets_404(client, url, django_user_model):
+    from tests.factories import make_practitioner
+
+    other = make_user(django_user_model, "other_practitioner")
+    make_practitioner(name="Someone Else", email="else@example.org", user=other)
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+
+
+def test_an_unknown_booking_gets_404_for_the_practitioner(client, practitioner_user):
+    client.force_login(practitioner_user)
+    url = reverse(
+        "intake:booking_review", kwargs={"public_id": "00000000-0000-4000-8000-000000000000"}
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_the_practitioner_gets_200(client, url, practitioner_user):
+    client.force_login(practitioner_user)
+    assert client.get(url).status_code == 200
+
+
+def test_refused_readers_leave_no_access_log(client, url, django_user_model):
+    client.get(url)
+    client.force_login(make_user(django_user_model, "root", is_staff=True, is_superuser=True))
+    client.get(url)
+    assert not AccessLog.objects.exists()
+
+
+def test_the_review_only_answers_get(client, url, practitioner_user):
+    client.force_login(practitioner_user)
+    assert client.post(url).status_code == 405
