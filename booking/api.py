@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from booking import selectors, services
 from booking.api_forms import BookingRequest, SlotsQuery
 from booking.availability import to_instant
+from booking.forms import partner_email_error
 from booking.intervals import Interval
 from booking.links import manage_url
 from booking.openapi import DOCUMENT
@@ -52,6 +53,7 @@ NOT_YET_A_CLIENT = (
     "book a free assessment call first."
 )
 SIGN_IN_TO_PAY = "Please sign in to book a paid session; payment goes through Stripe Checkout."
+PARTNER_FIELD_REQUIRED = "A couples session needs this for your partner."
 
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
 PREFLIGHT_HEADERS = "Content-Type"
@@ -166,6 +168,25 @@ def booking_refusal(offering: Offering, *, user) -> str | None:
     return None
 
 
+def partner_errors(offering: Offering, data: dict, *, user) -> dict[str, list[str]]:
+    """What is missing or wrong about the partner of a couples session (empty: nothing).
+
+    The partner's address must differ from the client's, whichever one books: the
+    account's (paid) or the one given (free).
+    """
+    if offering.kind != Offering.Kind.COUPLES_SESSION:
+        return {}
+    errors = {
+        field: [PARTNER_FIELD_REQUIRED]
+        for field in ("partner_name", "partner_email")
+        if not data.get(field)
+    }
+    own = (data["email"], getattr(user, "email", "") or "")
+    if data.get("partner_email") and (error := partner_email_error(data["partner_email"], *own)):
+        errors["partner_email"] = [error]
+    return errors
+
+
 def _iso(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
@@ -234,6 +255,8 @@ def bookings(request: HttpRequest) -> HttpResponse:
     offering = _active_offering(data["offering"])
     if offering is None:
         return error_response(404, OFFERING_NOT_FOUND)
+    if errors := partner_errors(offering, data, user=request.user):
+        return invalid_response(errors)
     refusal = booking_refusal(offering, user=request.user)
     if refusal is not None:
         return error_response(403, refusal)
@@ -256,6 +279,8 @@ def bookings(request: HttpRequest) -> HttpResponse:
                 client_name=data["name"],
                 client_email=request.user.email,
                 client_timezone=data["timezone"],
+                partner_name=data["partner_name"],
+                partner_email=data["partner_email"],
             )
             booking = held.booking
             extra = {

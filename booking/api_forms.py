@@ -96,3 +96,6 @@ class BookingRequest(forms.Form):
     timezone = TimezoneField()
     note = TextField(max_length=NOTE_MAX_LENGTH, required=False)
     consent = ConsentField()
+    # A couples session's partner (required there: see booking.api.partner_errors).
+    partner_name = TextField(max_length=NAME_MAX_LENGTH, required=False)
+    partner_email = EmailField(max_length=254, required=False)

@@ -12,6 +12,9 @@ NAME_MAX_LENGTH = 120  # Booking.client_name
 BAD_TIME = "Enter a time in ISO 8601 format with its offset, like 2026-12-03T10:00:00+01:00."
 NAIVE_TIME = "Give the time with its UTC offset, like 2026-12-03T10:00:00+01:00."
 TIME_OUT_OF_RANGE = "This time is out of range."
+PARTNER_EMAIL_IS_YOURS = (
+    "Please give your partner's own email address: they get their own private link."
+)
 
 # One step inside what ``datetime`` can hold, so that moving to another zone, adding a day
 # or a meeting's length and buffers can never overflow into a 500.
@@ -112,3 +115,39 @@ class PaidDetailsForm(BookingDetailsForm):
 
     email = None
     note = None
+
+
+def partner_email_error(partner_email: str, *client_emails: str) -> str | None:
+    """Why this cannot be the partner's address, or None: it must not be the client's own,
+    or one private link would reach both people."""
+    own = {email.strip().lower() for email in client_emails if email}
+    return PARTNER_EMAIL_IS_YOURS if partner_email.strip().lower() in own else None
+
+
+class CouplesDetailsForm(PaidDetailsForm):
+    """A couples session: the client's details, and who their partner is (each gets their
+    own invitation). Use ``for_client`` so the partner's address can be checked."""
+
+    client_email = ""
+
+    partner_name = forms.CharField(
+        label="Your partner's name",
+        max_length=NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    partner_email = forms.EmailField(
+        label="Your partner's email",
+        help_text="They get their own private link to a few questions before the session. "
+        "Neither of you sees the other's answers.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    @classmethod
+    def for_client(cls, email: str) -> type["CouplesDetailsForm"]:
+        return type(cls.__name__, (cls,), {"client_email": email})
+
+    def clean_partner_email(self):
+        partner_email = self.cleaned_data["partner_email"].strip().lower()
+        if error := partner_email_error(partner_email, self.client_email):
+            raise ValidationError(error, code="partner_is_client")
+        return partner_email

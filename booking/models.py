@@ -162,6 +162,10 @@ class Booking(models.Model):
         related_name="bookings",
     )
     note = models.TextField(blank=True, help_text="What brings them, in their words.")
+    # A couples session's second attendee: invited to their own intake by their own email,
+    # never sent to Stripe and never put in a calendar or an email subject.
+    partner_name = models.CharField(max_length=120, blank=True, default="")
+    partner_email = models.EmailField(blank=True, default="")
     consented_at = models.DateTimeField()
     privacy_notice_version = models.CharField(max_length=20)
     sequence = models.PositiveIntegerField(default=0, editable=False)

@@ -240,6 +240,17 @@ DOCUMENT: dict = {
                         "maxLength": NOTE_MAX_LENGTH,
                         "description": "What brings them, in their words.",
                     },
+                    "partner_name": {
+                        "type": ["string", "null"],
+                        "maxLength": NAME_MAX_LENGTH,
+                        "description": "Couples sessions only (required there).",
+                    },
+                    "partner_email": {
+                        "type": ["string", "null"],
+                        "format": "email",
+                        "description": "Couples sessions only (required there); the partner "
+                        "gets their own private intake link. Must differ from `email`.",
+                    },
                     "consent": {
                         "const": True,
                         "description": "Agreement to the privacy notice: JSON true only.",

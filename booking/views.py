@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from booking import links, selectors, services
 from booking.calendars import ics
-from booking.forms import BookingDetailsForm, PaidDetailsForm, TimezoneForm, parse_instant
+from booking.forms import (
+    BookingDetailsForm,
+    CouplesDetailsForm,
+    PaidDetailsForm,
+    TimezoneForm,
+    parse_instant,
+)
 from booking.models import Booking
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
@@ -195,13 +201,18 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
             client_name=data["name"],
             client_email=request.user.email,
             client_timezone=data["timezone"],
+            partner_name=data.get("partner_name", ""),
+            partner_email=data.get("partner_email", ""),
         )
         return held.checkout_url
 
+    form_class = PaidDetailsForm
+    if offering.kind == Offering.Kind.COUPLES_SESSION:
+        form_class = CouplesDetailsForm.for_client(request.user.email)
     return _details_flow(
         request,
         offering,
-        form_class=PaidDetailsForm,
+        form_class=form_class,
         book=hold,
         template="booking/pay.html",
         initial={"name": request.user.get_full_name() or _last_name_used(request.user)},

@@ -13,16 +13,19 @@ can send them, so they come from a stale or altered form, and refusing the whole
 lose the person's other answers. They are never stored.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from booking.models import Booking
 from intake import questionnaires
 from intake.models import Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
+from practice.models import Offering
 
 NO_QUESTIONNAIRE = "This booking's offering has no intake questionnaire."
 CONSENT_REQUIRED = "Please agree to how your answers are stored before they are saved."
@@ -49,10 +52,17 @@ class InvalidAnswers(IntakeError):
 def _attendees(booking: Booking) -> list[tuple[str, str, str]]:
     """Who is asked to fill the booking's questionnaire: ``(email, name, role)``.
 
-    Only the client for now. The couples slice adds the partner of a ``couples_session``
-    here (``Assignment.Role.PARTNER``, their own email and link); nothing else changes.
+    The client, and for a ``couples_session`` the partner too, by their own email: each
+    gets their own assignment, token and response, so neither link reaches the other's.
     """
-    return [(booking.client_email, booking.client_name, Assignment.Role.CLIENT)]
+    attendees = [(booking.client_email, booking.client_name, Assignment.Role.CLIENT)]
+    if (
+        booking.offering.kind == Offering.Kind.COUPLES_SESSION
+        and booking.partner_email
+        and booking.partner_email.lower() != booking.client_email.lower()
+    ):
+        attendees.append((booking.partner_email, booking.partner_name, Assignment.Role.PARTNER))
+    return attendees
 
 
 def assign_for_booking(*, booking_id: int) -> list[Assignment]:
@@ -253,3 +263,49 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
         response.updated_at = now
         response.save()
         return response
+
+
+def expired_assignment_ids(*, now: datetime) -> list[int]:
+    """The assignments whose answers are past the practice's retention period.
+
+    The period runs from the client's last session with that practitioner: the latest end
+    of a confirmed or completed booking with the same client email (a confirmed booking
+    still ahead keeps everything). A client with none of those (only cancelled bookings)
+    counts from the end of the booking the intake was for. Expired means more than
+    ``intake_retention_days`` have passed since then, to the microsecond.
+    """
+    last_session = (
+        Booking.objects.filter(
+            practitioner=OuterRef("assignment__booking__practitioner"),
+            client_email=OuterRef("assignment__booking__client_email"),
+            status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
+        )
+        .order_by("-end")
+        .values("end")[:1]
+    )
+    candidates = (
+        Response.objects.filter(erased_at__isnull=True)
+        .annotate(
+            last_end=Coalesce(Subquery(last_session), F("assignment__booking__end")),
+            retention_days=F("assignment__booking__practitioner__intake_retention_days"),
+        )
+        .values_list("assignment_id", "last_end", "retention_days")
+        .order_by("assignment_id")
+    )
+    return [
+        assignment_id
+        for assignment_id, last_end, days in candidates
+        if now - last_end > timedelta(days=days)
+    ]
+
+
+def erase_expired(*, now: datetime) -> int:
+    """Erase (with ``erase``: a tombstone stays) every response past its retention period;
+    how many were erased. Each erasure is its own transaction, so one failure keeps the
+    others, and a run that is interrupted simply finishes on the next."""
+    erased = 0
+    for assignment in Assignment.objects.filter(pk__in=expired_assignment_ids(now=now)):
+        response = erase(assignment=assignment, now=now)
+        if response is not None and response.erased_at == now:
+            erased += 1
+    return erased

@@ -50,6 +50,11 @@ class Practitioner(models.Model):
         help_text="How to reach her after the cut-off, e.g. 'reply to this email'.",
     )
     feed_token = models.CharField(max_length=64, default=new_feed_token, editable=False)
+    intake_retention_days = models.PositiveIntegerField(
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text="Intake answers are erased this many days after the client's last session.",
+    )
 
     def __str__(self) -> str:
         return self.name

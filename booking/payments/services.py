@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from booking import selectors
+from booking.forms import partner_email_error
 from booking.models import Booking, BookingEvent, BusyBlock
 from booking.payments import gateway, policy
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
@@ -73,6 +74,7 @@ HARDSHIP_EXISTS = "A hardship exception has already been asked for this booking.
 HARDSHIP_NOT_PAID = "A hardship exception is for paid bookings."
 HARDSHIP_TOO_LATE = "This booking can no longer be refunded."
 HARDSHIP_DECIDED = "This request has already been {state}."
+PARTNER_REQUIRED = "A couples session needs your partner's name and email address."
 
 
 class PaymentUnavailable(BookingError):
@@ -128,6 +130,8 @@ def hold_for_payment(
     client_email: str,
     client_timezone: str,
     note: str = "",
+    partner_name: str = "",
+    partner_email: str = "",
     now: datetime | None = None,
 ) -> HeldCheckout:
     """Hold a slot of a paid offering while the client pays through Stripe Checkout.
@@ -140,12 +144,17 @@ def hold_for_payment(
     The same client asking again for the same slot while the hold runs ("Pay" pressed
     twice, a reload) gets the same hold and the same Checkout Session back. Who may book
     (returning clients only) is the caller's check.
+
+    A couples session needs the partner's name and an email address other than the
+    client's (BookingError otherwise); other offerings keep no partner. The partner is
+    stored on the booking only: Stripe sees the client alone.
     """
     now = now or timezone.now()
     if not offering.is_active:
         raise BookingError(NOT_ACTIVE)
     if offering.is_free:
         raise BookingError(NOT_PAID_OFFERING)
+    partner_name, partner_email = _partner(offering, partner_name, partner_email, client_email)
     try:
         gateway.client()
     except gateway.PaymentsNotConfigured as error:
@@ -171,8 +180,22 @@ def hold_for_payment(
                 client_name=client_name,
                 client_timezone=client_timezone,
                 note=note,
+                partner_name=partner_name,
+                partner_email=partner_email,
             )
     return _open_checkout(booking, payment, now=now)
+
+
+def _partner(offering: Offering, name: str, email: str, client_email: str) -> tuple[str, str]:
+    """The partner to store: checked for a couples session, dropped for anything else."""
+    if offering.kind != Offering.Kind.COUPLES_SESSION:
+        return "", ""
+    name, email = name.strip(), email.strip().lower()
+    if not name or not email:
+        raise BookingError(PARTNER_REQUIRED)
+    if error := partner_email_error(email, client_email):
+        raise BookingError(error)
+    return name, email
 
 
 def _hold(
@@ -187,6 +210,8 @@ def _hold(
     client_name,
     client_timezone,
     note,
+    partner_name="",
+    partner_email="",
 ) -> tuple[Booking, Payment]:
     """Inside the lock, the slot checked: write the held booking and its pending payment."""
     booking = _save_span(
@@ -204,6 +229,8 @@ def _hold(
             client_timezone=client_timezone,
             client=client_user,
             note=note.strip(),
+            partner_name=partner_name,
+            partner_email=partner_email,
             consented_at=now,
             privacy_notice_version=PRIVACY_NOTICE_VERSION,
         )

@@ -1,4 +1,4 @@
-"""Load the demo practice (idempotent): a Berlin practitioner, her hours and two offerings."""
+"""Load the demo practice (idempotent): a Berlin practitioner, her hours and three offerings."""
 
 import secrets
 from datetime import time, timedelta
@@ -50,6 +50,23 @@ OFFERINGS = [
         "horizon_days": 60,
         "slot_step_minutes": 30,
         "position": 1,
+    },
+    {
+        "slug": "couples-session",
+        "name": "Couples session",
+        "kind": Offering.Kind.COUPLES_SESSION,
+        "description": "A 90-minute session for a couple; each partner fills their own "
+        "questionnaire beforehand, privately.",
+        "duration_minutes": 90,
+        "price": Decimal("180.00"),
+        "currency": "EUR",
+        "returning_clients_only": True,
+        "buffer_before_minutes": 15,
+        "buffer_after_minutes": 15,
+        "min_notice_minutes": 24 * 60,
+        "horizon_days": 60,
+        "slot_step_minutes": 30,
+        "position": 2,
     },
 ]
 
