@@ -117,7 +117,7 @@ def test_past_and_cancelled_bookings_are_listed_apart_most_recent_first(client, 
     assert page.index("Earlier") < page.index(links.manage_path(older))
 
 
-def test_the_page_reads_the_bookings_in_two_queries_however_many_there_are(
+def test_the_page_reads_the_bookings_in_three_queries_however_many_there_are(
     client, assessment, now
 ):
     user = make_user("sam@example.org")
@@ -140,7 +140,26 @@ def test_the_page_reads_the_bookings_in_two_queries_however_many_there_are(
     many = queries()
 
     assert len(many) == len(one)
-    # The page's own reads: the verified addresses, then the bookings with their offering
-    # and practitioner. (The rest are the session, the user and the header's practice name.)
+    # The page's own reads: the verified addresses, the bookings with their offering and
+    # practitioner, and their intakes. (The rest: the session, the user, the practice name.)
     own = [sql for sql in many if "account_emailaddress" in sql or "booking_booking" in sql]
     assert len(own) == 2
+    assert len([sql for sql in many if "intake_assignment" in sql]) == 1
+
+
+def test_my_bookings_links_the_clients_own_intake_but_never_a_partners(client, assessment, now):
+    from intake.links import fill_path
+    from intake.models import Assignment
+
+    user = make_user("sam@example.org")
+    booking = insert_booking(assessment, THURSDAY, email="sam@example.org")
+    mine = Assignment.objects.create(booking=booking, email="Sam@Example.org", name="Sam")
+    partner = Assignment.objects.create(
+        booking=booking, email="kim@example.org", name="Kim", role="partner"
+    )
+    client.force_login(user)
+
+    page = text(client.get("/my/bookings/"))
+
+    assert f'href="{fill_path(mine)}">Questions before your session' in page
+    assert fill_path(partner) not in page
