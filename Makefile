@@ -43,6 +43,7 @@ bench: install
 	$(PY) bench/slots.py --database postgres --api-only
 	$(PY) bench/load.py
 	$(PY) bench/payments.py
+	$(PY) bench/intake.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

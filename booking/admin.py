@@ -5,6 +5,8 @@ change is checked, logged and announced to the client.
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from booking import services
 from booking.models import Booking, BookingEvent, BusyBlock
@@ -29,6 +31,7 @@ class BookingAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     inlines = [BookingEventInline]
     readonly_fields = [
+        "intake",
         "public_id",
         "status",
         "start",
@@ -42,6 +45,7 @@ class BookingAdmin(admin.ModelAdmin):
     ]
     fields = [
         "status",
+        "intake",
         "offering",
         "start",
         "end",
@@ -60,6 +64,15 @@ class BookingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Intake")
+    def intake(self, booking: Booking) -> str:
+        """A link to the review page, which checks she is the practitioner and logs the
+        read; the admin itself never shows answers."""
+        if booking.pk is None or not booking.intakes.exists():
+            return "No questionnaire for this booking."
+        url = reverse("intake:booking_review", args=[booking.public_id])
+        return format_html('<a href="{}">Read the intake answers</a>', url)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -95,3 +95,17 @@ def test_refused_readers_leave_no_access_log(client, url, django_user_model):
 def test_the_review_only_answers_get(client, url, practitioner_user):
     client.force_login(practitioner_user)
     assert client.post(url).status_code == 405
+
+
+def test_the_booking_in_the_admin_links_to_the_review_without_showing_answers(
+    client, django_user_model, assignment
+):
+    from django.urls import reverse
+
+    admin_user = django_user_model.objects.create_superuser("boss", "boss@example.org", "x")
+    client.force_login(admin_user)
+    booking = assignment.booking
+    page = client.get(reverse("admin:booking_booking_change", args=[booking.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("intake:booking_review", args=[booking.public_id]) in text
