@@ -8,6 +8,7 @@ since the SVG is put into the page as it is.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -226,6 +227,17 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", css: str = ""
     return f'<text x="{x}" y="{y}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
 
 
+def _wrapped_title(x: float, y: float, title: str) -> str:
+    """A dimension's name on up to two lines, so that it stays left of the scale."""
+    lines = textwrap.wrap(title, width=24, max_lines=2, placeholder="…")
+    first_y = y + 4 - 8 * (len(lines) - 1)
+    spans = "".join(
+        f'<tspan x="{x}" y="{first_y + 16 * number}">{escape(line)}</tspan>'
+        for number, line in enumerate(lines)
+    )
+    return f'<text class="dimension-title">{spans}</text>'
+
+
 def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
     """The five dimensions as an accessible inline SVG, one marker series per person."""
     height = _TOP + _ROW * len(dimensions) + 16
@@ -260,7 +272,7 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
     for index, dimension in enumerate(dimensions):
         y = _TOP + _ROW * index + _ROW / 2
         parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
-        parts.append(_text(8, y + 4, dimension.title, css="dimension-title"))
+        parts.append(_wrapped_title(8, y, dimension.title))
         low, high = _SCALE_X
         parts.append(f'<line class="track" x1="{low}" y1="{y}" x2="{high}" y2="{y}"/>')
         for value in range(1, 6):

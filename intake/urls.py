@@ -1,10 +1,11 @@
 from django.urls import path
 
-from intake import review_views, views
+from intake import questionnaire_views, review_views, views
 
 app_name = "intake"
 
 urlpatterns = [
+    path("questionnaires/", questionnaire_views.questionnaire_list, name="questionnaires"),
     path("review/<uuid:public_id>/", review_views.booking_review, name="booking_review"),
     path("<str:token>/", views.start_page, name="start"),
     path("<str:token>/section/<slug:section_id>/", views.section_page, name="section"),

@@ -109,3 +109,17 @@ def test_the_booking_in_the_admin_links_to_the_review_without_showing_answers(
     text = page.content.decode()
     assert page.status_code == 200
     assert reverse("intake:booking_review", args=[booking.public_id]) in text
+
+
+def test_staff_can_read_the_questionnaires_from_the_admin_but_visitors_cannot(
+    client, django_user_model
+):
+    assert client.get("/intake/questionnaires/").status_code == 302  # to the admin login
+    staff = django_user_model.objects.create_user("staff", "s@example.org", is_staff=True)
+    client.force_login(staff)
+    assert (
+        'href="/intake/questionnaires/">Questionnaires' in client.get("/admin/").content.decode()
+    )
+    page = client.get("/intake/questionnaires/").content.decode()
+    assert "Do you feel safe in your relationship and at home right now?" in page
+    assert "version 1" in page
