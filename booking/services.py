@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from booking import selectors
+from booking.intervals import Interval
 from booking.models import Booking, BookingEvent
 from booking.slots import blocked_span
 from practice.models import Offering, Practitioner
@@ -102,6 +103,44 @@ def check_bookable(
         raise SlotUnavailable(UNBOOKABLE[reason])
 
 
+def create_booking(
+    *,
+    practitioner: Practitioner,
+    offering: Offering,
+    status: str,
+    start: datetime,
+    span: Interval,
+    client_name: str,
+    client_email: str,
+    client_timezone: str,
+    client_user,
+    note: str,
+    now: datetime,
+    **fields,
+) -> Booking:
+    """Write a new booking whose slot the caller checked inside the practitioner's lock,
+    with the client's consent to the current privacy notice recorded at ``now``."""
+    return _save_span(
+        Booking(
+            practitioner=practitioner,
+            offering=offering,
+            status=status,
+            start=start,
+            end=start + offering.duration,
+            blocked_start=span.start,
+            blocked_end=span.end,
+            client_name=client_name.strip(),
+            client_email=client_email,
+            client_timezone=client_timezone,
+            client=client_user,
+            note=note.strip(),
+            consented_at=now,
+            privacy_notice_version=PRIVACY_NOTICE_VERSION,
+            **fields,
+        )
+    )
+
+
 def _save_span(booking: Booking) -> Booking:
     """Save in a savepoint: the exclusion constraint's refusal becomes SlotUnavailable."""
     try:
@@ -144,23 +183,18 @@ def book_assessment(
         ):
             raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS)
         check_bookable(offering=offering, start=start, now=now)
-        booking = _save_span(
-            Booking(
-                practitioner=practitioner,
-                offering=offering,
-                status=Booking.Status.CONFIRMED,
-                start=start,
-                end=start + offering.duration,
-                blocked_start=span.start,
-                blocked_end=span.end,
-                client_name=client_name.strip(),
-                client_email=email,
-                client_timezone=client_timezone,
-                client=client_user,
-                note=note.strip(),
-                consented_at=now,
-                privacy_notice_version=PRIVACY_NOTICE_VERSION,
-            )
+        booking = create_booking(
+            practitioner=practitioner,
+            offering=offering,
+            status=Booking.Status.CONFIRMED,
+            start=start,
+            span=span,
+            client_name=client_name,
+            client_email=email,
+            client_timezone=client_timezone,
+            client_user=client_user,
+            note=note,
+            now=now,
         )
         _log(booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat())
         _notify_on_commit(booking, "confirmed")

@@ -38,7 +38,6 @@ from booking.payments import gateway, policy
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from booking.services import (
     NOT_ACTIVE,
-    PRIVACY_NOTICE_VERSION,
     TOO_LATE_TO_CHANGE,
     WRONG_STATE,
     BookingError,
@@ -49,6 +48,7 @@ from booking.services import (
     _notify_on_commit,
     _save_span,
     check_bookable,
+    create_booking,
     expire_stale_holds,
     mark_cancelled,
 )
@@ -214,26 +214,21 @@ def _hold(
     partner_email="",
 ) -> tuple[Booking, Payment]:
     """Inside the lock, the slot checked: write the held booking and its pending payment."""
-    booking = _save_span(
-        Booking(
-            practitioner=practitioner,
-            offering=offering,
-            status=Booking.Status.HELD,
-            hold_expires_at=(now + HOLD_DURATION).replace(microsecond=0),
-            start=start,
-            end=start + offering.duration,
-            blocked_start=span.start,
-            blocked_end=span.end,
-            client_name=client_name.strip(),
-            client_email=email,
-            client_timezone=client_timezone,
-            client=client_user,
-            note=note.strip(),
-            partner_name=partner_name,
-            partner_email=partner_email,
-            consented_at=now,
-            privacy_notice_version=PRIVACY_NOTICE_VERSION,
-        )
+    booking = create_booking(
+        practitioner=practitioner,
+        offering=offering,
+        status=Booking.Status.HELD,
+        start=start,
+        span=span,
+        client_name=client_name,
+        client_email=email,
+        client_timezone=client_timezone,
+        client_user=client_user,
+        note=note,
+        now=now,
+        hold_expires_at=(now + HOLD_DURATION).replace(microsecond=0),
+        partner_name=partner_name,
+        partner_email=partner_email,
     )
     payment = Payment.objects.create(
         booking=booking, amount=offering.price, currency=offering.currency.upper(), created_at=now
