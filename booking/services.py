@@ -15,6 +15,7 @@ from booking import selectors
 from booking.intervals import Interval
 from booking.models import Booking, BookingEvent
 from booking.slots import blocked_span
+from practice.errors import UserFacingError
 from practice.models import Offering, Practitioner
 
 PRIVACY_NOTICE_VERSION = "2026-11"
@@ -36,12 +37,8 @@ TOO_LATE_TO_CHANGE = "It is too close to the start to change this booking online
 WRONG_STATE = "This booking is {status} and cannot be changed."
 
 
-class BookingError(Exception):
-    """A booking rule said no; ``message`` is safe to show the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BookingError(UserFacingError):
+    """A booking rule said no."""
 
 
 class SlotUnavailable(BookingError):

@@ -7,17 +7,7 @@ Questionnaires are data files in intake/questionnaires/, not rows.
 from django.contrib import admin
 
 from intake.models import AccessLog, Assignment, Response
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from practice.records_admin import ReadOnlyAdmin
 
 
 @admin.register(Assignment)

@@ -25,6 +25,7 @@ from booking.models import Booking
 from intake import questionnaires
 from intake.models import Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
+from practice.errors import UserFacingError
 from practice.models import Offering
 
 NO_QUESTIONNAIRE = "This booking's offering has no intake questionnaire."
@@ -33,12 +34,8 @@ ERASED = "These answers were erased and cannot be changed."
 UNKNOWN_SECTION = "There is no section {section!r} in this questionnaire."
 
 
-class IntakeError(Exception):
-    """An intake rule said no; ``message`` is safe to show the client."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class IntakeError(UserFacingError):
+    """An intake rule said no."""
 
 
 class InvalidAnswers(IntakeError):

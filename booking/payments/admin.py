@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from booking.payments import services
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from booking.services import BookingError
+from practice.records_admin import ReadOnlyAdmin
 
 
 class RefundTierInline(admin.TabularInline):
@@ -20,17 +21,6 @@ class RefundTierInline(admin.TabularInline):
     fields = ["min_hours_before_start", "refund_percent"]
     verbose_name = "refund tier (cancelling at least this many hours before refunds this %)"
     verbose_name_plural = "cancellation policy (no tiers: always a full refund)"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RefundInline(admin.TabularInline):
