@@ -143,12 +143,6 @@ def api_view(*methods: str) -> Callable:
     return decorate
 
 
-def _active_offering(slug: str) -> Offering | None:
-    return (
-        Offering.objects.select_related("practitioner").filter(slug=slug, is_active=True).first()
-    )
-
-
 def booking_refusal(offering: Offering, *, user) -> str | None:
     """Why this caller may not book ``offering`` here, or None if they may.
 
@@ -219,7 +213,7 @@ def slots(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return invalid_response(form.errors)
     query = form.cleaned_data
-    offering = _active_offering(query["offering"])
+    offering = selectors.bookable_offering(query["offering"])
     if offering is None:
         return error_response(404, OFFERING_NOT_FOUND)
     zone_name = query["timezone"] or offering.practitioner.timezone
@@ -252,7 +246,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return invalid_response(form.errors)
     data = form.cleaned_data
-    offering = _active_offering(data["offering"])
+    offering = selectors.bookable_offering(data["offering"])
     if offering is None:
         return error_response(404, OFFERING_NOT_FOUND)
     if errors := partner_errors(offering, data, user=request.user):

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -107,9 +107,9 @@ def _week_context(
 
 
 def _bookable_offering(slug: str) -> Offering:
-    return get_object_or_404(
-        Offering.objects.select_related("practitioner"), slug=slug, is_active=True
-    )
+    if (offering := selectors.bookable_offering(slug)) is None:
+        raise Http404("There is no offering by this name that can be booked at the moment.")
+    return offering
 
 
 def _not_for_this_visitor(
