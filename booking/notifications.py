@@ -37,9 +37,9 @@ CHANGES = (CONFIRMED, RESCHEDULED, CANCELLED)
 INVITE_FILENAME = "invite.ics"
 
 CLIENT_SUBJECTS = {
-    CONFIRMED: "Confirmed: your call with {practice} on {when}",
-    RESCHEDULED: "Updated: your call with {practice} is now on {when}",
-    CANCELLED: "Cancelled: your call with {practice} on {when}",
+    CONFIRMED: "Confirmed: your {meeting} with {practice} on {when}",
+    RESCHEDULED: "Updated: your {meeting} with {practice} is now on {when}",
+    CANCELLED: "Cancelled: your {meeting} with {practice} on {when}",
 }
 PRACTITIONER_SUBJECTS = {
     CONFIRMED: "Confirmed: new booking on {when}",
@@ -166,6 +166,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
     can_change = change != CANCELLED and services.client_can_change(booking, now)
     context = {
         "change": change,
+        "meeting": booking.offering.meeting_word,
         "client_name": booking.client_name,
         "practice_name": practitioner.practice_name,
         "practitioner_name": practitioner.name,
@@ -185,7 +186,9 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         else "",
     }
     subject = CLIENT_SUBJECTS[change].format(
-        practice=practitioner.practice_name, when=format_short(booking.start, zone)
+        meeting=booking.offering.meeting_word,
+        practice=practitioner.practice_name,
+        when=format_short(booking.start, zone),
     )
     return _message(
         booking,
@@ -204,6 +207,7 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
     zone, other_zone = practitioner.timezone, booking.client_timezone
     context = {
         "change": change,
+        "meeting": booking.offering.meeting_word,
         "client_name": booking.client_name,
         "client_email": booking.client_email,
         "offering_name": booking.offering.name,
@@ -495,6 +499,7 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
     can_cancel = approved and not cancelled and booking.start > timezone.now()
     context = {
         "client_name": booking.client_name,
+        "meeting": booking.offering.meeting_word,
         "practice_name": practitioner.practice_name,
         "practitioner_name": practitioner.name,
         "approved": approved,

@@ -333,7 +333,8 @@ def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
     response = HttpResponse(
         ics.booking_invite(booking, for_practitioner=False), content_type="text/calendar"
     )
-    response["Content-Disposition"] = 'attachment; filename="call.ics"'
+    filename = f"{booking.offering.meeting_word}.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -356,7 +357,10 @@ def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse
         except services.ChangeNotAllowed as error:
             messages.error(request, error.message)
             return redirect(links.manage_path(booking))
-        messages.success(request, "Your call has a new time. We've emailed you the update.")
+        messages.success(
+            request,
+            f"Your {booking.offering.meeting_word} has a new time. We've emailed you the update.",
+        )
         return redirect(links.manage_path(booking))
     if start is not None:
         context = _manage_context(booking) | {
@@ -385,7 +389,8 @@ def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
         except services.ChangeNotAllowed as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Your call is cancelled. We've emailed you to confirm.")
+            done = f"Your {booking.offering.meeting_word} is cancelled."
+            messages.success(request, f"{done} We've emailed you to confirm.")
         return redirect(links.manage_path(booking))
     return render(request, "booking/cancel_confirm.html", context)
 

@@ -16,7 +16,7 @@ from intake.models import Assignment
 
 logger = logging.getLogger(__name__)
 
-INVITATION_SUBJECT = "Before your call with {practice}: a few optional questions"
+INVITATION_SUBJECT = "Before your {meeting} with {practice}: a few optional questions"
 
 
 def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
@@ -24,13 +24,16 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
     practitioner = booking.practitioner
     context = {
         "name": assignment.name,
+        "meeting": booking.offering.meeting_word,
         "practice_name": practitioner.practice_name,
         "practitioner_name": practitioner.name,
         "when": format_span(booking.start, booking.end, booking.client_timezone),
         "fill_url": links.fill_url(assignment),
     }
     message = EmailMultiAlternatives(
-        subject=INVITATION_SUBJECT.format(practice=practitioner.practice_name),
+        subject=INVITATION_SUBJECT.format(
+            meeting=booking.offering.meeting_word, practice=practitioner.practice_name
+        ),
         body=tidy_text(render_to_string("email/intake_invitation.txt", context)),
         from_email=from_address(practitioner.practice_name),
         to=[assignment.email],

@@ -115,6 +115,11 @@ class Offering(models.Model):
         return self.name
 
     @property
+    def meeting_word(self) -> str:
+        """What clients call one booking of it, in pages and emails: "call" or "session"."""
+        return "call" if self.kind == self.Kind.ASSESSMENT else "session"
+
+    @property
     def is_free(self) -> bool:
         return self.price == 0
 

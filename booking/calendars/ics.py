@@ -27,7 +27,8 @@ def invite_method(booking: Booking) -> str:
 
 def summary(booking: Booking) -> str:
     """Neutral on purpose: a calendar is often seen by others (a partner, an assistant)."""
-    return f"Call with {booking.practitioner.practice_name}"
+    meeting = booking.offering.meeting_word.capitalize()
+    return f"{meeting} with {booking.practitioner.practice_name}"
 
 
 def booking_event(

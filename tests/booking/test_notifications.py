@@ -13,6 +13,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from booking import links, notifications, services
+from tests.factories import insert_booking, make_session_offering
 
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 NOTE = "my partner controls money"
@@ -425,3 +426,19 @@ def test_a_refused_client_address_still_lets_the_practitioner_know(
     )
     assert "confirmed email to the client (SMTPRecipientsRefused) not sent" in logged
     assert "ana@example.org" not in logged
+
+
+def test_a_session_is_called_a_session_in_its_emails_and_invite(practitioner, now):
+    session = make_session_offering(practitioner)
+    booking = insert_booking(session, THURSDAY_10_BERLIN, email="ana@example.org")
+    client = notifications.client_message(booking, change=notifications.CONFIRMED, now=now)
+    practitioner_copy = notifications.practitioner_message(booking, change=notifications.CONFIRMED)
+
+    assert client.subject.startswith("Confirmed: your session with Lindqvist Coaching on ")
+    assert "Your session with Lindqvist Coaching is booked." in text(client)
+    assert "Your session with Lindqvist Coaching is booked." in html(client)
+    for message in (client, practitioner_copy):
+        _, _, event = invite(as_sent(message))
+        assert event["SUMMARY"] == "Session with Lindqvist Coaching"
+        assert "puts the session in your calendar" in text(message)
+        assert "call" not in text(message).replace("Join the call", "").lower()

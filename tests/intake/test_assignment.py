@@ -27,8 +27,11 @@ def book_free(offering, **fields):
 
 
 def intake_emails():
-    subject = notifications.INVITATION_SUBJECT.format(practice="Lindqvist Coaching")
-    return [message for message in mail.outbox if message.subject == subject]
+    subjects = {
+        notifications.INVITATION_SUBJECT.format(meeting=meeting, practice="Lindqvist Coaching")
+        for meeting in ("call", "session")
+    }
+    return [message for message in mail.outbox if message.subject in subjects]
 
 
 def test_confirming_a_free_call_assigns_and_emails_one_private_link(assessment, now):
@@ -95,3 +98,6 @@ def test_a_paid_session_is_assigned_when_its_payment_confirms(hold, standin, del
     assert (assignment.booking_id, assignment.email) == (booking.pk, "ana@example.org")
     [letter] = intake_emails()
     assert assignment.token in letter.body
+    assert letter.subject == (
+        "Before your session with Lindqvist Coaching: a few optional questions"
+    )

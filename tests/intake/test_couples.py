@@ -68,7 +68,9 @@ def post_details(client, **fields):
 
 
 def invitations():
-    subject = notifications.INVITATION_SUBJECT.format(practice="Lindqvist Coaching")
+    subject = notifications.INVITATION_SUBJECT.format(
+        meeting="session", practice="Lindqvist Coaching"
+    )
     return [message for message in mail.outbox if message.subject == subject]
 
 
