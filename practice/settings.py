@@ -151,6 +151,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else Non
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Error reports name fields and variables, never their values (practice.error_reports).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "practice.error_reports.PrivateExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
