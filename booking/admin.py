@@ -52,7 +52,6 @@ class BookingAdmin(admin.ModelAdmin):
         "client_name",
         "client_email",
         "client_timezone",
-        "note",
         "consented_at",
         "privacy_notice_version",
         "public_id",
@@ -68,11 +67,15 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description="Intake")
     def intake(self, booking: Booking) -> str:
         """A link to the review page, which checks she is the practitioner and logs the
-        read; the admin itself never shows answers."""
-        if booking.pk is None or not booking.intakes.exists():
-            return "No questionnaire for this booking."
+        read; the admin itself never shows answers, nor the client's note."""
+        has_note = booking.note_encrypted is not None
+        if booking.pk is None or not (has_note or booking.intakes.exists()):
+            return "No note and no questionnaire for this booking."
         url = reverse("intake:booking_review", args=[booking.public_id])
-        return format_html('<a href="{}">Read the intake answers</a>', url)
+        label = (
+            "Read the client's note and intake answers" if has_note else "Read the intake answers"
+        )
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def has_delete_permission(self, request, obj=None):
         return False

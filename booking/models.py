@@ -161,7 +161,10 @@ class Booking(models.Model):
         on_delete=models.SET_NULL,
         related_name="bookings",
     )
-    note = models.TextField(blank=True, help_text="What brings them, in their words.")
+    # What brings them, in their words: as private as intake answers, so encrypted the same
+    # way (intake.crypto), read only through booking.selectors.booking_note by the practitioner
+    # (intake's review page logs each read), erased with the answers at retention.
+    note_encrypted = models.BinaryField(null=True, editable=False)
     # A couples session's second attendee: invited to their own intake by their own email,
     # never sent to Stripe and never put in a calendar or an email subject.
     partner_name = models.CharField(max_length=120, blank=True, default="")

@@ -19,6 +19,7 @@ from booking.availability import Schedule, expand_ranges, local_days, open_windo
 from booking.intervals import Interval
 from booking.models import Booking
 from booking.slots import SlotPolicy, bookable_slots
+from intake import crypto
 from practice.models import Offering, Practitioner
 
 
@@ -46,6 +47,17 @@ def bookable_offering(slug: str) -> Offering | None:
             [offering.practitioner_id],
         )[0]
     return offering
+
+
+def booking_note(booking: Booking) -> str:
+    """What the client wrote when booking ("what brings you"), decrypted; "" if nothing.
+
+    For the practitioner's eyes only: the one caller is her intake review, which logs the
+    read (intake.services.record_reads).
+    """
+    if booking.note_encrypted is None:
+        return ""
+    return crypto.decrypt_json(booking.note_encrypted)
 
 
 def blocking_at(now: datetime) -> Q:

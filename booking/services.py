@@ -15,6 +15,7 @@ from booking import selectors
 from booking.intervals import Interval
 from booking.models import Booking, BookingEvent
 from booking.slots import blocked_span
+from intake import crypto
 from practice.errors import UserFacingError
 from practice.models import Offering, Practitioner
 
@@ -130,12 +131,18 @@ def create_booking(
             client_email=client_email,
             client_timezone=client_timezone,
             client=client_user,
-            note=note.strip(),
+            note_encrypted=encrypted_note(note),
             consented_at=now,
             privacy_notice_version=PRIVACY_NOTICE_VERSION,
             **fields,
         )
     )
+
+
+def encrypted_note(note: str) -> bytes | None:
+    """The client's note, encrypted like intake answers (None when they wrote nothing)."""
+    note = note.strip()
+    return crypto.encrypt_json(note) if note else None
 
 
 def _save_span(booking: Booking) -> Booking:

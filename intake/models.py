@@ -112,7 +112,8 @@ class Consent(models.Model):
 
 
 class AccessLog(models.Model):
-    """A row for every time someone other than the client reads or exports a response."""
+    """A row for every time someone other than the client reads or exports a response, or
+    reads the note a client wrote when booking (``booking``; ``response`` is then empty)."""
 
     class Action(models.TextChoices):
         READ = "read", "Read"
@@ -121,12 +122,30 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake_reads"
     )
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="access_log")
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="access_log"
+    )
+    booking = models.ForeignKey(
+        Booking,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="note_reads",
+        help_text="Set when the booking's note was read.",
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     at = models.DateTimeField()
 
     class Meta:
         ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(response__isnull=False) & Q(booking__isnull=True))
+                | (Q(response__isnull=True) & Q(booking__isnull=False)),
+                name="access_log_reads_one_thing",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.response_id} at {self.at:%Y-%m-%d %H:%M}"
+        what = f"response {self.response_id}" if self.response_id else f"note {self.booking_id}"
+        return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ import logging
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from booking.notifications import format_span, from_address, tidy_text
+from booking.notifications import NotificationError, format_span, from_address, tidy_text
 from intake import links
 from intake.models import Assignment
 
@@ -46,6 +46,17 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
     return message
 
 
-def send_invitation(assignment: Assignment) -> None:
-    invitation_message(assignment).send()
-    logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
+def send_invitations(assignments: list[Assignment]) -> None:
+    """Send each attendee their invitation; one refused address does not keep the other
+    partner's from going out. The error names assignments, never an address."""
+    failed = []
+    for assignment in assignments:
+        try:
+            invitation_message(assignment).send()
+        except Exception as error:
+            failed.append(f"{assignment.pk} ({type(error).__name__})")
+        else:
+            logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
+    if failed:
+        # Not chained: an SMTP error names the address, and the task's failure is logged.
+        raise NotificationError(f"Intake invitation of assignment {', '.join(failed)} not sent.")

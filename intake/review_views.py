@@ -9,7 +9,6 @@ holds that link's response alone: a partner's link never reaches the other's ans
 import json
 from uuid import UUID
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,18 +16,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from booking import selectors as booking_selectors
 from intake import review, selectors, services
-from intake.models import AccessLog, Response
+from intake.models import Response
 from intake.views import _base, by_link
-
-
-def record_reads(*, user, responses: list[Response], now) -> None:
-    """One access-log row per response about to be shown to ``user``, in one transaction."""
-    with transaction.atomic():
-        AccessLog.objects.bulk_create(
-            AccessLog(user=user, response=response, action=AccessLog.Action.READ, at=now)
-            for response in responses
-        )
 
 
 @never_cache
@@ -52,7 +43,13 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if response is not None and response.erased_at is None and response.flagged_unsafe
     ]
     read = shown + [response for _a, response in flagged if response not in shown]
-    record_reads(user=request.user, responses=read, now=timezone.now())
+    has_note = booking.note_encrypted is not None
+    services.record_reads(
+        user=request.user,
+        responses=read,
+        note_of=booking if has_note else None,
+        now=timezone.now(),
+    )
 
     people = [
         review.Person(
@@ -78,6 +75,7 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = {
         "booking": booking,
         "practitioner": booking.practitioner,
+        "note": booking_selectors.booking_note(booking) if has_note else "",
         "statuses": statuses,
         "flagged": [assignment.name for assignment, _response in flagged],
         "people": [

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from booking.models import Booking
 from intake import questionnaires
-from intake.models import Assignment, Consent, Response
+from intake.models import AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
 from practice.models import Offering
@@ -245,11 +245,14 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
 def erase(*, assignment: Assignment, now: datetime) -> Response | None:
     """Delete the answers for good, keeping a tombstone (which version, when, erased when).
 
-    The flags and skipped sections are derived from the answers and go with them. The
-    consent rows and access log stay: they record what happened, not what was said.
+    The flags and skipped sections are derived from the answers and go with them, and for
+    the client (not a partner) so does the note they wrote when booking. The consent rows
+    and access log stay: they record what happened, not what was said.
     """
     with transaction.atomic(durable=True):
         assignment = _lock(assignment)
+        if assignment.role == Assignment.Role.CLIENT:
+            Booking.objects.filter(pk=assignment.booking_id).update(note_encrypted=None)
         response = Response.objects.filter(assignment=assignment).first()
         if response is None or response.erased_at is not None:
             return response
@@ -262,6 +265,35 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
         return response
 
 
+def record_reads(
+    *, user, responses: list[Response], note_of: Booking | None = None, now: datetime
+) -> None:
+    """One access-log row per response about to be shown to ``user``, and one for the note
+    of ``note_of`` if it is shown too, in one transaction, before anything is decrypted."""
+    rows = [
+        AccessLog(user=user, response=response, action=AccessLog.Action.READ, at=now)
+        for response in responses
+    ]
+    if note_of is not None:
+        rows.append(AccessLog(user=user, booking=note_of, action=AccessLog.Action.READ, at=now))
+    with transaction.atomic():
+        AccessLog.objects.bulk_create(rows)
+
+
+def _last_session_end(*, practitioner, client_email) -> Subquery:
+    """The end of the client's latest confirmed or completed booking with the practitioner
+    (both given as outer references): where a retention period starts."""
+    return Subquery(
+        Booking.objects.filter(
+            practitioner=practitioner,
+            client_email=client_email,
+            status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
+        )
+        .order_by("-end")
+        .values("end")[:1]
+    )
+
+
 def expired_assignment_ids(*, now: datetime) -> list[int]:
     """The assignments whose answers are past the practice's retention period.
 
@@ -271,19 +303,14 @@ def expired_assignment_ids(*, now: datetime) -> list[int]:
     counts from the end of the booking the intake was for. Expired means more than
     ``intake_retention_days`` have passed since then, to the microsecond.
     """
-    last_session = (
-        Booking.objects.filter(
-            practitioner=OuterRef("assignment__booking__practitioner"),
-            client_email=OuterRef("assignment__booking__client_email"),
-            status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
-        )
-        .order_by("-end")
-        .values("end")[:1]
+    last_session = _last_session_end(
+        practitioner=OuterRef("assignment__booking__practitioner"),
+        client_email=OuterRef("assignment__booking__client_email"),
     )
     candidates = (
         Response.objects.filter(erased_at__isnull=True)
         .annotate(
-            last_end=Coalesce(Subquery(last_session), F("assignment__booking__end")),
+            last_end=Coalesce(last_session, F("assignment__booking__end")),
             retention_days=F("assignment__booking__practitioner__intake_retention_days"),
         )
         .values_list("assignment_id", "last_end", "retention_days")
@@ -306,3 +333,29 @@ def erase_expired(*, now: datetime) -> int:
         if response is not None and response.erased_at == now:
             erased += 1
     return erased
+
+
+def erase_expired_notes(*, now: datetime) -> int:
+    """Erase the booking notes past the same retention period as the answers (counted from
+    the client's last session, else from the booking's end); how many were erased."""
+    candidates = (
+        Booking.objects.filter(note_encrypted__isnull=False)
+        .annotate(
+            last_end=Coalesce(
+                _last_session_end(
+                    practitioner=OuterRef("practitioner"), client_email=OuterRef("client_email")
+                ),
+                F("end"),
+            ),
+            retention_days=F("practitioner__intake_retention_days"),
+        )
+        .values_list("pk", "last_end", "retention_days")
+    )
+    expired = [pk for pk, last_end, days in candidates if now - last_end > timedelta(days=days)]
+    return Booking.objects.filter(pk__in=expired).update(note_encrypted=None)
+
+
+def apply_retention(*, now: datetime) -> dict[str, int]:
+    """Erase the answers and the booking notes past the retention period (run daily); how
+    many of each were erased."""
+    return {"responses": erase_expired(now=now), "notes": erase_expired_notes(now=now)}

@@ -8,15 +8,14 @@ def assign_intake(*, booking_id: int) -> None:
     """Ask the attendees of a newly confirmed booking to fill its questionnaire, once."""
     from intake import notifications, services
 
-    for assignment in services.assign_for_booking(booking_id=booking_id):
-        notifications.send_invitation(assignment)
+    notifications.send_invitations(services.assign_for_booking(booking_id=booking_id))
 
 
 @task()
-def erase_expired_intake() -> int:
-    """Erase the intake answers past the practice's retention period (run daily)."""
+def erase_expired_intake() -> dict[str, int]:
+    """Erase the intake answers and booking notes past the retention period (run daily)."""
     from django.utils import timezone
 
     from intake import services
 
-    return services.erase_expired(now=timezone.now())
+    return services.apply_retention(now=timezone.now())

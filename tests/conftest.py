@@ -2,11 +2,24 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 
 from tests.factories import make_offering, make_practitioner
 
 # A Wednesday in winter: Berlin is UTC+1.
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+
+
+# Generated once per run: no key is ever written into the repository.
+INTAKE_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def intake_key(settings):
+    """The test settings run with DEBUG off and no keys, like production; give them one
+    (answers and booking notes are encrypted with it)."""
+    settings.INTAKE_ENCRYPTION_KEYS = [INTAKE_KEY]
+    return INTAKE_KEY
 
 
 @pytest.fixture

@@ -78,3 +78,8 @@ def insert_booking(
         privacy_notice_version="2026-11",
         **fields,
     )
+
+
+def booking_emails(outbox) -> list:
+    """The emails about a booking itself, without the intake invitations sent beside them."""
+    return [message for message in outbox if "a few optional questions" not in message.subject]

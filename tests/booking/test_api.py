@@ -16,6 +16,7 @@ from django.urls import URLPattern, reverse
 from booking import api, api_forms, links, selectors, services
 from booking import forms as fields
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
+from booking.selectors import booking_note
 from tests.factories import (
     insert_booking,
     make_offering,
@@ -427,7 +428,7 @@ def test_booking_a_free_slot_answers_201_with_times_in_the_clients_zone(
         "ana@example.org",
         "America/New_York",
     )
-    assert booking.note == "Trust after a breakup"
+    assert booking_note(booking) == "Trust after a breakup"
     assert_documented(response, "/bookings", "post")
 
 
@@ -436,7 +437,7 @@ def test_the_offset_given_does_not_have_to_be_the_clients(api_client, assessment
 
     assert response.status_code == 201
     assert response.json()["start"] == "2026-12-03T04:00:00-05:00"
-    assert Booking.objects.get().note == ""
+    assert booking_note(Booking.objects.get()) == ""
 
 
 def test_a_taken_slot_is_a_409(api_client, assessment, now):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from booking import links, notifications, services
-from tests.factories import insert_booking, make_session_offering
+from tests.factories import booking_emails, insert_booking, make_session_offering
 
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 NOTE = "my partner controls money"
@@ -27,7 +27,7 @@ def send(django_capture_on_commit_callbacks):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             result = service(**kwargs)
-        return result, list(mail.outbox)
+        return result, booking_emails(mail.outbox)
 
     return run
 
@@ -396,19 +396,29 @@ def smtp_sink(settings):
 def test_the_invite_arrives_through_a_real_smtp_server(assessment, now, smtp_sink, send):
     booking, _ = book(send, assessment)
 
+    # The booking's two emails, and the client's intake invitation beside them.
     assert sorted(rcpt for e in smtp_sink.envelopes for rcpt in e.rcpt_tos) == [
+        "ana@example.org",
         "ana@example.org",
         "mara@example.org",
     ]
     for envelope in smtp_sink.envelopes:
-        received = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        part, calendar, event = invite(received)
+        assert NOTE not in envelope.content.decode()
+    received = [
+        email.message_from_bytes(envelope.content, policy=email.policy.default)
+        for envelope in smtp_sink.envelopes
+    ]
+    with_invite = [
+        m for m in received if any(p.get_content_type() == "text/calendar" for p in m.walk())
+    ]
+    assert len(with_invite) == 2
+    for message in with_invite:
+        part, calendar, event = invite(message)
         assert part.get_filename() == "invite.ics"
         assert part.get_param("method") == "REQUEST"
         assert calendar["METHOD"] == "REQUEST"
         assert event.uid == booking.ical_uid
         assert event.start == THURSDAY_10_BERLIN
-        assert NOTE not in envelope.content.decode()
 
 
 def test_a_refused_client_address_still_lets_the_practitioner_know(

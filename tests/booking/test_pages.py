@@ -6,6 +6,7 @@ import pytest
 
 from booking import links
 from booking.models import Booking
+from booking.selectors import booking_note
 from tests.factories import insert_booking, make_session_offering
 
 # Thursday 3 Dec 2026, 10:00 in Berlin = 04:00 in New York.
@@ -89,7 +90,7 @@ def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now
     assert "Thursday 3 December 2026, 04:00–04:30" in page
     assert "Thu 3 Dec, 10:00–10:30 for" in page
     assert booking.client_timezone == "America/New_York"
-    assert booking.note == "Trust after a breakup"
+    assert booking_note(booking) == "Trust after a breakup"
 
 
 @pytest.mark.parametrize(

@@ -135,5 +135,5 @@ def test_the_task_erases_on_both_sides_of_the_boundary(completed):
 
     with time_machine.travel(SESSION_END + RETENTION + timedelta(seconds=1), tick=False):
         result = erase_expired_intake.enqueue()
-    assert result.return_value == 1
+    assert result.return_value == {"responses": 1, "notes": 0}
     assert response_of(completed).erased_at is not None

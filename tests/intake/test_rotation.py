@@ -4,6 +4,8 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 
+from booking.selectors import booking_note
+from booking.services import encrypted_note
 from intake import crypto, services
 from intake.models import Assignment, Response
 
@@ -25,12 +27,16 @@ def test_rotation_keeps_every_answer_readable_and_retires_the_old_key(
     erased = Assignment.objects.create(booking=booking, email="gone@example.org", name="Gone")
     services.give_consent(assignment=erased, now=now)
     services.erase(assignment=erased, now=now)
+    booking.note_encrypted = encrypted_note("Trust after a breakup")
+    booking.save()
     before = dict(Response.objects.values_list("pk", "answers_encrypted"))
 
     settings.INTAKE_ENCRYPTION_KEYS = [new, old]
     out = io.StringIO()
     call_command("rotate_intake_keys", "--batch-size=2", stdout=out)
-    assert out.getvalue() == "Re-encrypted 5 responses in 3 batches.\n"
+    assert out.getvalue() == (
+        "Re-encrypted 5 responses in 3 batches.\nRe-encrypted 1 notes in 1 batches.\n"
+    )
 
     settings.INTAKE_ENCRYPTION_KEYS = [new]
     answers = {
@@ -38,9 +44,13 @@ def test_rotation_keeps_every_answer_readable_and_retires_the_old_key(
         for r in Response.objects.select_related("assignment").exclude(erased_at__isnull=False)
     }
     assert answers == {f"p{i}@example.org": f"answer {i}" for i in range(5)}
+    booking.refresh_from_db()
+    assert booking_note(booking) == "Trust after a breakup"
 
     settings.INTAKE_ENCRYPTION_KEYS = [old]
     for response in Response.objects.filter(answers_encrypted__isnull=False):
         assert bytes(response.answers_encrypted) != bytes(before[response.pk])
         with pytest.raises(InvalidToken):
             crypto.decrypt_json(response.answers_encrypted)
+    with pytest.raises(InvalidToken):
+        booking_note(booking)

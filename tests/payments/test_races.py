@@ -21,6 +21,7 @@ from booking.payments import selectors as payment_selectors
 from booking.payments import services
 from booking.payments.models import Payment, Refund, WebhookEvent
 from booking.services import SlotUnavailable
+from tests.factories import booking_emails
 from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,7 +100,7 @@ def test_one_event_delivered_many_times_at_once_confirms_once(hold, standin, now
 
     assert sorted(results).count("confirmed") == 1
     assert WebhookEvent.objects.count() == 1
-    assert len(mail.outbox) == 2
+    assert len(booking_emails(mail.outbox)) == 2
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
 
@@ -117,7 +118,7 @@ def test_the_success_page_and_the_webhook_at_once_confirm_once(hold, standin, no
     )
 
     assert sorted(map(str, results)) == ["already_confirmed", "confirmed"]
-    assert len(mail.outbox) == 2
+    assert len(booking_emails(mail.outbox)) == 2
 
 
 @pytest.mark.parametrize("round_", range(4))

@@ -1,4 +1,4 @@
-"""Erase the intake answers past the practice's retention period; for cron, daily.
+"""Erase intake answers and booking notes past the retention period; for cron, daily.
 
 Each erased response keeps its tombstone (which questionnaire, when, erased when). Safe to
 run as often as you like: what is already erased is left alone.
@@ -14,7 +14,10 @@ class Command(BaseCommand):
     help = "Erase intake answers whose retention period after the last session has ended."
 
     def handle(self, *args, **options):
-        erased = services.erase_expired(now=timezone.now())
+        erased = services.apply_retention(now=timezone.now())
         self.stdout.write(
-            self.style.SUCCESS(f"Erased {erased} intake responses past their retention period.")
+            self.style.SUCCESS(
+                f"Erased {erased['responses']} intake responses and {erased['notes']} booking "
+                "notes past their retention period."
+            )
         )

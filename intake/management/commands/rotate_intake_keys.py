@@ -1,4 +1,5 @@
-"""Re-encrypt every stored intake response with the first of INTAKE_ENCRYPTION_KEYS.
+"""Re-encrypt every stored intake response and booking note with the first of
+INTAKE_ENCRYPTION_KEYS.
 
 Rotation: put the new key first in INTAKE_ENCRYPTION_KEYS (keep the old ones after it),
 deploy, run this command, then remove the old keys.
@@ -7,17 +8,30 @@ deploy, run this command, then remove the old keys.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from booking.models import Booking
 from intake import crypto
 from intake.models import Response
 
+ENCRYPTED = ((Response, "answers_encrypted", "responses"), (Booking, "note_encrypted", "notes"))
+
 
 class Command(BaseCommand):
-    help = "Re-encrypt every intake response with the first key of INTAKE_ENCRYPTION_KEYS."
+    help = (
+        "Re-encrypt every intake response and booking note with the first key of "
+        "INTAKE_ENCRYPTION_KEYS."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, batch_size: int, **options):
+        for model, field, label in ENCRYPTED:
+            rotated, batches = self.rotate(model, field, batch_size, options["verbosity"])
+            self.stdout.write(
+                self.style.SUCCESS(f"Re-encrypted {rotated} {label} in {batches} batches.")
+            )
+
+    def rotate(self, model, field: str, batch_size: int, verbosity: int) -> tuple[int, int]:
         rotated = batches = 0
         last_pk = 0
         while True:
@@ -25,21 +39,19 @@ class Command(BaseCommand):
             # its batch rather than being overwritten with the older ciphertext.
             with transaction.atomic(durable=True):
                 batch = list(
-                    Response.objects.select_for_update()
-                    .filter(pk__gt=last_pk, answers_encrypted__isnull=False)
+                    model.objects.select_for_update()
+                    .filter(pk__gt=last_pk, **{f"{field}__isnull": False})
                     .order_by("pk")
-                    .only("pk", "answers_encrypted")[:batch_size]
+                    .only("pk", field)[:batch_size]
                 )
                 if not batch:
                     break
-                for response in batch:
-                    response.answers_encrypted = crypto.rotate(response.answers_encrypted)
-                Response.objects.bulk_update(batch, ["answers_encrypted"])
+                for row in batch:
+                    setattr(row, field, crypto.rotate(getattr(row, field)))
+                model.objects.bulk_update(batch, [field])
             rotated += len(batch)
             batches += 1
             last_pk = batch[-1].pk
-            if options["verbosity"] >= 2:
+            if verbosity >= 2:
                 self.stdout.write(f"  {rotated} so far")
-        self.stdout.write(
-            self.style.SUCCESS(f"Re-encrypted {rotated} responses in {batches} batches.")
-        )
+        return rotated, batches
