@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and the local payment stand-in follow the address served (make run PORT=…).
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test lint format bench clean
 
@@ -22,8 +24,8 @@ run: install
 		> var/intake-dev.key && echo "Made a development intake key: var/intake-dev.key")
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --print-login
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py seed_demo --print-login
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,20 +1,24 @@
-"""Load the demo practice (idempotent): a Berlin practitioner, her hours and three offerings."""
+"""Load the demo practice (idempotent): a Berlin practitioner, her hours, three offerings
+and one returning client to try the paid sessions with."""
 
 import secrets
 from datetime import time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from booking.models import AvailabilityRule
 from booking.payments.models import RefundTier
-from practice.models import Offering, Practitioner
+from practice.models import KnownClient, Offering, Practitioner
 
 DEMO_USERNAME = "practitioner"
 DEMO_EMAIL = "mara@example.org"
+# Marked as a client, so that signing in with it opens the paid sessions.
+DEMO_CLIENT_EMAIL = "sam@example.org"
 # Full refund 48 hours or more before, half from 24 hours, none after.
 REFUND_TIERS = [(48, 100), (24, 50)]
 WEEKLY_HOURS = [(time(9), time(12, 30)), (time(14), time(18))]
@@ -122,13 +126,21 @@ class Command(BaseCommand):
                     RefundTier(offering=offering, min_hours_before_start=h, refund_percent=p)
                     for h, p in REFUND_TIERS
                 )
+        KnownClient.objects.get_or_create(
+            email=DEMO_CLIENT_EMAIL, defaults={"note": "Demo returning client"}
+        )
         self.stdout.write(self.style.SUCCESS("Demo practice ready."))
         if print_login:
             password = secrets.token_urlsafe(9)
             user.set_password(password)
             user.save(update_fields=["password"])
+            site = settings.SITE_URL
             self.stdout.write(
-                "\n  Booking pages:  http://127.0.0.1:8000/\n"
-                "  Practitioner:   http://127.0.0.1:8000/admin/\n"
-                f"  Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
+                f"\n  Booking pages:    {site}/\n"
+                f"  Practitioner:     {site}/admin/\n"
+                f"    Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
+                f"  Returning client: sign in at {site}/accounts/login/code/ as "
+                f"{DEMO_CLIENT_EMAIL};\n"
+                "    the code is printed here, with every email, and payment runs on a local "
+                "stand-in of Stripe.\n"
             )
