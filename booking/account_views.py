@@ -14,22 +14,41 @@ from intake.links import fill_path
 from intake.models import Assignment
 from practice import selectors
 
+# How each state looks: confirmed and done in the calm accent, a pending payment in warm
+# tones, what did not happen muted.
+BADGES = {
+    Booking.Status.HELD: "warn",
+    Booking.Status.CANCELLED: "muted",
+    Booking.Status.NO_SHOW: "muted",
+}
+
 
 @dataclass(frozen=True)
 class BookingRow:
     booking: Booking
     manage_path: str
     status_label: str
+    badge: str = ""
     intake_path: str | None = None
 
 
-def _row(booking: Booking, now: datetime, intake: Assignment | None) -> BookingRow:
-    label = booking.get_status_display()
-    if booking.status == Booking.Status.HELD and booking.hold_expires_at <= now:
-        # Expiry is read from the timestamp (DESIGN.md): a lapsed hold no longer holds.
-        label = Booking.Status.EXPIRED.label
+def _row(booking: Booking, intake: Assignment | None) -> BookingRow:
     intake_path = fill_path(intake) if intake is not None else None
-    return BookingRow(booking, links.manage_path(booking), label, intake_path)
+    return BookingRow(
+        booking,
+        links.manage_path(booking),
+        booking.get_status_display(),
+        BADGES.get(booking.status, ""),
+        intake_path,
+    )
+
+
+def _never_became_a_booking(booking: Booking, now: datetime) -> bool:
+    """A hold whose payment never came: the time was never the client's, so it is not
+    listed. Expiry is read from the timestamp (DESIGN.md): a lapsed hold no longer holds."""
+    if booking.status == Booking.Status.EXPIRED:
+        return True
+    return booking.status == Booking.Status.HELD and booking.hold_expires_at <= now
 
 
 def _is_upcoming(booking: Booking, now: datetime) -> bool:
@@ -58,7 +77,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     upcoming: list[BookingRow] = []
     past: list[BookingRow] = []
     for booking in bookings:
-        row = _row(booking, now, intakes.get(booking.pk))
+        if _never_became_a_booking(booking, now):
+            continue
+        row = _row(booking, intakes.get(booking.pk))
         (upcoming if _is_upcoming(booking, now) else past).append(row)
     past.reverse()  # the most recent first
     context = {"upcoming": upcoming, "past": past, "emails": emails}

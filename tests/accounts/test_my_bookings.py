@@ -86,7 +86,9 @@ def test_each_booking_shows_its_time_in_the_clients_zone_and_the_practitioners(
     assert "Confirmed" in page
 
 
-def test_past_and_cancelled_bookings_are_listed_apart_most_recent_first(client, assessment, now):
+def test_past_and_cancelled_bookings_are_listed_apart_most_recent_first_lapsed_holds_not(
+    client, assessment, now
+):
     user = make_user("sam@example.org")
     session = make_session_offering(assessment.practitioner)
     older = insert_booking(assessment, LAST_MONTH, email="sam@example.org", status="completed")
@@ -110,9 +112,12 @@ def test_past_and_cancelled_bookings_are_listed_apart_most_recent_first(client, 
 
     assert [row.booking for row in response.context["upcoming"]] == [upcoming]
     past = response.context["past"]
-    assert [row.booking for row in past] == [lapsed_hold, cancelled, newer, older]
-    assert [row.status_label for row in past] == ["Expired", "Cancelled", "Completed", "Completed"]
+    # A hold whose payment never came was never the client's booking: it is not listed.
+    assert [row.booking for row in past] == [cancelled, newer, older]
+    assert [row.status_label for row in past] == ["Cancelled", "Completed", "Completed"]
+    assert [row.badge for row in past] == ["muted", "", ""]
     page = text(response)
+    assert links.manage_path(lapsed_hold) not in page
     assert page.index("Coming up") < page.index(links.manage_path(upcoming))
     assert page.index("Earlier") < page.index(links.manage_path(older))
 
@@ -161,5 +166,5 @@ def test_my_bookings_links_the_clients_own_intake_but_never_a_partners(client, a
 
     page = text(client.get("/my/bookings/"))
 
-    assert f'href="{fill_path(mine)}">Questions before your session' in page
+    assert f'href="{fill_path(mine)}">Questions before your call' in page
     assert fill_path(partner) not in page
