@@ -24,7 +24,8 @@ from django.utils import dateformat, timezone
 from booking import links, selectors, services
 from booking.calendars import ics
 from booking.models import Booking, BookingEvent
-from booking.payments.models import HardshipRequest, Refund
+from booking.payments import selectors as payment_selectors
+from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         "refund_note": _refund_note(booking, for_practitioner=False)
         if change == CANCELLED
         else "",
-    }
+    } | _money_lines(booking, change)
     subject = CLIENT_SUBJECTS[change].format(
         meeting=booking.offering.meeting_word,
         practice=practitioner.practice_name,
@@ -277,6 +278,19 @@ def from_address(practice_name: str) -> str:
     return formataddr((name or practice_name, address))
 
 
+def _money_lines(booking: Booking, change: str) -> dict:
+    """For a paid booking that stands: what was paid, the receipt, and the cancellation
+    terms, so that "cancel, no explanation needed" never hides what comes back."""
+    payment = Payment.objects.filter(booking=booking).first()
+    if change == CANCELLED or payment is None or not payment.is_captured:
+        return {"paid": "", "receipt_url": "", "policy_lines": []}
+    return {
+        "paid": format_money(payment.amount, payment.currency),
+        "receipt_url": links.manage_url(booking) + "receipt/",
+        "policy_lines": payment_selectors.policy_lines(booking.offering),
+    }
+
+
 def _previous_when(booking: Booking, change: str, zone: str, other_zone: str) -> str:
     if change != RESCHEDULED:
         return ""
@@ -353,7 +367,8 @@ def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
         return f"Refund: {amount}, {percent}% of the payment ({decider}). Stripe sends it now."
     if percent == 0:
         return (
-            "Because the call was cancelled this close to its start, the cancellation policy "
+            f"Because the {booking.offering.meeting_word} was cancelled this close to its start, "
+            "the cancellation policy "
             "gives no refund. If something serious got in the way, reply to this email and "
             "ask for a one-time hardship exception."
         )

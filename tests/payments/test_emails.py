@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from booking import services as booking_services
 from booking.payments import services
 from tests.payments.fixtures import press
 
@@ -38,3 +39,37 @@ def test_no_payment_email_carries_the_clients_note(hold, standin, deliver, flush
     assert any("approved" in s for s in subjects)
     for message in mail.outbox:
         assert NOTE not in everything(message)
+
+
+def test_the_paid_confirmation_says_what_was_paid_where_the_receipt_is_and_the_terms(
+    hold, standin, flush, client, now
+):
+    booking, payment, url = hold()
+    press(url)
+    flush()
+    [confirmation] = [m for m in mail.outbox if m.subject.startswith("Confirmed: your session")]
+    html = confirmation.alternatives[0][0]
+    for body in (confirmation.body, html):
+        assert "Paid: " in body and "120.00 EUR" in body
+        assert "48 hours or more before the start: a full refund" in body
+        assert "24 to 48 hours before: 50 % back" in body
+        assert "Less than 24 hours before: no refund" in body
+        assert "what comes back depends on the notice" in body
+    [receipt_url] = [word for word in confirmation.body.split() if word.endswith("/receipt/")]
+    receipt = client.get(receipt_url.removeprefix("http://testserver"))
+    assert receipt.status_code == 200
+    assert "120.00 EUR" in receipt.content.decode()
+
+
+def test_a_free_call_confirmation_mentions_no_money(assessment, now):
+    booking_services.book_assessment(
+        offering=assessment,
+        start=now.replace(hour=9) + timedelta(days=1),
+        client_name="Robin",
+        client_email="robin@example.org",
+        client_timezone="Europe/Berlin",
+    )
+    [confirmation] = [m for m in mail.outbox if m.subject.startswith("Confirmed: your call")]
+    assert "Paid" not in confirmation.body
+    assert "Cancellation terms" not in confirmation.body
+    assert "receipt" not in confirmation.body
