@@ -327,6 +327,31 @@ def _book_again_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("booking:slots", kwargs={"slug": booking.offering.slug})
 
 
+def send_manage_link(*, booking_id: int) -> None:
+    """Email the booking's current manage link to the address it was booked with, asked
+    for from an older link's page. Only ever to that address: the one who booked."""
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+    practitioner, zone = booking.practitioner, booking.client_timezone
+    meeting = booking.offering.meeting_word
+    context = {
+        "client_name": booking.client_name,
+        "meeting": meeting,
+        "practice_name": practitioner.practice_name,
+        "cancelled": booking.status == Booking.Status.CANCELLED,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
+        "manage_url": links.manage_url(booking),
+    }
+    _simple_message(
+        template="email/manage_link",
+        context=context,
+        subject=f"Your link for your {meeting} with {practitioner.practice_name}",
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
+    ).send()
+    logger.info("Sent the current manage link of booking %s.", booking.pk)
+
+
 def tidy_text(text: str) -> str:
     """Template tags leave blank lines behind; keep at most one between paragraphs."""
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"

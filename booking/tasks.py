@@ -14,6 +14,14 @@ def send_booking_notifications(*, booking_id: int, change: str) -> None:
 
 
 @task()
+def send_manage_link(*, booking_id: int) -> None:
+    """Email the booking's current manage link to the address it was booked with."""
+    from booking import notifications
+
+    notifications.send_manage_link(booking_id=booking_id)
+
+
+@task()
 def expire_hold(*, booking_id: int) -> None:
     """Mark a hold expired once its time has come (enqueued with ``run_after``)."""
     from booking import services

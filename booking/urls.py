@@ -17,5 +17,8 @@ urlpatterns = [
     path("booking/<uuid:public_id>/<str:token>/receipt/", views.receipt_page, name="receipt"),
     path("booking/<uuid:public_id>/<str:token>/hardship/", views.hardship_page, name="hardship"),
     path("booking/<uuid:public_id>/<str:token>/invite.ics", views.invite_file, name="invite"),
+    path(
+        "booking/<uuid:public_id>/<str:token>/send-link/", views.send_link_page, name="send_link"
+    ),
     path("my/bookings/", account_views.my_bookings, name="my_bookings"),
 ]

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import links, selectors, services
+from booking import links, selectors, services, tasks
 from booking.calendars import ics
 from booking.forms import (
     BookingDetailsForm,
@@ -30,6 +31,7 @@ from practice.models import Offering
 from practice.timezones import canonical_timezone
 
 TZ_COOKIE = "tz"
+RESEND_LINK_EVERY = 10 * 60  # seconds between two emails of the current link
 WEEK_DAYS = 7
 
 
@@ -272,19 +274,44 @@ def _last_name_used(user) -> str:
     return latest.client_name if latest else ""
 
 
-def _booking_by_link(public_id, token: str) -> Booking | None:
-    booking = (
+def _booking_by_id(public_id) -> Booking | None:
+    return (
         Booking.objects.select_related("offering", "practitioner")
         .filter(public_id=public_id)
         .first()
     )
+
+
+def _booking_by_link(public_id, token: str) -> Booking | None:
+    booking = _booking_by_id(public_id)
     if booking is None or not links.token_is_valid(booking, token):
         return None
     return booking
 
 
-def _link_invalid(request: HttpRequest) -> HttpResponse:
+def _link_invalid(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """A link from an older email (the booking changed since) offers to send the current
+    one to the booking's own address; anything else is a plain "no longer works"."""
+    booking = _booking_by_id(public_id)
+    if booking is not None and links.was_valid_once(booking, token):
+        send_path = reverse("booking:send_link", kwargs={"public_id": public_id, "token": token})
+        context = {"booking": booking, "send_path": send_path}
+        return render(request, "booking/link_outdated.html", context, status=410)
     return render(request, "booking/link_invalid.html", status=404)
+
+
+@require_http_methods(["POST"])
+def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """Email the current manage link to the address the booking was made with, asked for
+    from an older link. At most once in RESEND_LINK_EVERY per booking, so that an old link
+    cannot be used to flood the client's inbox."""
+    booking = _booking_by_id(public_id)
+    if booking is None or not links.was_valid_once(booking, token):
+        return render(request, "booking/link_invalid.html", status=404)
+    if cache.add(f"booking:link-sent:{booking.pk}", True, timeout=RESEND_LINK_EVERY):
+        tasks.send_manage_link.enqueue(booking_id=booking.pk)
+    context = {"booking": booking, "address": links.masked_email(booking.client_email)}
+    return render(request, "booking/link_sent.html", context)
 
 
 def _manage_context(booking: Booking) -> dict:
@@ -320,7 +347,7 @@ def _manage_context(booking: Booking) -> dict:
 def manage_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_link(public_id, token)
     if booking is None:
-        return _link_invalid(request)
+        return _link_invalid(request, public_id, token)
     context = _manage_context(booking) | {"just_booked": request.GET.get("booked") == "1"}
     return render(request, "booking/manage.html", context)
 
@@ -329,7 +356,7 @@ def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """The client's copy of the invite, for "Add to calendar" on the manage page."""
     booking = _booking_by_link(public_id, token)
     if booking is None:
-        return _link_invalid(request)
+        return _link_invalid(request, public_id, token)
     response = HttpResponse(
         ics.booking_invite(booking, for_practitioner=False), content_type="text/calendar"
     )
@@ -343,7 +370,7 @@ def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
 def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_link(public_id, token)
     if booking is None:
-        return _link_invalid(request)
+        return _link_invalid(request, public_id, token)
     if not services.client_can_change(booking):
         return redirect(links.manage_path(booking))
     here = reverse("booking:reschedule", kwargs={"public_id": public_id, "token": token})
@@ -379,7 +406,7 @@ def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse
 def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_link(public_id, token)
     if booking is None:
-        return _link_invalid(request)
+        return _link_invalid(request, public_id, token)
     context = _manage_context(booking)
     if not context["can_cancel"]:
         return redirect(links.manage_path(booking))
@@ -398,9 +425,11 @@ def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
 def receipt_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """A printable receipt for a paid booking: what was paid, when, and what came back."""
     booking = _booking_by_link(public_id, token)
-    payment = booking and Payment.objects.filter(booking=booking).first()
+    if booking is None:
+        return _link_invalid(request, public_id, token)
+    payment = Payment.objects.filter(booking=booking).first()
     if payment is None or not payment.is_captured:
-        return _link_invalid(request)
+        raise Http404("This booking has no payment, so there is no receipt.")
     context = {
         "booking": booking,
         "payment": payment,
@@ -416,7 +445,7 @@ def hardship_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """The client asks for a one-time exception to the refund policy."""
     booking = _booking_by_link(public_id, token)
     if booking is None:
-        return _link_invalid(request)
+        return _link_invalid(request, public_id, token)
     try:
         payment_services.request_hardship(booking=booking)
     except services.BookingError as error:

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 
 from booking import links
 from booking.models import Booking
@@ -158,7 +159,44 @@ def test_reschedule_by_link_moves_the_call_and_voids_the_old_link(client, assess
     assert (
         "Friday 4 December 2026, 08:00–08:30" in client.get(response["Location"]).content.decode()
     )
-    assert client.get(old_path).status_code == 404
+    old = client.get(old_path)
+    assert old.status_code == 410
+    assert "This link is from an earlier email" in old.content.decode()
+    assert client.post(old_path + "cancel/").status_code == 410
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_an_old_link_emails_the_current_one_to_the_booking_address_once_in_a_while(
+    client, assessment, now
+):
+    booking = booked(client, assessment)
+    old_path = links.manage_path(booking)
+    client.post(old_path + "reschedule/", {"start": "2026-12-04T13:00:00Z"})
+    booking.refresh_from_db()
+    mail.outbox.clear()
+
+    page = client.post(old_path + "send-link/")
+    assert page.status_code == 200
+    assert "a…@example.org" in page.content.decode()
+    [message] = mail.outbox
+    assert message.to == [booking.client_email]
+    assert message.subject == "Your link for your call with Lindqvist Coaching"
+    assert links.manage_url(booking) in message.body
+    assert links.manage_url(booking) in message.alternatives[0][0]
+    assert "Friday 4 December 2026" in message.body
+
+    assert client.post(old_path + "send-link/").status_code == 200
+    assert len(mail.outbox) == 1  # not again within ten minutes
+    assert client.get(old_path + "send-link/").status_code == 405
+
+
+@pytest.mark.parametrize("token", ["0" * 32, "forged"])
+def test_a_forged_link_cannot_ask_for_the_current_one(client, assessment, now, token):
+    booking = insert_booking(assessment, SLOT)
+    mail.outbox.clear()
+    assert client.post(f"/booking/{booking.public_id}/{token}/send-link/").status_code == 404
+    assert mail.outbox == []
 
 
 def test_cancel_by_link_frees_the_slot(client, assessment, now):
