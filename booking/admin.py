@@ -1,15 +1,40 @@
 """The practitioner's tools until her own console exists.
 
 Bookings are read-only here except through actions that call the services, so that every
-change is checked, logged and announced to the client.
+change is checked, logged and announced to the client. Times show in the practitioner's
+zone (practice.middleware activates it for staff; the columns below name it as well).
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from booking import services
 from booking.models import Booking, BookingEvent, BusyBlock
+from booking.payments import policy
+from booking.payments import services as payment_services
+from booking.payments.models import Payment, Refund
+from practice.models import Offering
+
+WAIVE = "waive"
+PER_POLICY = "policy"
+CHOOSE_REFUND = "Choose how to refund the paid bookings."
+
+
+def local_start(booking: Booking) -> datetime:
+    return booking.start.astimezone(booking.practitioner.zone)
+
+
+def short_when(moment: datetime) -> str:
+    """``Thu 3 Dec 2026, 10:00 CET``: short enough for a column, with the zone named."""
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M %Z}"
 
 
 class BookingEventInline(admin.TabularInline):
@@ -23,20 +48,88 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
+@dataclass
+class CancelRow:
+    """One booking on the confirmation page: what cancelling it would do to the money."""
+
+    booking: Booking
+    when: str
+    cancellable: bool
+    per_policy: str  # what happens to the money if she keeps to the policy
+    waived: str  # … and if she waives it
+    differs: bool  # whether her choice changes the refund
+    paid: bool = False
+
+
+class CancelForm(forms.Form):
+    refund = forms.ChoiceField(
+        label="Refund",
+        choices=[
+            (PER_POLICY, "Refund per the cancellation policy"),
+            (WAIVE, "Waive the policy: refund in full"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_REFUND},
+    )
+
+    def __init__(self, *args, needs_choice: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refund"].required = needs_choice
+
+    @property
+    def waive(self) -> bool:
+        return self.cleaned_data.get("refund") == WAIVE
+
+
+def _cancel_row(booking: Booking, payment: Payment | None, *, now: datetime) -> CancelRow:
+    """The refund as cancel_paid_booking would decide it at ``now``: cancellation_terms
+    (an approved hardship request, else the offering's tiers) on what is still refundable."""
+    cancellable = booking.status == Booking.Status.CONFIRMED
+    when = short_when(local_start(booking))
+    if not cancellable:
+        why = f"Not cancelled: it is {booking.get_status_display().lower()}."
+        return CancelRow(booking, when, False, why, why, False)
+    if payment is None:
+        nothing = "Nothing was paid: no refund."
+        return CancelRow(booking, when, True, nothing, nothing, False)
+    if not payment.is_captured:
+        nothing = f"Payment {payment.get_state_display().lower()}: no refund."
+        return CancelRow(booking, when, True, nothing, nothing, False)
+    percent, decided_by = payment_services.cancellation_terms(booking, now=now)
+    refundable = payment_services.refundable_amount(payment)
+    money = policy.refund_amount(refundable, percent, payment.currency)
+    full = policy.refund_amount(refundable, 100, payment.currency)
+    if decided_by == Refund.DecidedBy.HARDSHIP:
+        per_policy = f"{policy.format_money(money, payment.currency)} back in full (hardship)."
+    elif money > 0:
+        per_policy = (
+            f"{policy.format_money(money, payment.currency)} back ({percent} % per the policy)."
+        )
+    else:
+        per_policy = "No refund (the policy gives nothing this close to the start)."
+    waived = f"{policy.format_money(full, payment.currency)} back in full."
+    if full <= 0:
+        waived = per_policy = "Already refunded: nothing more to give back."
+    return CancelRow(booking, when, True, per_policy, waived, money != full, paid=True)
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["start", "offering", "client_name", "client_email", "status"]
+    # Four narrow columns, so that the status stays on screen at 1280 px with the sidebars.
+    list_display = ["when", "offering", "client_contact", "status"]
+    list_select_related = ["offering", "practitioner"]
     list_filter = ["status", "offering"]
-    search_fields = ["client_name", "client_email"]
+    search_fields = ["client_name", "client_email", "partner_name", "partner_email"]
     date_hierarchy = "start"
     inlines = [BookingEventInline]
     readonly_fields = [
         "intake",
         "public_id",
         "status",
-        "start",
-        "end",
+        "meeting_time",
         "client_timezone",
+        "partner_name",
+        "partner_email",
         "consented_at",
         "privacy_notice_version",
         "sequence",
@@ -47,11 +140,12 @@ class BookingAdmin(admin.ModelAdmin):
         "status",
         "intake",
         "offering",
-        "start",
-        "end",
+        "meeting_time",
         "client_name",
         "client_email",
         "client_timezone",
+        "partner_name",
+        "partner_email",
         "consented_at",
         "privacy_notice_version",
         "public_id",
@@ -63,6 +157,27 @@ class BookingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("practitioner")
+
+    @admin.display(description="When", ordering="start")
+    def when(self, booking: Booking) -> str:
+        return short_when(local_start(booking))
+
+    @admin.display(description="Client", ordering="client_name")
+    def client_contact(self, booking: Booking) -> str:
+        # Name over email in one cell: half the width of two columns.
+        return format_html(
+            '{}<br><span class="quiet">{}</span>', booking.client_name, booking.client_email
+        )
+
+    @admin.display(description="Time")
+    def meeting_time(self, booking: Booking) -> str:
+        if booking.pk is None:
+            return "-"
+        start, end = local_start(booking), booking.end.astimezone(booking.practitioner.zone)
+        return f"{start:%a} {start.day} {start:%b %Y, %H:%M}–{end:%H:%M %Z}"
 
     @admin.display(description="Intake")
     def intake(self, booking: Booking) -> str:
@@ -76,6 +191,15 @@ class BookingAdmin(admin.ModelAdmin):
             "Read the client's note and intake answers" if has_note else "Read the intake answers"
         )
         return format_html('<a href="{}">{}</a>', url, label)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        couples = obj is not None and (
+            obj.offering.kind == Offering.Kind.COUPLES_SESSION or obj.partner_name
+        )
+        if couples:
+            return fields
+        return [name for name in fields if name not in ("partner_name", "partner_email")]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -95,13 +219,65 @@ class BookingAdmin(admin.ModelAdmin):
         if changed:
             self.message_user(request, f"{changed} booking(s) {done}.", messages.SUCCESS)
 
-    @admin.action(description="Cancel (the client is emailed)")
+    @admin.action(description="Cancel… (shows the refunds first; the client is emailed)")
     def cancel_bookings(self, request, queryset):
-        self._apply(
+        """Django's intermediate-page pattern: the first post lists the bookings and what
+        each refund would be; the second (``post``) cancels through the payment service,
+        per the policy or with it waived."""
+        bookings = list(queryset.select_related("offering", "practitioner").order_by("start"))
+        payments = {p.booking_id: p for p in Payment.objects.filter(booking__in=bookings)}
+        now = timezone.now()
+        rows = [_cancel_row(b, payments.get(b.pk), now=now) for b in bookings]
+        needs_choice = any(row.differs for row in rows)
+        confirmed = bool(request.POST.get("post"))
+        form = CancelForm(request.POST if confirmed else None, needs_choice=needs_choice)
+        if confirmed and form.is_valid():
+            self._cancel(request, bookings, waive=form.waive)
+            return None
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Cancel these bookings?",
+            "subtitle": None,
+            "opts": opts,
+            "app_label": opts.app_label,
+            "rows": rows,
+            "any_cancellable": any(row.cancellable for row in rows),
+            "any_paid": any(row.paid for row in rows),
+            "needs_choice": needs_choice,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/booking/booking/cancel_confirmation.html", context)
+
+    def _cancel(self, request, bookings: list[Booking], *, waive: bool) -> None:
+        cancelled = 0
+        refunds = []
+        for booking in bookings:
+            try:
+                done = payment_services.cancel_paid_booking(
+                    booking=booking,
+                    actor="practitioner",
+                    waive_policy=waive,
+                    actor_user=request.user,
+                )
+            except services.BookingError as error:
+                self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
+                continue
+            cancelled += 1
+            if done.refund is not None:
+                amount = policy.format_money(done.refund.amount, done.refund.payment.currency)
+                refunds.append(f"{amount} to {booking.client_name}")
+        if not cancelled:
+            return
+        money = f"Refunds: {'; '.join(refunds)}." if refunds else "No refunds."
+        self.message_user(
             request,
-            queryset,
-            lambda b: services.cancel(booking=b, actor="practitioner", actor_user=request.user),
-            "cancelled",
+            f"{cancelled} booking(s) cancelled; the clients are emailed. {money}",
+            messages.SUCCESS,
         )
 
     @admin.action(description="Mark as attended")

@@ -196,7 +196,9 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offering} {self.start:%Y-%m-%d %H:%M} UTC ({self.get_status_display()})"
+        # The practitioner's wall clock, as she booked it: "… 2026-12-04 10:30 CET (…)".
+        start = self.start.astimezone(self.practitioner.zone)
+        return f"{self.offering} {start:%Y-%m-%d %H:%M %Z} ({self.get_status_display()})"
 
     @property
     def ical_uid(self) -> str:

@@ -1,19 +1,27 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTimeWidget
+from django.db import models
 
 from booking.models import AvailabilityRule, DateOverride, TimeOff
 from booking.payments.admin import RefundTierInline
 from practice.models import KnownClient, Offering, Practitioner
 
+# Her hours are whole minutes: 09:00, not 09:00:00 (the input still accepts seconds).
+HH_MM = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
+
 
 class AvailabilityRuleInline(admin.TabularInline):
     model = AvailabilityRule
     extra = 1
+    formfield_overrides = HH_MM
 
 
 class DateOverrideInline(admin.TabularInline):
     model = DateOverride
     extra = 0
     verbose_name = "date override (leave the times empty for a day off)"
+    verbose_name_plural = "date overrides (leave the times empty for a day off)"
+    formfield_overrides = HH_MM
 
 
 class TimeOffInline(admin.TabularInline):

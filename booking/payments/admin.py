@@ -50,6 +50,8 @@ def _apply(modeladmin, request, items, action, done: str) -> None:
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "booking", "amount", "currency", "state", "amount_refunded"]
+    # A booking names itself in its practitioner's zone (Booking.__str__).
+    list_select_related = ["booking__offering", "booking__practitioner"]
     list_filter = ["state", "currency"]
     date_hierarchy = "created_at"
     inlines = [RefundInline]
@@ -124,6 +126,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 @admin.register(HardshipRequest)
 class HardshipRequestAdmin(admin.ModelAdmin):
     list_display = ["requested_at", "booking", "state", "decided_at", "decided_by"]
+    list_select_related = ["booking__offering", "booking__practitioner", "decided_by"]
     list_filter = ["state"]
     fields = ["booking", "state", "requested_at", "decided_at", "decided_by"]
     readonly_fields = fields

@@ -718,7 +718,9 @@ def _refund_data(payment: Payment | None, refund: Refund | None, percent, decide
     }
 
 
-def _refundable(payment: Payment) -> Decimal:
+def refundable_amount(payment: Payment) -> Decimal:
+    """What can still be given back: the payment less every refund promised (failed ones
+    do not count)."""
     promised = payment.refunds.exclude(state=Refund.State.FAILED).aggregate(total=Sum("amount"))
     return max(payment.amount - (promised["total"] or Decimal("0")), Decimal("0"))
 
@@ -733,7 +735,7 @@ def _decide_refund(
     reason: str = "",
 ) -> Refund | None:
     """Inside the lock: write the refund decision; Stripe is asked after commit."""
-    amount = policy.refund_amount(_refundable(payment), percent, payment.currency)
+    amount = policy.refund_amount(refundable_amount(payment), percent, payment.currency)
     if amount <= 0:
         return None
     refund = Refund.objects.create(
@@ -847,7 +849,7 @@ def request_hardship(
         if HardshipRequest.objects.filter(booking_id=booking.pk).exists():
             raise ChangeNotAllowed(HARDSHIP_EXISTS)
         open_for_refund = (booking.status == Booking.Status.CONFIRMED and booking.start > now) or (
-            booking.status == Booking.Status.CANCELLED and _refundable(payment) > 0
+            booking.status == Booking.Status.CANCELLED and refundable_amount(payment) > 0
         )
         if not open_for_refund:
             raise ChangeNotAllowed(HARDSHIP_TOO_LATE)
