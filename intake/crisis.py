@@ -1,13 +1,19 @@
 """Crisis resources shown to a client whose answer says they may not be safe.
 
-Shown to them only, on their own page; nothing here tells anyone else. The country is a
-guess from the time zone they booked in (a heuristic: zones do not map to countries
-exactly), and every list ends with the emergency number and a worldwide directory.
+Shown to them only, on their own page; nothing here tells anyone else. The resources are
+for the person filling the questionnaire, not for whoever made the booking: the country is
+the one they chose in the box, else a guess from their own device's time zone (a heuristic:
+zones do not map to countries exactly), else, for the client alone, from the zone they
+booked in. A partner whose place is unknown gets the international text, never the
+booker's country. Every list ends with the emergency number and a worldwide directory.
 """
 
 from dataclasses import dataclass
 
-from practice.timezones import country_of_zone
+from practice.timezones import canonical_timezone, country_of_zone
+
+# The "Somewhere else" choice: the international text and directory only.
+ELSEWHERE = "elsewhere"
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,40 @@ BY_COUNTRY = {
 def for_zone(zone_name: str) -> Resources | None:
     """The resources of the country the zone suggests, or None for the generic text only."""
     return BY_COUNTRY.get(country_of_zone(zone_name) or "")
+
+
+def choices() -> list[tuple[str, str]]:
+    """The countries a person can pick in the support box, by name, then "Somewhere else"."""
+    named = sorted(
+        ((code, r.country.removeprefix("the ")) for code, r in BY_COUNTRY.items()),
+        key=lambda choice: choice[1],
+    )
+    return [*named, (ELSEWHERE, "Somewhere else")]
+
+
+def is_choice(value: str) -> bool:
+    return value == ELSEWHERE or value in BY_COUNTRY
+
+
+@dataclass(frozen=True)
+class Place:
+    """Whose country the box speaks of, and how it was found."""
+
+    code: str  # a key of BY_COUNTRY, ELSEWHERE, or "" when unknown or without resources
+    resources: Resources | None
+    chosen: bool  # the person picked it themselves
+
+
+def for_person(*, chosen: str = "", device_zone: str = "", booked_zone: str = "") -> Place:
+    """The resources for the person filling in: their own choice, else their device's
+    zone, else the zone they booked in (pass it for the client only: a partner did not
+    book, and the booker's country may be the wrong one, or a telling one)."""
+    if is_choice(chosen):
+        return Place(code=chosen, resources=BY_COUNTRY.get(chosen), chosen=True)
+    for zone in (device_zone, booked_zone):
+        if zone and canonical_timezone(zone):
+            code = country_of_zone(zone) or ""
+            if code not in BY_COUNTRY:
+                code = ""
+            return Place(code=code, resources=BY_COUNTRY.get(code), chosen=False)
+    return Place(code="", resources=None, chosen=False)

@@ -2,7 +2,9 @@
 
 Discreet by design: the subject is neutral, and the templates receive plain strings chosen
 here (never the booking, the assignment or the questionnaire), so that no answer, note or
-question can reach an email by a template edit. Log lines carry ids only.
+question can reach an email by a template edit. Log lines carry ids only. Honest about the
+effort: the body says how long answering everything takes, by the questionnaire's own
+estimate (the one the progress line counts down from).
 """
 
 import logging
@@ -11,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from booking.notifications import NotificationError, format_span, from_address, tidy_text
-from intake import links
+from intake import links, selectors, services
 from intake.models import Assignment
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
         "practitioner_name": practitioner.name,
         "when": format_span(booking.start, booking.end, booking.client_timezone),
         "fill_url": links.fill_url(assignment),
+        "duration": selectors.time_text(services.questionnaire_for(assignment).estimated_minutes),
     }
     message = EmailMultiAlternatives(
         subject=INVITATION_SUBJECT.format(

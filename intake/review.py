@@ -130,7 +130,8 @@ def answers_by_section(people: list[Person]) -> list[SectionRows]:
 
     The first person's questionnaire gives the order; a question only another version has
     follows in that person's order. Questions no one answered are left out; a section
-    skipped by someone says so in that person's column.
+    skipped by someone says so in that person's column (for one person, ``skipped`` says
+    it and ``rows`` holds only the answers given before skipping, if any).
     """
     sections: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for person in people:
@@ -152,10 +153,12 @@ def answers_by_section(people: list[Person]) -> list[SectionRows]:
                 for person in people
             ]
             rows.append(Row(label=label, values=values))
-        if not rows and any(skipped):
+        if not rows and any(skipped) and len(people) > 1:
+            # Side by side, a row says whose part it was; for one person the section's
+            # own "Skipped this part" line says it, and a row would say it twice.
             values = [SKIPPED if s else NOT_ANSWERED for s in skipped]
             rows.append(Row(label="This part", values=values))
-        if rows:
+        if rows or any(skipped):
             result.append(SectionRows(id=section_id, title=title, skipped=skipped, rows=rows))
     return result
 

@@ -9,6 +9,7 @@ from intake.models import Assignment, Response
 from intake.questionnaires import (
     PREFER_NOT_TO_SAY,
     PREFER_NOT_TO_SAY_LABEL,
+    Condition,
     Question,
     Questionnaire,
     Section,
@@ -34,17 +35,86 @@ def shown_questions(
     return [q for q in section.questions if questionnaire.is_shown(q.id, answers)]
 
 
+def resume_section(
+    questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[str]
+) -> Section | None:
+    """Where "Continue" takes a returning client: the first shown section after the last
+    one that holds something of theirs (an answer to a shown question, or a skip mark), or
+    None when that was the last section (the caller then offers the review page).
+
+    Why "after the last one touched" and not "the first with no answers": every question is
+    optional, and a part left empty is usually left empty on purpose. Sending someone back
+    to it would read as "you missed this", and someone who left three parts empty would be
+    walked through them again before reaching where they stopped. The answers and the skip
+    marks are the record of how far they got (no "last page" mark is stored); the one thing
+    this cannot see is a page saved with nothing on it after the last touched one, which is
+    then simply offered again, with nothing lost.
+    """
+    sections = shown_sections(questionnaire, answers)
+    last = -1
+    for index, section in enumerate(sections):
+        if section.id in skipped or any(
+            q.id in answers for q in shown_questions(questionnaire, section, answers)
+        ):
+            last = index
+    later = sections[last + 1 :]
+    return later[0] if later else None
+
+
+def time_text(minutes: int) -> str:
+    """A duration as the pages and the invitation say it: never more precise than "about"."""
+    if minutes <= 1:
+        return "about a minute"
+    return f"about {minutes} minutes"
+
+
+def could_show(questionnaire: Questionnaire, condition: Condition | None, answers) -> bool:
+    """Whether a condition may still hold: it holds now, or the question it rests on has no
+    answer yet (undecided), provided that question could be shown in turn. A decided
+    condition that does not hold (including an "I'd rather not say") is out."""
+    if condition is None:
+        return True
+    section = questionnaire.section_of(condition.question)
+    question = questionnaire.question(condition.question)
+    if not (
+        could_show(questionnaire, section.show_if, answers)
+        and could_show(questionnaire, question.show_if, answers)
+    ):
+        return False
+    return condition.question not in answers or condition.holds(answers)
+
+
+def _possible_questions(
+    questionnaire: Questionnaire, section: Section, answers: dict[str, Any]
+) -> int:
+    if not could_show(questionnaire, section.show_if, answers):
+        return 0
+    return sum(could_show(questionnaire, q.show_if, answers) for q in section.questions)
+
+
 @dataclass(frozen=True)
 class Progress:
-    number: int
-    total: int
+    """Where the client stands: the number of the part they are on (None past the last),
+    how much is behind them and how much may still lie ahead, in questions, and minutes."""
+
+    number: int | None
+    done: int
+    ahead: int
     minutes_left: int
 
     @property
+    def bar_max(self) -> int:
+        return max(self.done + self.ahead, 1)
+
+    @property
+    def bar_value(self) -> int:
+        if self.done + self.ahead == 0:
+            return 1 if self.number is None else 0
+        return self.done
+
+    @property
     def time_left(self) -> str:
-        if self.minutes_left <= 1:
-            return "about a minute left"
-        return f"about {self.minutes_left} minutes left"
+        return time_text(self.minutes_left) + " left"
 
 
 def progress(
@@ -54,22 +124,34 @@ def progress(
     answers: dict[str, Any],
     skipped: list[str],
 ) -> Progress:
-    """Where ``current`` stands among the shown sections (None: past the last one), and a
-    time estimate: the questionnaire's minutes shared out over its shown questions."""
-    counted = [s for s in sections if s.id not in skipped]
-    total_questions = sum(len(shown_questions(questionnaire, s, answers)) for s in counted)
-    index = sections.index(current) if current in sections else len(sections)
-    left = sum(
-        len(shown_questions(questionnaire, s, answers))
-        for s in sections[index:]
+    """Where ``current`` stands (None: past the last section), told so that the goal post
+    never moves away from the client.
+
+    The parts are numbered without an "of N": a condition met on page 2 may open five more
+    parts, and "Part 2 of 6" turning into "Part 2 of 11" feels like being pushed back. The
+    time left counts every question from here on that could still be shown: those whose
+    condition holds and those whose condition is not decided yet (the question it rests on
+    has no answer), less the parts skipped. So answering only ever keeps the estimate or
+    lowers it, and moving on never raises it. Each question is worth the same share of the
+    questionnaire's ``estimated_minutes`` (spread over all its questions), so the estimate
+    starts at that figure and the bar fills steadily.
+    """
+    every = sum(len(s.questions) for s in questionnaire.sections)
+    order = list(questionnaire.sections)
+    position = order.index(current) if current in order else len(order)
+    ahead = sum(
+        _possible_questions(questionnaire, s, answers)
+        for s in order[position:]
         if s.id not in skipped
     )
-    minutes = (
-        math.ceil(questionnaire.estimated_minutes * left / total_questions)
-        if total_questions
-        else 0
+    done = sum(
+        _possible_questions(questionnaire, s, answers)
+        for s in order[:position]
+        if s in sections and s.id not in skipped
     )
-    return Progress(number=index + 1, total=len(sections), minutes_left=minutes)
+    minutes = math.ceil(questionnaire.estimated_minutes * ahead / every) if every else 0
+    number = sections.index(current) + 1 if current in sections else None
+    return Progress(number=number, done=done, ahead=ahead, minutes_left=minutes)
 
 
 def display(question: Question, value: Any) -> str:

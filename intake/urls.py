@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:token>/", views.start_page, name="start"),
     path("<str:token>/section/<slug:section_id>/", views.section_page, name="section"),
     path("<str:token>/review/", views.review_page, name="review"),
+    path("<str:token>/support/country/", views.support_country, name="support_country"),
     path("<str:token>/thanks/", views.thanks_page, name="thanks"),
     path("<str:token>/delete/", views.erase_page, name="erase"),
     path("<str:token>/export.json", review_views.export_json, name="export_json"),

@@ -7,17 +7,25 @@ the POST.
 """
 
 from functools import wraps
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from intake import crisis, forms, links, selectors, services
 from intake.models import Assignment, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY_LABEL, Section
+
+# Where the person filling in is, for the support box only. Both are cookies on this
+# device, scoped to this link's path (so a partner's never reaches the booker's link, even
+# on a shared computer) and kept for the browser session; the server never stores them.
+ZONE_COOKIE = "intake_zone"  # set by the optional script: the device's time zone
+COUNTRY_COOKIE = "intake_country"  # set by the "Choose your country" form
 
 MORE_QUESTIONS = "Your answers opened a few more questions here. All of them are optional."
 CONSENT_NEEDED = "To begin, please tick the box. If you'd rather not, that is fine too."
@@ -55,16 +63,29 @@ def _base(
 ) -> dict:
     booking = assignment.booking
     flagged = response is not None and response.flagged_unsafe
+    device_zone = request.COOKIES.get(ZONE_COOKIE, "")
+    place = crisis.for_person(
+        chosen=request.COOKIES.get(COUNTRY_COOKIE, ""),
+        device_zone=device_zone,
+        # Only the client booked; the booker's zone says nothing about where a partner is.
+        booked_zone=booking.client_timezone if assignment.role == Assignment.Role.CLIENT else "",
+    )
     return {
         "assignment": assignment,
         "token": assignment.token,
         "questionnaire": questionnaire,
         "practitioner_name": booking.practitioner.name,
-        "crisis": crisis.for_zone(booking.client_timezone) if flagged else None,
+        "crisis": place.resources if flagged else None,
+        "crisis_place": place,
+        "crisis_countries": crisis.choices(),
         "show_crisis": flagged,
         # Open on the page right after the answer that raised the flag; folded after that.
         "crisis_open": flagged and request.GET.get("support") == "1",
         "directory_url": crisis.DIRECTORY_URL,
+        "device_zone": device_zone,  # as the script set it, so that it sets it only once
+        "zone_cookie": ZONE_COOKIE,
+        "link_path": links.fill_path(assignment),
+        "here": request.get_full_path(),
     }
 
 
@@ -90,10 +111,15 @@ def start_page(request, assignment, questionnaire, response):
     if not _consented(response):
         return render(request, "intake/consent.html", context)
     answers = response.answers
+    resume = selectors.resume_section(questionnaire, answers, response.skipped_sections)
     first = selectors.shown_sections(questionnaire, answers)[0]
     context |= {
+        "continue_url": _section_url(assignment.token, resume)
+        if resume
+        else reverse("intake:review", kwargs={"token": assignment.token}),
+        "all_through": resume is None,
         "first_url": _section_url(assignment.token, first),
-        "answered": len(answers),
+        "started": resume != first,
         "submitted": response.submitted_at is not None,
     }
     return render(request, "intake/welcome.html", context)
@@ -225,6 +251,41 @@ def thanks_page(request, assignment, questionnaire, response):
     return render(
         request, "intake/thanks.html", _base(request, assignment, questionnaire, response)
     )
+
+
+@by_link
+def support_country(request, assignment, questionnaire, response):
+    """The support box's "Choose your country": remembered for this link on this device.
+
+    Works without JavaScript (a plain form POST, then back to the page it came from, with
+    the box open). The choice goes into a cookie scoped to this link's path for the browser
+    session, never into the database, so neither the other partner nor anyone else with
+    access to the booking can see it.
+    """
+    base = links.fill_path(assignment)
+    back = request.POST.get("next", "")
+    if not back.startswith(base) or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = base
+    page = redirect(_with_support_open(back))
+    country = request.POST.get("country", "")
+    if request.method == "POST" and crisis.is_choice(country):
+        page.set_cookie(
+            COUNTRY_COOKIE,
+            country,
+            path=base,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return page
+
+
+def _with_support_open(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "support"] + [("support", "1")]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @by_link

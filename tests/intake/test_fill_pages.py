@@ -68,7 +68,7 @@ def test_the_whole_journey_saves_every_page_and_resumes_by_the_same_link(client,
     assert begun.url == section_url(assignment, "what_brings_you")
     first = client.get(begun.url)
     body = first.content.decode()
-    assert "Part 1 of" in body and "minutes left" in body
+    assert "Part 1 · about 25 minutes left" in body
     assert "<legend>" in body and '<label for="q_what_brings_you">' in body
 
     # Typed text, a question left empty (skipped), "I'd rather not say".
@@ -251,3 +251,93 @@ def test_support_opens_on_the_next_page_even_after_the_script_saved_the_answer(c
     done = answer(client, url)
 
     assert '<details class="notice crisis" open>' in client.get(done.url).content.decode()
+
+
+# Coming back, and how far along it is
+
+
+def continue_href(browser, assignment) -> str:
+    page = browser.get(start_url(assignment)).content.decode()
+    assert "Welcome back" in page
+    return unescape(re.search(r'<a class="button" href="([^"]+)"', page)[1])
+
+
+def test_welcome_back_continues_after_the_last_part_saved(client, consented):
+    answer(client, section_url(consented, "what_brings_you"), q_what_brings_you=SECRET)
+    answer(client, section_url(consented, "relationship"), q_in_relationship="yes")
+
+    page = Client().get(start_url(consented)).content.decode()
+
+    assert "Continue where you left off" in page
+    assert continue_href(Client(), consented) == section_url(consented, "money")
+
+
+def test_welcome_back_does_not_send_anyone_back_to_a_part_left_empty(client, consented):
+    # Part 1 left empty on purpose, part 2 answered: carry on from part 3.
+    answer(client, section_url(consented, "relationship"), q_in_relationship="no")
+
+    assert continue_href(Client(), consented) == section_url(consented, "patterns")
+
+
+def test_welcome_back_counts_a_skipped_part_as_reached(client, consented):
+    client.post(section_url(consented, "experiences"), {"action": "skip_section"})
+
+    assert continue_href(Client(), consented) == section_url(consented, "safety")
+
+
+def test_welcome_back_offers_the_review_once_every_part_is_through(client, consented):
+    answer(client, section_url(consented, "safety"), q_safe_now="yes")
+
+    page = Client().get(start_url(consented)).content.decode()
+
+    review_url = reverse("intake:review", kwargs={"token": consented.token})
+    assert continue_href(Client(), consented) == review_url
+    assert "Look through from the start" in page
+    assert f'href="{section_url(consented, "what_brings_you")}"' in page
+
+
+def test_welcome_back_begins_at_part_one_when_nothing_is_saved(client, consented):
+    page = Client().get(start_url(consented)).content.decode()
+
+    assert continue_href(Client(), consented) == section_url(consented, "what_brings_you")
+    assert ">Begin<" in page and "Continue where you left off" not in page
+
+
+def progress_of(browser, url) -> tuple[str, int, int, int]:
+    """The progress line's words, its minutes, and the bar's value and maximum."""
+    page = browser.get(url).content.decode()
+    label = re.search(r'<label for="intake-progress">([^<]*)</label>', page)[1]
+    minutes = re.search(r"about (\d+) minutes left", label)
+    bar = re.search(r'<progress id="intake-progress" max="(\d+)" value="(\d+)"', page)
+    return label, int(minutes[1]) if minutes else 1, int(bar[2]), int(bar[1])
+
+
+def test_opening_more_parts_does_not_move_the_goal_post(client, consented):
+    relationship = section_url(consented, "relationship")
+    before = progress_of(client, relationship)
+
+    answer(client, relationship, q_in_relationship="yes")  # opens five more parts
+
+    assert progress_of(client, relationship) == before
+    label, minutes, _value, _max = before
+    assert label.startswith("Part 2 · about ") and " of " not in label
+    assert minutes <= 25
+
+
+def test_progress_only_ever_moves_forward_through_the_journey(client, consented):
+    sections = start_url(consented) + "section/"
+    url = section_url(consented, "what_brings_you")
+    seen, visited = [], set()
+    while url.startswith(sections):
+        _label, minutes, value, most = progress_of(client, url + "?start=1")
+        seen.append((minutes, value / most))
+        visited.add(url)
+        fields = {"q_in_relationship": "yes"} if "/relationship/" in url else {}
+        url = answer(client, url + "?start=1", **fields).url.split("?")[0]
+
+    # Every part was shown, the five opened on part 2 too (whose page opened a few more
+    # questions, so it was shown twice).
+    assert len(visited) == 11 and len(seen) == 12
+    assert seen[0] == (25, 0.0)
+    assert [m for m, _ in seen] == sorted((m for m, _ in seen), reverse=True)
+    assert [f for _, f in seen] == sorted(f for _, f in seen)

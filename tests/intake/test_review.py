@@ -188,3 +188,51 @@ def test_a_couples_answers_are_side_by_side_per_question(client, practitioner_us
     assert CLIENT_SECRET in row and PARTNER_SECRET in row
     assert row.index(CLIENT_SECRET) < row.index(PARTNER_SECRET)
     assert "Robin Partner answered that they may not be safe" in html
+
+
+def section_card(html: str, title: str) -> str:
+    at = html.index(f"<h2>{title}</h2>")
+    return html[at : html.index("</section>", at)]
+
+
+@pytest.mark.django_db
+def test_a_part_one_person_skipped_says_so_once(client, practitioner_user, filled):
+    client.force_login(practitioner_user)
+    html = client.get(review_url(filled.booking)).content.decode()
+
+    card = section_card(html, "Past experiences")
+    assert card.count("Skipped this part") == 1
+    assert "This part" not in card and "<dl" not in card
+
+
+@pytest.mark.django_db
+def test_a_part_skipped_after_some_answers_says_so_once_and_keeps_them(
+    client, practitioner_user, assignment, now
+):
+    fill(assignment, now, {"high_control_group": PREFER_NOT_TO_SAY}, skip=["experiences"])
+    client.force_login(practitioner_user)
+    html = client.get(review_url(assignment.booking)).content.decode()
+
+    card = section_card(html, "Past experiences")
+    assert card.count("Skipped this part") == 1
+    assert "answers given before skipping are kept" in card
+    assert PREFER_NOT_TO_SAY_LABEL.replace("'", "&#x27;") in card
+
+
+@pytest.mark.django_db
+def test_side_by_side_a_skipped_part_has_one_row_saying_whose(client, practitioner_user, couple):
+    client.force_login(practitioner_user)
+    html = client.get(review_url(couple[0].booking)).content.decode()
+
+    card = section_card(html, "Past experiences")
+    assert card.count("Skipped this part") == 1
+    assert '<th scope="row">This part</th><td>Skipped this part</td><td>Not answered</td>' in card
+
+
+def test_one_persons_skipped_part_is_listed_without_a_stand_in_row():
+    from intake.questionnaires import load
+
+    person = review.Person("client", "Sam", load("full", 1), {}, skipped=("experiences",))
+
+    [section] = review.answers_by_section([person])
+    assert (section.id, section.skipped, section.rows) == ("experiences", [True], [])
