@@ -211,6 +211,8 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
         "meeting": booking.offering.meeting_word,
         "client_name": booking.client_name,
         "client_email": booking.client_email,
+        "partner_name": booking.partner_name,
+        "partner_email": booking.partner_email,
         "offering_name": booking.offering.name,
         "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
         "when_own": format_span(booking.start, booking.end, zone),

@@ -452,3 +452,23 @@ def test_a_session_is_called_a_session_in_its_emails_and_invite(practitioner, no
         assert event["SUMMARY"] == "Session with Lindqvist Coaching"
         assert "puts the session in your calendar" in text(message)
         assert "call" not in text(message).replace("Join the call", "").lower()
+
+
+def test_the_practitioner_is_told_who_the_partner_of_a_couples_session_is(practitioner, now):
+    couples = make_session_offering(
+        practitioner, slug="couples", name="Couples session", kind="couples_session"
+    )
+    booking = insert_booking(
+        couples,
+        THURSDAY_10_BERLIN,
+        email="ana@example.org",
+        partner_name="Robin Partnerson",
+        partner_email="robin@example.org",
+    )
+    client = notifications.client_message(booking, change=notifications.CONFIRMED, now=now)
+    practitioner_copy = notifications.practitioner_message(booking, change=notifications.CONFIRMED)
+
+    for body in (text(practitioner_copy), html(practitioner_copy)):
+        assert "With their partner: Robin Partnerson" in body
+        assert "robin@example.org" in body
+    assert "Partnerson" not in text(client)  # the client's own email need not repeat it

@@ -1,5 +1,6 @@
 """The public journey with the Django client: slots → details → confirmed → manage."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -261,3 +262,28 @@ def test_the_manage_page_offers_the_invite_for_the_clients_calendar(client, asse
     assert event["UID"] == booking.ical_uid
     assert event.decoded("DTSTART") == SLOT
     assert client.get(f"/booking/{booking.public_id}/forged/invite.ics").status_code == 404
+
+
+def test_without_a_known_zone_the_page_says_why_it_shows_the_practices_times(
+    client, assessment, now
+):
+    hint = "Your browser did not tell us your time zone"
+    assert hint in client.get("/book/assessment/").content.decode()
+    assert hint not in client.get("/book/assessment/?tz=Asia/Tokyo").content.decode()
+
+
+def test_a_paid_offering_names_its_price_before_a_time_is_chosen(client, assessment, now):
+    make_session_offering(assessment.practitioner, returning_clients_only=False)
+    page = client.get("/book/session/").content.decode()
+    assert "60 minutes by video, 120.00 EUR." in page
+    assert (
+        "30 minutes by video, free of charge." in client.get("/book/assessment/").content.decode()
+    )
+
+
+def test_help_texts_are_tied_to_their_fields(client, assessment, now):
+    page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}").content.decode()
+    described = set(re.findall(r'aria-describedby="([^"]+)"', page))
+    assert described
+    for target in described:
+        assert f'id="{target}"' in page

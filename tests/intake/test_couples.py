@@ -141,10 +141,15 @@ def test_booking_on_the_pages_stores_the_partner_and_never_tells_stripe(
     for message in mail.outbox:
         assert "Partnerson" not in message.subject
         assert PARTNER_EMAIL not in message.subject.lower()
-        if message not in invited:  # confirmations and calendar invites: the client's
-            text = _everything_in(message)
-            assert PARTNER_EMAIL not in text.lower()
-            assert "Partnerson" not in text
+        if message in invited:
+            continue
+        text = _everything_in(message)
+        if message.to == ["mara@example.org"]:  # she is told whom she will meet
+            assert f"With their partner: {PARTNER_NAME} <{PARTNER_EMAIL}>" in text
+            continue
+        # The client's confirmation and calendar invite never name the partner.
+        assert PARTNER_EMAIL not in text.lower()
+        assert "Partnerson" not in text
 
 
 def test_the_service_refuses_a_couples_hold_without_a_partner(hold, couples, now):
