@@ -124,7 +124,7 @@ def setup_couple():
     )
     offering = Offering.objects.create(
         practitioner=practitioner,
-        slug="couples-session",
+        slug="couples_session",
         name="Couples session",
         kind=Offering.Kind.COUPLES_SESSION,
         duration_minutes=90,
@@ -265,7 +265,7 @@ def create_responses(count: int) -> dict[int, dict]:
     from intake.models import Assignment, Response
     from practice.models import Offering
 
-    offering = Offering.objects.get(slug="couples-session")
+    offering = Offering.objects.get(slug="couples_session")
     questionnaire = questionnaires.for_offering_kind(offering.kind)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     per_booking = 2

@@ -7,8 +7,11 @@ from practice.models import Offering
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    offerings = {o.slug: o for o in Offering.objects.filter(is_active=True)}
-    return render(request, "home.html", {"offerings": offerings})
+    offerings = {
+        o.slug: o for o in Offering.objects.filter(is_active=True).select_related("practitioner")
+    }
+    practitioner = next(iter(offerings.values())).practitioner if offerings else None
+    return render(request, "home.html", {"offerings": offerings, "practitioner": practitioner})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

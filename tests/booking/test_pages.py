@@ -33,6 +33,16 @@ def test_home_shows_both_buttons(client, assessment):
     page = client.get("/").content.decode()
     assert "Book a free assessment call" in page
     assert "Have you worked with me before? Book a single session" in page
+    assert "Work with Dr. Mara Lindqvist" in page
+    assert "Book a couples session" not in page  # none offered
+
+
+def test_home_links_the_couples_session_when_there_is_one(client, assessment):
+    make_session_offering(
+        assessment.practitioner, slug="couples_session", kind="couples_session", name="Couples"
+    )
+    page = client.get("/").content.decode()
+    assert 'href="/book/couples_session/">Book a couples session</a>' in page
 
 
 def test_slots_are_shown_in_the_visitors_zone_and_the_zone_is_remembered(client, assessment, now):

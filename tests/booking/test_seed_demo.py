@@ -26,9 +26,17 @@ def test_the_demo_can_be_loaded_twice_without_duplicates():
     assert AvailabilityRule.objects.count() == 10  # two windows, Monday to Friday
     assert sorted(Offering.objects.values_list("slug", flat=True)) == [
         "assessment",
-        "couples-session",
+        "couples_session",
         "session",
     ]
+
+
+def test_an_older_demo_keeps_its_couples_bookings_under_the_new_slug():
+    seed()
+    Offering.objects.filter(slug="couples_session").update(slug="couples-session")
+    seed()
+    assert Offering.objects.filter(slug__startswith="couples").count() == 1
+    assert Offering.objects.get(slug="couples_session").kind == "couples_session"
     assert KnownClient.objects.count() == 1
 
 

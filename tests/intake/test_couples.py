@@ -28,7 +28,7 @@ from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SLOT_PARAM = THURSDAY_10_BERLIN.strftime("%Y-%m-%dT%H:%M:%SZ")
-DETAILS = "/book/couples-session/details/"
+DETAILS = "/book/couples_session/details/"
 PARTNER_NAME = "Jo Partnerson"
 PARTNER_EMAIL = "jo@example.org"
 SECRET = "Marmalade-Compass-8812 only I know this"
@@ -38,7 +38,7 @@ SECRET = "Marmalade-Compass-8812 only I know this"
 def couples(practitioner):
     offering = make_session_offering(
         practitioner,
-        slug="couples-session",
+        slug="couples_session",
         name="Couples session",
         kind=Offering.Kind.COUPLES_SESSION,
         duration_minutes=90,
@@ -179,7 +179,7 @@ def _everything_in(message) -> str:
 
 def post_api(client, **fields):
     body = {
-        "offering": "couples-session",
+        "offering": "couples_session",
         "start": SLOT_PARAM,
         "name": "Ana",
         "email": "ana@example.org",
@@ -363,7 +363,7 @@ def test_the_demo_offers_a_couples_session_for_returning_clients(db):
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=out)  # idempotent
 
-    offering = Offering.objects.get(slug="couples-session")
+    offering = Offering.objects.get(slug="couples_session")
     assert offering.kind == Offering.Kind.COUPLES_SESSION
     assert offering.duration_minutes == 90
     assert not offering.is_free and offering.returning_clients_only

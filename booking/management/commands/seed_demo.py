@@ -56,7 +56,7 @@ OFFERINGS = [
         "position": 1,
     },
     {
-        "slug": "couples-session",
+        "slug": "couples_session",
         "name": "Couples session",
         "kind": Offering.Kind.COUPLES_SESSION,
         "description": "A 90-minute session for a couple; each partner fills their own "
@@ -112,6 +112,9 @@ class Command(BaseCommand):
                 for day in range(5)
                 for s, e in WEEKLY_HOURS
             )
+        # Demo databases made before the slug followed the offering kind's name.
+        if not Offering.objects.filter(slug="couples_session").exists():
+            Offering.objects.filter(slug="couples-session").update(slug="couples_session")
         for fields in OFFERINGS:
             offering, _ = Offering.objects.update_or_create(
                 slug=fields["slug"],
