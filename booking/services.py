@@ -8,6 +8,7 @@ check; on SQLite every write transaction begins IMMEDIATE.
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,9 +30,10 @@ UNBOOKABLE = {
     selectors.Unbookable.NOT_OPEN: "This is not one of the open times.",
 }
 OPEN_ASSESSMENT_EXISTS = (
-    "You already have a free assessment call booked. Use the link in its confirmation email "
-    "to change its time."
+    "You already have a free assessment call booked with this address. We've emailed you its "
+    "details again, with the link to change its time."
 )
+RESEND_LINK_EVERY = 10 * 60  # seconds between two emails of a booking's current link
 NOT_FREE = "This offering is paid and cannot be booked without payment."
 NOT_ACTIVE = "This offering cannot be booked at the moment."
 TOO_LATE_TO_CHANGE = "It is too close to the start to change this booking online."
@@ -47,7 +49,11 @@ class SlotUnavailable(BookingError):
 
 
 class AlreadyBooked(BookingError):
-    pass
+    """The address has an upcoming assessment already: ``booking``."""
+
+    def __init__(self, message: str, *, booking: Booking):
+        super().__init__(message)
+        self.booking = booking
 
 
 class ChangeNotAllowed(BookingError):
@@ -179,18 +185,9 @@ def book_assessment(
         raise BookingError(NOT_FREE)
     email = client_email.strip().lower()
     span = blocked_span(start, selectors.slot_policy(offering))
-    with transaction.atomic(durable=True):
-        practitioner = _lock_practitioner(offering.practitioner_id)
-        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
-        if offering.kind == Offering.Kind.ASSESSMENT and selectors.open_assessment_for(
-            email=email, practitioner=practitioner, now=now
-        ):
-            raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS)
-        check_bookable(offering=offering, start=start, now=now)
-        booking = create_booking(
-            practitioner=practitioner,
+    try:
+        return _book_free(
             offering=offering,
-            status=Booking.Status.CONFIRMED,
             start=start,
             span=span,
             client_name=client_name,
@@ -200,9 +197,50 @@ def book_assessment(
             note=note,
             now=now,
         )
+    except AlreadyBooked as refusal:
+        # Whoever typed the address learns only what its owner is emailed about at once.
+        resend_manage_link(refusal.booking)
+        raise
+
+
+def _book_free(
+    *, offering: Offering, start: datetime, span: Interval, client_email: str, now, **client
+) -> Booking:
+    """book_assessment's transaction: the one-open-assessment rule, the slot check and the
+    insert under the practitioner's lock. ``client``: name, zone, user and note."""
+    with transaction.atomic(durable=True):
+        practitioner = _lock_practitioner(offering.practitioner_id)
+        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
+        if offering.kind == Offering.Kind.ASSESSMENT and (
+            existing := selectors.open_assessment_for(
+                email=client_email, practitioner=practitioner, now=now
+            )
+        ):
+            raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
+        check_bookable(offering=offering, start=start, now=now)
+        booking = create_booking(
+            practitioner=practitioner,
+            offering=offering,
+            status=Booking.Status.CONFIRMED,
+            start=start,
+            span=span,
+            client_email=client_email,
+            now=now,
+            **client,
+        )
         _log(booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat())
         _notify_on_commit(booking, "confirmed")
     return booking
+
+
+def resend_manage_link(booking: Booking) -> None:
+    """Email the booking's current manage link to the address it was booked with, at most
+    once in RESEND_LINK_EVERY per booking, so that neither an old link nor a repeated form
+    can flood the client's inbox. Only ever to that address."""
+    from booking.tasks import send_manage_link
+
+    if cache.add(f"booking:link-sent:{booking.public_id}", True, timeout=RESEND_LINK_EVERY):
+        send_manage_link.enqueue(booking_id=booking.pk)
 
 
 def _check_may_change(booking: Booking, *, actor: str, now: datetime) -> None:

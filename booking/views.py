@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import links, selectors, services, tasks
+from booking import links, selectors, services
 from booking.calendars import ics
 from booking.forms import (
     BookingDetailsForm,
@@ -31,7 +30,6 @@ from practice.models import Offering
 from practice.timezones import canonical_timezone
 
 TZ_COOKIE = "tz"
-RESEND_LINK_EVERY = 10 * 60  # seconds between two emails of the current link
 WEEK_DAYS = 7
 
 
@@ -303,13 +301,11 @@ def _link_invalid(request: HttpRequest, public_id, token: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """Email the current manage link to the address the booking was made with, asked for
-    from an older link. At most once in RESEND_LINK_EVERY per booking, so that an old link
-    cannot be used to flood the client's inbox."""
+    from an older link (services.resend_manage_link: rate-limited per booking)."""
     booking = _booking_by_id(public_id)
     if booking is None or not links.was_valid_once(booking, token):
         return render(request, "booking/link_invalid.html", status=404)
-    if cache.add(f"booking:link-sent:{booking.pk}", True, timeout=RESEND_LINK_EVERY):
-        tasks.send_manage_link.enqueue(booking_id=booking.pk)
+    services.resend_manage_link(booking)
     context = {"booking": booking, "address": links.masked_email(booking.client_email)}
     return render(request, "booking/link_sent.html", context)
 

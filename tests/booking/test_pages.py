@@ -132,11 +132,24 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(client, assessment
     assert Booking.objects.count() == 1
 
 
-def test_a_second_open_assessment_is_refused_kindly(client, assessment, now):
+def test_a_second_open_assessment_is_refused_kindly_and_its_link_sent_again(
+    client, assessment, now
+):
     details(client, assessment)
+    booking = Booking.objects.get()
+    mail.outbox.clear()
     response = details(client, assessment, start="2026-12-04T09:00:00Z")
-    assert "You already have a free assessment call booked" in response.content.decode()
+    page = response.content.decode()
+    assert "You already have a free assessment call booked with this address." in page
+    assert "We&#x27;ve emailed you its details again" in page
     assert Booking.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == ["ana@example.org"]
+    assert links.manage_url(booking) in message.body
+    assert "Thursday 3 December 2026" in message.body
+
+    details(client, assessment, start="2026-12-04T09:00:00Z")
+    assert len(mail.outbox) == 1  # once in ten minutes, however often the form is sent
 
 
 def test_returning_clients_only_offering_sends_newcomers_to_the_free_call(client, assessment):
