@@ -120,7 +120,8 @@ def format_short(moment: datetime, zone_name: str) -> str:
 
 
 def send_booking_notifications(*, booking_id: int, change: str) -> None:
-    """Tell the client and the practitioner about ``change``, each with an ``.ics`` invite.
+    """Tell the client and the practitioner about ``change``, each with an ``.ics`` invite,
+    and a couples session's partner too (their own copy, without the client's manage link).
 
     Runs after commit, possibly much later (a queue): it describes the booking as it is
     now, and sends nothing for a change that a later one has overtaken (a confirmation of a
@@ -145,6 +146,8 @@ def send_booking_notifications(*, booking_id: int, change: str) -> None:
         "client": client_message(booking, change=change, now=now),
         "practitioner": practitioner_message(booking, change=change),
     }
+    if booking.partner_email:
+        messages["partner"] = partner_message(booking, change=change)
     failed = []
     with get_connection() as connection:
         for side, message in messages.items():
@@ -235,6 +238,41 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
     )
 
 
+def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
+    """A couples session's partner: when (in the booker's zone and the practice's), the
+    video link, who booked it and how to change it. Not the manage link, which is the
+    client's key, and nothing the client wrote."""
+    practitioner = booking.practitioner
+    zone, other_zone = booking.client_timezone, practitioner.timezone
+    context = {
+        "change": change,
+        "meeting": booking.offering.meeting_word,
+        "partner_name": booking.partner_name,
+        "client_name": booking.client_name,
+        "practice_name": practitioner.practice_name,
+        "practitioner_name": practitioner.name,
+        "when_own": format_span(booking.start, booking.end, zone),
+        "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
+        "previous_when": _previous_when(booking, change, zone, other_zone),
+        "video_link": booking.offering.video_link if change != CANCELLED else "",
+    }
+    subject = CLIENT_SUBJECTS[change].format(
+        meeting=booking.offering.meeting_word,
+        practice=practitioner.practice_name,
+        when=format_short(booking.start, zone),
+    )
+    return _message(
+        booking,
+        template="email/booking_partner",
+        context=context,
+        subject=subject,
+        to=booking.partner_email,
+        reply_to=practitioner.email,
+        for_practitioner=False,
+        for_partner=True,
+    )
+
+
 def _message(
     booking: Booking,
     *,
@@ -244,6 +282,7 @@ def _message(
     to: str,
     reply_to: str,
     for_practitioner: bool,
+    for_partner: bool = False,
 ) -> EmailMultiAlternatives:
     text = tidy_text(render_to_string(f"{template}.txt", context))
     html = render_to_string(f"{template}.html", context)
@@ -256,17 +295,23 @@ def _message(
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    message.attach(invite_part(booking, for_practitioner=for_practitioner))
+    message.attach(
+        invite_part(booking, for_practitioner=for_practitioner, for_partner=for_partner)
+    )
     return message
 
 
-def invite_part(booking: Booking, *, for_practitioner: bool) -> MIMEBase:
+def invite_part(
+    booking: Booking, *, for_practitioner: bool, for_partner: bool = False
+) -> MIMEBase:
     """``invite.ics`` as ``text/calendar; method=…; charset=UTF-8``.
 
     Built by hand because the method parameter is what makes mail clients offer to add,
     update or remove the event; base64 keeps the CRLF line ends iCalendar requires.
     """
-    content = ics.booking_invite(booking, for_practitioner=for_practitioner)
+    content = ics.booking_invite(
+        booking, for_practitioner=for_practitioner, for_partner=for_partner
+    )
     part = MIMEBase("text", "calendar", method=ics.invite_method(booking), charset="UTF-8")
     part.set_payload(content)
     encoders.encode_base64(part)

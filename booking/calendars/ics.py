@@ -32,20 +32,31 @@ def summary(booking: Booking) -> str:
 
 
 def booking_event(
-    booking: Booking, *, for_practitioner: bool, stamp: datetime | None = None
+    booking: Booking,
+    *,
+    for_practitioner: bool,
+    for_partner: bool = False,
+    stamp: datetime | None = None,
 ) -> Event:
     """The VEVENT of a booking.
 
     The client's copy carries the private manage link in its description; the
-    practitioner's does not (it is the client's key to change the booking).
+    practitioner's and a couples partner's do not (it is the client's key to change the
+    booking). Each attendee's copy names only that attendee: the client's invite never
+    names the partner, the partner's never the client's address.
     """
     practitioner = booking.practitioner
     video_link = booking.offering.video_link
     lines = []
     if video_link:
         lines.append(f"Join the call: {video_link}")
-    if not for_practitioner and booking.status != Booking.Status.CANCELLED:
+    own_copy = not (for_practitioner or for_partner)
+    if own_copy and booking.status != Booking.Status.CANCELLED:
         lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
+    if for_partner:
+        attendee = (booking.partner_email, booking.partner_name)
+    else:
+        attendee = (booking.client_email, booking.client_name)
     return Event.new(
         uid=booking.ical_uid,
         sequence=booking.sequence,
@@ -61,8 +72,8 @@ def booking_event(
         organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),
         attendees=[
             vCalAddress.new(
-                booking.client_email,
-                cn=booking.client_name,
+                attendee[0],
+                cn=attendee[1],
                 role=ROLE.REQ_PARTICIPANT,
                 partstat=PARTSTAT.ACCEPTED,
             )
@@ -82,8 +93,14 @@ def calendar(*events: Event, method: str | None = None) -> Calendar:
 
 
 def booking_invite(
-    booking: Booking, *, for_practitioner: bool, stamp: datetime | None = None
+    booking: Booking,
+    *,
+    for_practitioner: bool,
+    for_partner: bool = False,
+    stamp: datetime | None = None,
 ) -> bytes:
     """The ``.ics`` attached to a booking email: METHOD REQUEST, or CANCEL once cancelled."""
-    event = booking_event(booking, for_practitioner=for_practitioner, stamp=stamp)
+    event = booking_event(
+        booking, for_practitioner=for_practitioner, for_partner=for_partner, stamp=stamp
+    )
     return calendar(event, method=invite_method(booking)).to_ical()

@@ -472,3 +472,39 @@ def test_the_practitioner_is_told_who_the_partner_of_a_couples_session_is(practi
         assert "With their partner: Robin Partnerson" in body
         assert "robin@example.org" in body
     assert "Partnerson" not in text(client)  # the client's own email need not repeat it
+
+
+def test_a_couples_partner_gets_their_own_invite_its_update_and_its_cancellation(
+    practitioner, now, send
+):
+    couples = make_session_offering(
+        practitioner, slug="couples", name="Couples session", kind="couples_session", price=0
+    )
+    booking = insert_booking(
+        couples,
+        THURSDAY_10_BERLIN,
+        email="ana@example.org",
+        client_name="Ana Sousa",
+        partner_name="Robin Partnerson",
+        partner_email="robin@example.org",
+        client_timezone="America/New_York",
+    )
+    _, moved = send(
+        services.reschedule, booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(days=1)
+    )
+    _, cancelled = send(services.cancel, booking=booking, actor="practitioner")
+
+    for messages, method, sequence in ((moved, "REQUEST", 1), (cancelled, "CANCEL", 2)):
+        [partner] = [m for m in messages if m.to == ["robin@example.org"]]
+        _, calendar, event = invite(as_sent(partner))
+        assert calendar["METHOD"] == method
+        assert event.uid == booking.ical_uid
+        assert event["SEQUENCE"] == sequence
+        assert [str(a) for a in event.attendees] == ["mailto:robin@example.org"]
+        body = everything(partner)
+        assert "Hi Robin Partnerson" in body
+        assert "ana@example.org" not in body
+        assert links.manage_path(booking) not in body
+        assert NOTE not in body
+    [client] = [m for m in cancelled if m.to == ["ana@example.org"]]
+    assert "robin@example.org" not in everything(client)

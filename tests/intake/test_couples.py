@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from booking import links as booking_links
 from booking.forms import PARTNER_EMAIL_IS_YOURS
 from booking.models import Booking
 from booking.payments import gateway
@@ -146,6 +147,11 @@ def test_booking_on_the_pages_stores_the_partner_and_never_tells_stripe(
         text = _everything_in(message)
         if message.to == ["mara@example.org"]:  # she is told whom she will meet
             assert f"With their partner: {PARTNER_NAME} <{PARTNER_EMAIL}>" in text
+            continue
+        if message.to == [PARTNER_EMAIL]:  # the partner's own confirmation and invite
+            assert f'ATTENDEE;CN="{PARTNER_NAME}"' in text
+            assert "ana@example.org" not in text  # not the client's address
+            assert booking_links.manage_path(booking) not in text  # nor the client's key
             continue
         # The client's confirmation and calendar invite never name the partner.
         assert PARTNER_EMAIL not in text.lower()
