@@ -163,42 +163,57 @@ def send_booking_notifications(*, booking_id: int, change: str) -> None:
     logger.info("Sent %s notifications for booking %s.", change, booking.pk)
 
 
-def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMultiAlternatives:
-    """The client's email: warm and short, their time first, the links they need."""
+def _meeting_context(booking: Booking, change: str, zone: str, other_zone: str) -> dict:
+    """What every email about a change says of the meeting, the reader's ``zone`` first."""
     practitioner = booking.practitioner
-    zone, other_zone = booking.client_timezone, practitioner.timezone
-    can_change = change != CANCELLED and services.client_can_change(booking, now)
-    context = {
+    return {
         "change": change,
         "meeting": booking.offering.meeting_word,
-        "client_name": booking.client_name,
         "practice_name": practitioner.practice_name,
         "practitioner_name": practitioner.name,
+        "client_name": booking.client_name,
         "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
         "when_own": format_span(booking.start, booking.end, zone),
         "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
         "previous_when": _previous_when(booking, change, zone, other_zone),
         "video_link": booking.offering.video_link if change != CANCELLED else "",
-        "manage_url": links.manage_url(booking) if can_change else "",
-        "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
-        "too_late_to_change": services.TOO_LATE_TO_CHANGE,
-        "contact_note": practitioner.contact_note
-        or f"Reply to this email to reach {practitioner.practice_name}.",
-        "book_again_url": _book_again_url(booking) if change == CANCELLED else "",
-        "refund_note": _refund_note(booking, for_practitioner=False)
-        if change == CANCELLED
-        else "",
-    } | _money_lines(booking, change)
-    subject = CLIENT_SUBJECTS[change].format(
+    }
+
+
+def _attendee_subject(booking: Booking, change: str) -> str:
+    """``Confirmed: your session with … on Thu 3 Dec, 04:00 (New York time)``."""
+    return CLIENT_SUBJECTS[change].format(
         meeting=booking.offering.meeting_word,
-        practice=practitioner.practice_name,
-        when=format_short(booking.start, zone),
+        practice=booking.practitioner.practice_name,
+        when=format_short(booking.start, booking.client_timezone),
+    )
+
+
+def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMultiAlternatives:
+    """The client's email: warm and short, their time first, the links they need."""
+    practitioner = booking.practitioner
+    zone = booking.client_timezone
+    can_change = change != CANCELLED and services.client_can_change(booking, now)
+    context = (
+        _meeting_context(booking, change, zone, practitioner.timezone)
+        | {
+            "manage_url": links.manage_url(booking) if can_change else "",
+            "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
+            "too_late_to_change": services.TOO_LATE_TO_CHANGE,
+            "contact_note": practitioner.contact_note
+            or f"Reply to this email to reach {practitioner.practice_name}.",
+            "book_again_url": _book_again_url(booking) if change == CANCELLED else "",
+            "refund_note": _refund_note(booking, for_practitioner=False)
+            if change == CANCELLED
+            else "",
+        }
+        | _money_lines(booking, change)
     )
     return _message(
         booking,
         template="email/booking_client",
         context=context,
-        subject=subject,
+        subject=_attendee_subject(booking, change),
         to=booking.client_email,
         reply_to=practitioner.email,
         for_practitioner=False,
@@ -208,21 +223,13 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
 def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
     """The practitioner's email: who, when in both zones, and where the booking is."""
     practitioner = booking.practitioner
-    zone, other_zone = practitioner.timezone, booking.client_timezone
-    context = {
-        "change": change,
-        "meeting": booking.offering.meeting_word,
-        "client_name": booking.client_name,
+    zone = practitioner.timezone
+    context = _meeting_context(booking, change, zone, booking.client_timezone) | {
         "client_email": booking.client_email,
         "partner_name": booking.partner_name,
         "partner_email": booking.partner_email,
         "offering_name": booking.offering.name,
-        "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
-        "when_own": format_span(booking.start, booking.end, zone),
-        "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
-        "previous_when": _previous_when(booking, change, zone, other_zone),
         "by": _changed_by(booking, change),
-        "video_link": booking.offering.video_link if change != CANCELLED else "",
         "admin_url": _admin_url(booking),
         "refund_note": _refund_note(booking, for_practitioner=True) if change == CANCELLED else "",
     }
@@ -243,29 +250,13 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
     video link, who booked it and how to change it. Not the manage link, which is the
     client's key, and nothing the client wrote."""
     practitioner = booking.practitioner
-    zone, other_zone = booking.client_timezone, practitioner.timezone
-    context = {
-        "change": change,
-        "meeting": booking.offering.meeting_word,
-        "partner_name": booking.partner_name,
-        "client_name": booking.client_name,
-        "practice_name": practitioner.practice_name,
-        "practitioner_name": practitioner.name,
-        "when_own": format_span(booking.start, booking.end, zone),
-        "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
-        "previous_when": _previous_when(booking, change, zone, other_zone),
-        "video_link": booking.offering.video_link if change != CANCELLED else "",
-    }
-    subject = CLIENT_SUBJECTS[change].format(
-        meeting=booking.offering.meeting_word,
-        practice=practitioner.practice_name,
-        when=format_short(booking.start, zone),
-    )
+    context = _meeting_context(booking, change, booking.client_timezone, practitioner.timezone)
+    context["partner_name"] = booking.partner_name
     return _message(
         booking,
         template="email/booking_partner",
         context=context,
-        subject=subject,
+        subject=_attendee_subject(booking, change),
         to=booking.partner_email,
         reply_to=practitioner.email,
         for_practitioner=False,

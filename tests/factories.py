@@ -83,3 +83,20 @@ def insert_booking(
 def booking_emails(outbox) -> list:
     """The emails about a booking itself, without the intake invitations sent beside them."""
     return [message for message in outbox if "a few optional questions" not in message.subject]
+
+
+def raw_table_text(table: str) -> str:
+    """Every row of ``table`` as the database holds it, bytes read as Latin-1: to prove
+    that some text is not stored in clear."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        rows = cursor.fetchall()
+    assert rows, f"{table} is empty: nothing to look into"
+    return repr(rows) + "".join(
+        bytes(value).decode("latin-1")
+        for row in rows
+        for value in row
+        if isinstance(value, bytes | memoryview)
+    )

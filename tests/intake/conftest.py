@@ -17,3 +17,23 @@ def assignment(booking):
     return Assignment.objects.create(
         booking=booking, email=booking.client_email, name=booking.client_name
     )
+
+
+@pytest.fixture
+def practitioner_user(practitioner, django_user_model):
+    """The practitioner's own account: the one that may read intakes."""
+    user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
+    practitioner.user = user
+    practitioner.save()
+    return user
+
+
+@pytest.fixture
+def partner(booking):
+    """The second attendee of ``booking``, as for a couples session."""
+    return Assignment.objects.create(
+        booking=booking,
+        email="robin@example.org",
+        name="Robin Partner",
+        role=Assignment.Role.PARTNER,
+    )

@@ -25,14 +25,6 @@ def url(filled):
     return reverse("intake:booking_review", kwargs={"public_id": filled.booking.public_id})
 
 
-@pytest.fixture
-def practitioner_user(practitioner, django_user_model):
-    user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
-    practitioner.user = user
-    practitioner.save()
-    return user
-
-
 def make_user(django_user_model, name, **flags):
     return django_user_model.objects.create_user(
         username=name, email=f"{name}@example.org", **flags

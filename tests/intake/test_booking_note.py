@@ -5,7 +5,6 @@ gone with the client's erasure and with retention, re-encrypted by key rotation.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from booking import services as booking_services
@@ -13,7 +12,7 @@ from booking.models import Booking
 from booking.selectors import booking_note
 from intake import services
 from intake.models import AccessLog, Assignment
-from tests.factories import make_offering
+from tests.factories import make_offering, raw_table_text
 
 NOTE = "Lantern-Quokka-4471: he decides who I may see"
 
@@ -25,14 +24,6 @@ def noted(booking):
     booking.note_encrypted = booking_services.encrypted_note(f"  {NOTE}  ")
     booking.save()
     return booking
-
-
-@pytest.fixture
-def practitioner_user(practitioner, django_user_model):
-    user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
-    practitioner.user = user
-    practitioner.save()
-    return user
 
 
 def review(client, booking):
@@ -49,15 +40,7 @@ def test_a_note_booked_through_the_service_is_not_in_the_table_in_clear(practiti
         client_timezone="Europe/Berlin",
         note=NOTE,
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM booking_booking")
-        rows = cursor.fetchall()
-    raw = repr(rows) + "".join(
-        bytes(value).decode("latin-1")
-        for row in rows
-        for value in row
-        if isinstance(value, bytes | memoryview)
-    )
+    raw = raw_table_text("booking_booking")
     assert "Lantern-Quokka" not in raw
     assert booking_note(booking) == NOTE  # stripped, readable with the key
 

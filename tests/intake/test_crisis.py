@@ -12,16 +12,6 @@ from intake.views import COUNTRY_COOKIE, ZONE_COOKIE
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def partner(booking):
-    return Assignment.objects.create(
-        booking=booking,
-        email="robin@example.org",
-        name="Robin Partner",
-        role=Assignment.Role.PARTNER,
-    )
-
-
 def flagged(assignment, now):
     services.give_consent(assignment=assignment, now=now)
     services.save_answers(assignment=assignment, answers={"safe_now": "no"}, now=now)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from intake import review, services
-from intake.models import AccessLog, Assignment
+from intake.models import AccessLog
 from intake.questionnaires import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -49,26 +49,8 @@ PARTNER_ANSWERS = {
 
 
 @pytest.fixture
-def practitioner_user(practitioner, django_user_model):
-    user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
-    practitioner.user = user
-    practitioner.save()
-    return user
-
-
-@pytest.fixture
 def filled(assignment, now):
     return fill(assignment, now, CLIENT_ANSWERS, skip=["experiences"])
-
-
-@pytest.fixture
-def partner(booking):
-    return Assignment.objects.create(
-        booking=booking,
-        email="robin@example.org",
-        name="Robin Partner",
-        role=Assignment.Role.PARTNER,
-    )
 
 
 @pytest.fixture
