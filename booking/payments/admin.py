@@ -6,6 +6,8 @@ request), so every change is checked, logged, refunded through Stripe and emaile
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from booking.payments import services
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
@@ -56,7 +58,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [RefundInline]
     fields = [
-        "booking",
+        "booking_link",
         "state",
         "amount",
         "currency",
@@ -68,29 +70,16 @@ class PaymentAdmin(ReadOnlyAdmin):
         "updated_at",
     ]
     readonly_fields = fields
-    actions = ["cancel_with_full_refund", "cancel_per_policy"]
+    # Cancelling (and so refunding) happens from the booking, where a confirmation page
+    # shows each refund first: one way to move money, never in one click.
+    actions = None
 
-    def _cancel(self, request, queryset, *, waive: bool, done: str):
-        _apply(
-            self,
-            request,
-            queryset.select_related("booking"),
-            lambda payment: services.cancel_paid_booking(
-                booking=payment.booking,
-                actor="practitioner",
-                waive_policy=waive,
-                actor_user=request.user,
-            ),
-            done,
+    @admin.display(description="Booking")
+    def booking_link(self, payment: Payment) -> str:
+        url = reverse("admin:booking_booking_change", args=[payment.booking_id])
+        return format_html(
+            '<a href="{}">{}</a> (cancel or refund it from there)', url, payment.booking
         )
-
-    @admin.action(description="Cancel the booking, refund in full (the client is emailed)")
-    def cancel_with_full_refund(self, request, queryset):
-        self._cancel(request, queryset, waive=True, done="booking(s) cancelled, refunded in full")
-
-    @admin.action(description="Cancel the booking, refund per the policy (the client asked)")
-    def cancel_per_policy(self, request, queryset):
-        self._cancel(request, queryset, waive=False, done="booking(s) cancelled per the policy")
 
 
 @admin.register(Refund)

@@ -43,15 +43,20 @@ def test_a_payment_page_shows_its_state_and_nothing_is_editable(admin_client, co
     assert not site._registry[Payment].has_change_permission(page.wsgi_request)
 
 
-def test_the_practitioner_cancels_with_a_full_refund_from_the_payment(admin_client, confirmed):
+def test_a_payment_moves_no_money_in_one_click_and_leads_to_its_booking(admin_client, confirmed):
     payment = Payment.objects.get(booking=confirmed)
+    listing = admin_client.get(reverse("admin:payments_payment_changelist")).content.decode()
+    assert 'name="action"' not in listing  # no actions: cancelling is on the booking
     admin_client.post(
         reverse("admin:payments_payment_changelist"),
         {"action": "cancel_with_full_refund", "_selected_action": [payment.pk]},
     )
     confirmed.refresh_from_db()
-    assert confirmed.status == Booking.Status.CANCELLED
-    assert Refund.objects.get().decided_by == Refund.DecidedBy.PRACTITIONER
+    assert confirmed.status == Booking.Status.CONFIRMED
+    assert not Refund.objects.exists()
+    page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+    booking_url = reverse("admin:booking_booking_change", args=[confirmed.pk])
+    assert f'href="{booking_url}"' in page.content.decode()
 
 
 def test_the_practitioner_approves_a_hardship_request(admin_client, confirmed):
