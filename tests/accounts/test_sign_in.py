@@ -98,6 +98,10 @@ def test_the_sign_in_email_carries_the_code_and_nothing_else(client, practitione
         "Warmly,\n"
         "Lindqvist Coaching"
     )
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert f"<strong>{code_from(message)}</strong>" in html
+    assert "sam-private-handle" not in html
 
 
 def test_sign_in_leads_back_to_where_the_client_was_going(client, practitioner):
