@@ -353,9 +353,7 @@ def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_link(public_id, token)
     if booking is None:
         return _link_invalid(request, public_id, token)
-    response = HttpResponse(
-        ics.booking_invite(booking, for_practitioner=False), content_type="text/calendar"
-    )
+    response = HttpResponse(ics.booking_file(booking), content_type="text/calendar; charset=utf-8")
     filename = f"{booking.offering.meeting_word}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -92,6 +92,14 @@ def calendar(*events: Event, method: str | None = None) -> Calendar:
     return cal
 
 
+def booking_file(booking: Booking) -> bytes:
+    """The client's copy to download ("Add to calendar"): METHOD PUBLISH, so that a calendar
+    simply adds it instead of asking for a reply; the same UID lets the emailed updates
+    replace it."""
+    event = booking_event(booking, for_practitioner=False)
+    return calendar(event, method="PUBLISH").to_ical()
+
+
 def booking_invite(
     booking: Booking,
     *,

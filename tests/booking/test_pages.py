@@ -280,8 +280,11 @@ def test_the_manage_page_offers_the_invite_for_the_clients_calendar(client, asse
     path = links.manage_path(booking)
     assert f'href="{path}invite.ics"' in client.get(path).content.decode()
     response = client.get(path + "invite.ics")
-    assert response["Content-Type"] == "text/calendar"
-    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="call.ics"'
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["METHOD"] == "PUBLISH"  # added as it is, no reply asked for
+    event = calendar.walk("VEVENT")[0]
     assert event["UID"] == booking.ical_uid
     assert event.decoded("DTSTART") == SLOT
     assert client.get(f"/booking/{booking.public_id}/forged/invite.ics").status_code == 404
