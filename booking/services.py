@@ -20,7 +20,7 @@ from intake import crypto
 from practice.errors import UserFacingError
 from practice.models import Offering, Practitioner
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"  # templates/privacy.html; bump on every change
 
 SLOT_UNAVAILABLE = "This time is no longer available."
 UNBOOKABLE = {

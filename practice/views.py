@@ -3,7 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from practice.models import Offering
+from booking.services import PRIVACY_NOTICE_VERSION
+from practice.models import Offering, Practitioner
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,4 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy.html")
+    """The notice clients consent to; its version is the one bookings record."""
+    practitioner = Practitioner.objects.order_by("pk").first()
+    context = {"practitioner": practitioner, "version": PRIVACY_NOTICE_VERSION}
+    return render(request, "privacy.html", context)

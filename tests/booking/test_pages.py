@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 
-from booking import links
+from booking import links, services
 from booking.models import Booking
 from booking.selectors import booking_note
 from tests.factories import insert_booking, make_session_offering
@@ -313,3 +313,12 @@ def test_help_texts_are_tied_to_their_fields(client, assessment, now):
     assert described
     for target in described:
         assert f'id="{target}"' in page
+
+
+def test_the_privacy_notice_shows_the_version_a_booking_records(client, assessment, now):
+    page = client.get("/privacy/").content.decode()
+    assert f"Version {services.PRIVACY_NOTICE_VERSION}." in page
+    assert "Dr. Mara Lindqvist alone" in page
+    assert "deleted 365 days after your last session" in page
+    details(client, assessment)
+    assert Booking.objects.get().privacy_notice_version == services.PRIVACY_NOTICE_VERSION
