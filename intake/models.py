@@ -36,6 +36,8 @@ class Assignment(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the invitation email went out; until then `send_intake_invitations` retries.
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["booking", "role"]

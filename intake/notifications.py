@@ -11,6 +11,7 @@ import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from booking.notifications import NotificationError, format_span, from_address, tidy_text
 from intake import links, selectors, services
@@ -50,8 +51,10 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
 
 
 def send_invitations(assignments: list[Assignment]) -> None:
-    """Send each attendee their invitation; one refused address does not keep the other
-    partner's from going out. The error names assignments, never an address."""
+    """Send each attendee their invitation and mark it sent (``invited_at``). One refused
+    address does not keep the other partner's from going out; what failed stays unmarked
+    for ``send_intake_invitations`` to retry, and is raised at the end as one error that
+    names assignments, never an address."""
     failed = []
     for assignment in assignments:
         try:
@@ -59,6 +62,7 @@ def send_invitations(assignments: list[Assignment]) -> None:
         except Exception as error:
             failed.append(f"{assignment.pk} ({type(error).__name__})")
         else:
+            Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
             logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
     if failed:
         # Not chained: an SMTP error names the address, and the task's failure is logged.

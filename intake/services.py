@@ -95,6 +95,25 @@ def assign_for_booking(*, booking_id: int) -> list[Assignment]:
         return created
 
 
+INVITATION_GRACE = timedelta(minutes=10)  # the confirmation's own task goes first
+
+
+def uninvited(*, now: datetime) -> list[Assignment]:
+    """Assignments whose invitation never went out (the email failed, or the worker was
+    down), for bookings still confirmed and ahead; those just created are left to the
+    confirmation's own task."""
+    return list(
+        Assignment.objects.filter(
+            invited_at__isnull=True,
+            created_at__lt=now - INVITATION_GRACE,
+            booking__status=Booking.Status.CONFIRMED,
+            booking__start__gt=now,
+        )
+        .select_related("booking__practitioner", "booking__offering")
+        .order_by("pk")
+    )
+
+
 def questionnaire_for(assignment: Assignment) -> Questionnaire:
     """The version this assignment answers: its response's, else the newest for the offering."""
     response = Response.objects.filter(assignment=assignment).first()

@@ -39,6 +39,7 @@ def assessment(practitioner):
     return make_offering(practitioner)
 
 
+# A real SMTP server, for every test folder.
 # The local Stripe stand-in and paid-booking fixtures, for every test folder.
 from tests.payments.fixtures import (  # noqa: E402, F401
     deliver,
@@ -48,3 +49,4 @@ from tests.payments.fixtures import (  # noqa: E402, F401
     standin,
     standin_server,
 )
+from tests.smtp import smtp_sink  # noqa: E402, F401

@@ -1,11 +1,17 @@
 """The invitation says honestly how long the questionnaire takes, and nothing of its content."""
 
-import pytest
+import logging
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from booking import services as booking_services
 from intake import notifications, services
 from intake.models import Assignment
 from intake.questionnaires import load
-from tests.factories import booking_emails
+from tests.factories import booking_emails, make_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +53,51 @@ def test_the_subject_stays_discreet_and_recognisable(assignment):
         letter.subject == "Before your session with Lindqvist Coaching: a few optional questions"
     )
     assert booking_emails([letter]) == []
+
+
+def _recipients(sink) -> list[str]:
+    return [rcpt for envelope in sink.envelopes for rcpt in envelope.rcpt_tos]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_that_failed_is_sent_by_the_retry_command_once(
+    practitioner, now, smtp_sink, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    smtp_sink.refuse.add("robin@example.org")  # the mail server says no, this once
+    booking = booking_services.book_assessment(
+        offering=make_offering(practitioner),
+        start=now.replace(hour=9) + timedelta(days=1),
+        client_name="Robin",
+        client_email="robin@example.org",
+        client_timezone="Europe/Berlin",
+    )
+    assignment = Assignment.objects.get(booking=booking)
+    assert assignment.invited_at is None
+    formatter = logging.Formatter()
+    ours = [
+        formatter.format(r) for r in caplog.records if r.name != "mail.log"
+    ]  # not the server's
+    assert any("not sent" in line for line in ours)
+    assert not any("robin@example.org" in line for line in ours)  # logged by id only
+
+    smtp_sink.refuse.clear()
+    smtp_sink.envelopes.clear()  # the booking's own emails (to the practitioner)
+    call_command("send_intake_invitations")  # too soon: the confirmation's task goes first
+    assert _recipients(smtp_sink) == []
+
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        call_command("send_intake_invitations")
+        call_command("send_intake_invitations")  # and only once
+    assert _recipients(smtp_sink) == ["robin@example.org"]
+    assert Assignment.objects.get(pk=assignment.pk).invited_at is not None
+
+
+def test_invitations_for_cancelled_or_past_bookings_are_not_retried(assignment, now):
+    later = now + timedelta(minutes=30)
+    Assignment.objects.filter(pk=assignment.pk).update(created_at=now - timedelta(hours=1))
+    assert services.uninvited(now=later) == [assignment]
+    assert services.uninvited(now=assignment.booking.start) == []
+    assignment.booking.status = "cancelled"
+    assignment.booking.save()
+    assert services.uninvited(now=later) == []
