@@ -11,6 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 
+from intake import crypto
 from practice import services
 from practice.models import Practitioner
 
@@ -64,6 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """Second-factor secrets (the TOTP key, the recovery codes' seed) are encrypted at
+        rest with the intake keys, and re-encrypted by rotate_intake_keys."""
+        return crypto.encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt_text(encrypted_text)
+
     def get_totp_issuer(self) -> str:
         """The name the practitioner's authenticator app shows: her practice, not a host."""
         return _practice_name() or super().get_totp_issuer()

@@ -1,13 +1,16 @@
 """The practitioner can turn on an authenticator app (allauth.mfa, TOTP); from then on a
 sign-in code alone does not open her account."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from cryptography.fernet import Fernet
 from django.core import mail
+from django.core.management import call_command
 
 from tests.accounts.support import code_from, make_user, request_code, signed_in_user_id
 
@@ -21,7 +24,9 @@ def totp_now(secret: str, moment: datetime) -> str:
     return format_hotp_value(hotp_value(secret, int(moment.timestamp()) // 30))
 
 
-def test_the_practitioner_turns_on_an_authenticator_app_and_then_needs_it(client, practitioner):
+def test_the_practitioner_turns_on_an_authenticator_app_and_then_needs_it(
+    client, practitioner, settings
+):
     mara = make_user("mara@example.org", password=PASSWORD, is_staff=True)
     with time_machine.travel(START, tick=False):
         client.force_login(mara)
@@ -33,7 +38,14 @@ def test_the_practitioner_turns_on_an_authenticator_app_and_then_needs_it(client
         secret = page.context["form"].secret
         activated = client.post("/accounts/2fa/totp/activate/", {"code": totp_now(secret, START)})
         assert activated.status_code == 302
-    assert Authenticator.objects.filter(user=mara, type="totp").exists()
+    stored = Authenticator.objects.get(user=mara, type="totp").data["secret"]
+    assert secret not in stored  # encrypted at rest
+    # The keys rotate; the authenticator app keeps working with the new key alone.
+    new_key = Fernet.generate_key().decode()
+    settings.INTAKE_ENCRYPTION_KEYS = [new_key, *settings.INTAKE_ENCRYPTION_KEYS]
+    call_command("rotate_intake_keys", stdout=io.StringIO())
+    settings.INTAKE_ENCRYPTION_KEYS = [new_key]
+    assert Authenticator.objects.get(user=mara, type="totp").data["secret"] != stored
     client.logout()
 
     later = START + timedelta(minutes=5)

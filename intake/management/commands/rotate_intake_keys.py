@@ -1,10 +1,11 @@
-"""Re-encrypt every stored intake response and booking note with the first of
-INTAKE_ENCRYPTION_KEYS.
+"""Re-encrypt every stored intake response, booking note and second-factor secret with the
+first of INTAKE_ENCRYPTION_KEYS.
 
 Rotation: put the new key first in INTAKE_ENCRYPTION_KEYS (keep the old ones after it),
 deploy, run this command, then remove the old keys.
 """
 
+from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,6 +14,8 @@ from intake import crypto
 from intake.models import Response
 
 ENCRYPTED = ((Response, "answers_encrypted", "responses"), (Booking, "note_encrypted", "notes"))
+# What allauth's MFA adapter (practice.adapters) encrypts inside an authenticator's data.
+MFA_SECRETS = ("secret", "seed")
 
 
 class Command(BaseCommand):
@@ -30,6 +33,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Re-encrypted {rotated} {label} in {batches} batches.")
             )
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-encrypted {self.rotate_mfa()} second-factor secrets.")
+        )
+
+    def rotate_mfa(self) -> int:
+        """A handful of rows (the practitioner's TOTP and recovery codes): one transaction."""
+        rotated = 0
+        with transaction.atomic(durable=True):
+            for authenticator in Authenticator.objects.select_for_update().order_by("pk"):
+                data = authenticator.data
+                for key in MFA_SECRETS:
+                    if key in data:
+                        data[key] = crypto.rotate(data[key].encode("ascii")).decode("ascii")
+                        rotated += 1
+                authenticator.save(update_fields=["data"])
+        return rotated
 
     def rotate(self, model, field: str, batch_size: int, verbosity: int) -> tuple[int, int]:
         rotated = batches = 0
