@@ -1,8 +1,11 @@
 """Writes about clients and their accounts."""
 
+from datetime import timedelta
+
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import filter_users_by_email, user_email
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -52,3 +55,28 @@ def provision_account(*, request: HttpRequest, email: str) -> AbstractBaseUser |
         user.save()
         EmailAddress.objects.create(user=user, email=email.lower(), primary=True, verified=False)
     return user
+
+
+UNVERIFIED_ACCOUNT_DAYS = 7
+
+
+def remove_unverified_accounts(*, now) -> int:
+    """Delete the accounts made for a code that was never entered, ``UNVERIFIED_ACCOUNT_DAYS``
+    after they were made; how many. Anyone can type an address into the code form, so such an
+    account holds nothing but an address that never proved itself: keeping it would keep a
+    stranger's address for no reason. Accounts with a verified address, a password, staff
+    rights or a booking of their own are never touched."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            date_joined__lt=now - timedelta(days=UNVERIFIED_ACCOUNT_DAYS),
+            is_staff=False,
+            is_superuser=False,
+            last_login__isnull=True,
+            bookings__isnull=True,
+        )
+        .exclude(emailaddress__verified=True)
+    )
+    stale = [user.pk for user in users if not user.has_usable_password()]
+    _, deleted = get_user_model().objects.filter(pk__in=stale).delete()
+    return deleted.get(get_user_model()._meta.label, 0)
