@@ -139,6 +139,7 @@ def _busy_time(
     # their time and still count toward their day's cap.
     busy: list[Interval] = []
     per_day: Counter = Counter()
+    own = offering.pk
     for offering_id, span, booking_start in slot_reads.busy_rows(
         practitioner.pk,
         start=span_start,
@@ -147,7 +148,7 @@ def _busy_time(
         exclude_id=None if exclude is None else exclude.pk,
     ):
         busy.append(span)
-        if offering_id == offering.pk:
+        if offering_id == own:
             per_day[booking_start.astimezone(zone).date()] += 1
     return busy, per_day
 
