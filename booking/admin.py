@@ -37,15 +37,52 @@ def short_when(moment: datetime) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M %Z}"
 
 
+# How the data a service logged with an event reads in the booking's history.
+EVENT_WORDS = {
+    "start": "at",
+    "old_start": "from",
+    "new_start": "to",
+    "refund_percent": "refund %",
+    "refund_decided_by": "decided by",
+    "reason": "why",
+    "late": "paid after the hold expired",
+}
+INSTANTS = ("start", "old_start", "new_start")
+
+
+def event_details(event: BookingEvent) -> str:
+    """``from Wed 2 Dec 2026, 10:30 CET · to Wed 2 Dec 2026, 12:00 CET``: the event's data
+    in words, instants in the practitioner's zone, money with its currency."""
+    data = dict(event.data)
+    zone = event.booking.practitioner.zone
+    parts = []
+    if "refund_amount" in data:
+        amount = policy.format_money(data.pop("refund_amount"), data.pop("refund_currency", ""))
+        parts.append(f"refund {amount}")
+    for key, value in data.items():
+        label = EVENT_WORDS.get(key, key.replace("_", " "))
+        if key in INSTANTS and value:
+            value = short_when(datetime.fromisoformat(value).astimezone(zone))
+        elif value is True:
+            parts.append(label)
+            continue
+        parts.append(f"{label} {value}")
+    return " · ".join(parts) or "-"
+
+
 class BookingEventInline(admin.TabularInline):
     model = BookingEvent
     extra = 0
     can_delete = False
-    fields = ["at", "kind", "actor", "actor_user", "data"]
+    fields = ["at", "kind", "actor", "actor_user", "details"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Details")
+    def details(self, event: BookingEvent) -> str:
+        return event_details(event)
 
 
 @dataclass
