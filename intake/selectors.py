@@ -38,17 +38,17 @@ def shown_questions(
 def resume_section(
     questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[str]
 ) -> Section | None:
-    """Where "Continue" takes a returning client: the first shown section after the last
-    one that holds something of theirs (an answer to a shown question, or a skip mark), or
-    None when that was the last section (the caller then offers the review page).
+    """Where "Continue" takes a returning client: the last section that holds something of
+    theirs (an answer to a shown question, or a skip mark) if it still has questions they
+    have not reached, else the first shown section after it; None when that was the last
+    section (the caller then offers the review page).
 
-    Why "after the last one touched" and not "the first with no answers": every question is
-    optional, and a part left empty is usually left empty on purpose. Sending someone back
-    to it would read as "you missed this", and someone who left three parts empty would be
-    walked through them again before reaching where they stopped. The answers and the skip
-    marks are the record of how far they got (no "last page" mark is stored); the one thing
-    this cannot see is a page saved with nothing on it after the last touched one, which is
-    then simply offered again, with nothing lost.
+    Answers save as they are given, so a part left half-way holds answers too: going past
+    it would silently skip the questions they never saw. A part they answered in full, or
+    skipped, is behind them. Parts further back left empty are not revisited: every
+    question is optional, a part left empty is usually left empty on purpose, and sending
+    someone back to it would read as "you missed this". No "last page" mark is stored; the
+    answers and skip marks are the record of how far they got.
     """
     sections = shown_sections(questionnaire, answers)
     last = -1
@@ -57,6 +57,10 @@ def resume_section(
             q.id in answers for q in shown_questions(questionnaire, section, answers)
         ):
             last = index
+    if last >= 0 and sections[last].id not in skipped:
+        current = sections[last]
+        if any(q.id not in answers for q in shown_questions(questionnaire, current, answers)):
+            return current
     later = sections[last + 1 :]
     return later[0] if later else None
 

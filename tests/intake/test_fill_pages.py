@@ -8,8 +8,10 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
+from intake import selectors, services
 from intake.models import Consent, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY
 from intake.views import CONSENT_NEEDED, MORE_QUESTIONS
@@ -262,19 +264,39 @@ def continue_href(browser, assignment) -> str:
     return unescape(re.search(r'<a class="button" href="([^"]+)"', page)[1])
 
 
-def test_welcome_back_continues_after_the_last_part_saved(client, consented):
+def finish(consented, section_id):
+    """Answer every question the part shows (answers as they would be saved)."""
+    response = Response.objects.get(assignment=consented)
+    questionnaire = response.questionnaire
+    answers = dict(response.answers)
+    section = next(s for s in questionnaire.sections if s.id == section_id)
+    for question in selectors.shown_questions(questionnaire, section, answers):
+        answers.setdefault(question.id, PREFER_NOT_TO_SAY)
+    services.save_answers(assignment=consented, answers=answers, now=timezone.now())
+
+
+def test_welcome_back_returns_to_a_part_left_half_way(client, consented):
     answer(client, section_url(consented, "what_brings_you"), q_what_brings_you=SECRET)
     answer(client, section_url(consented, "relationship"), q_in_relationship="yes")
 
     page = Client().get(start_url(consented)).content.decode()
 
     assert "Continue where you left off" in page
+    # Its other questions were never seen: going past them would skip them silently.
+    assert continue_href(Client(), consented) == section_url(consented, "relationship")
+
+
+def test_welcome_back_moves_on_after_a_part_answered_in_full(client, consented):
+    answer(client, section_url(consented, "relationship"), q_in_relationship="yes")
+    finish(consented, "relationship")
+
     assert continue_href(Client(), consented) == section_url(consented, "money")
 
 
 def test_welcome_back_does_not_send_anyone_back_to_a_part_left_empty(client, consented):
-    # Part 1 left empty on purpose, part 2 answered: carry on from part 3.
+    # Part 1 left empty on purpose, part 2 answered in full: carry on from part 3.
     answer(client, section_url(consented, "relationship"), q_in_relationship="no")
+    finish(consented, "relationship")
 
     assert continue_href(Client(), consented) == section_url(consented, "patterns")
 
@@ -287,6 +309,7 @@ def test_welcome_back_counts_a_skipped_part_as_reached(client, consented):
 
 def test_welcome_back_offers_the_review_once_every_part_is_through(client, consented):
     answer(client, section_url(consented, "safety"), q_safe_now="yes")
+    finish(consented, "safety")
 
     page = Client().get(start_url(consented)).content.decode()
 
