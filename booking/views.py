@@ -241,6 +241,10 @@ def _details_flow(
                 return redirect(book(data))
             except services.SlotUnavailable:
                 return _taken(request, offering, data["start"], data["timezone"], here)
+            except services.AlreadyBooked as refusal:
+                address = links.masked_email(refusal.booking.client_email)
+                context = {"offering": offering, "address": address}
+                return render(request, "booking/already_booked.html", context, status=409)
             except services.BookingError as error:
                 form.add_error(None, error.message)
         start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
