@@ -198,6 +198,8 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         _meeting_context(booking, change, zone, practitioner.timezone)
         | {
             "manage_url": links.manage_url(booking) if can_change else "",
+            # The practice moved or cancelled it, not the client: say so, and be sorry.
+            "by_practice": _change_actor(booking, change) in ("practitioner", "staff"),
             "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
             "too_late_to_change": services.TOO_LATE_TO_CHANGE,
             "contact_note": practitioner.contact_note
@@ -342,12 +344,17 @@ def _previous_when(booking: Booking, change: str, zone: str, other_zone: str) ->
     return format_span_in_two_zones(old_start, old_end, zone, other_zone)
 
 
-def _changed_by(booking: Booking, change: str) -> str:
+def _change_actor(booking: Booking, change: str) -> str:
+    """Who made the latest reschedule or cancellation: "client", "practitioner", …; ""."""
     kind = {RESCHEDULED: BookingEvent.Kind.RESCHEDULED, CANCELLED: BookingEvent.Kind.CANCELLED}
     if change not in kind:
         return ""
     event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
-    return ACTORS.get(event.actor, "") if event else ""
+    return event.actor if event else ""
+
+
+def _changed_by(booking: Booking, change: str) -> str:
+    return ACTORS.get(_change_actor(booking, change), "")
 
 
 def _admin_url(booking: Booking) -> str:

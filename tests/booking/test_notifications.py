@@ -464,3 +464,34 @@ def test_a_couples_partner_gets_their_own_invite_its_update_and_its_cancellation
         assert NOTE not in body
     [client] = [m for m in cancelled if m.to == ["ana@example.org"]]
     assert "robin@example.org" not in everything(client)
+
+
+@pytest.mark.parametrize(
+    ("actor", "sentence"),
+    [
+        ("client", "Your call with Lindqvist Coaching is cancelled."),
+        (
+            "practitioner",
+            "Dr. Mara Lindqvist had to cancel your call with Lindqvist Coaching, "
+            "and is sorry for it.",
+        ),
+    ],
+)
+def test_the_client_is_told_who_cancelled(assessment, now, send, actor, sentence):
+    booking, _ = book(send, assessment)
+    _, messages = send(services.cancel, booking=booking, actor=actor)
+    client, _ = split(messages)
+    assert sentence in text(client)
+    assert sentence in html(client)
+
+
+def test_a_time_moved_by_the_practice_says_so(assessment, now, send):
+    booking, _ = book(send, assessment)
+    _, messages = send(
+        services.reschedule,
+        booking=booking,
+        new_start=THURSDAY_10_BERLIN + timedelta(days=1),
+        actor="practitioner",
+    )
+    client, _ = split(messages)
+    assert "had to move your call with Lindqvist Coaching, and is sorry" in text(client)
