@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from intake import crisis, forms, links, selectors, services
+from booking.models import Booking
 from intake.models import Assignment, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY_LABEL, Section
 
@@ -75,6 +76,10 @@ def _base(
         "token": assignment.token,
         "questionnaire": questionnaire,
         "practitioner_name": booking.practitioner.name,
+        # A cancelled meeting needs no answers; the page says so, and what was given stays
+        # the client's to read, download or delete.
+        "booking_cancelled": booking.status == Booking.Status.CANCELLED,
+        "meeting": booking.offering.meeting_word,
         "crisis": place.resources if flagged else None,
         "crisis_place": place,
         "crisis_countries": crisis.choices(),

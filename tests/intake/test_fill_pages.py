@@ -364,3 +364,17 @@ def test_progress_only_ever_moves_forward_through_the_journey(client, consented)
     assert seen[0] == (25, 0.0)
     assert [m for m, _ in seen] == sorted((m for m, _ in seen), reverse=True)
     assert [f for _, f in seen] == sorted(f for _, f in seen)
+
+
+def test_after_a_cancellation_the_link_says_nothing_is_needed_and_keeps_what_was_given(
+    client, assignment, partner
+):
+    notice = "This session was cancelled, so there is nothing you need to answer."
+    assert notice not in client.get(start_url(assignment)).content.decode()
+    booking = assignment.booking
+    booking.status = "cancelled"
+    booking.save()
+    for person in (assignment, partner):  # each by their own link
+        page = Client().get(start_url(person)).content.decode()
+        assert notice in page
+        assert reverse("intake:erase", kwargs={"token": person.token}) in page
