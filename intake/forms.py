@@ -72,6 +72,8 @@ def fields(
                     else label,
                     "checked": option in chosen,
                     "id": f"{name}_{index}",
+                    # Choosing it opens the support box at once (the page's script).
+                    "unsafe": question.signals_unsafe(option),
                 }
                 for index, (option, label) in enumerate(question.options)
             ]

@@ -80,7 +80,7 @@ def _base(
         # the client's to read, download or delete.
         "booking_cancelled": booking.status == Booking.Status.CANCELLED,
         "meeting": booking.offering.meeting_word,
-        "crisis": place.resources if flagged else None,
+        "crisis": place.resources,
         "crisis_place": place,
         "crisis_countries": crisis.choices(),
         "show_crisis": flagged,
@@ -194,6 +194,9 @@ def section_page(request, assignment, questionnaire, response, section_id: str):
         return render(request, "intake/content_note.html", context | {"skipped": skipped})
     questions = selectors.shown_questions(questionnaire, section, values)
     context |= {
+        # On a page that asks about safety, the support box is there from the start,
+        # hidden until an answer that signals danger is chosen (or saved, without script).
+        "crisis_standby": any(q.unsafe_values for q in questions),
         "fields": forms.fields(questions, values, errors),
         "errors": errors,
         "notice": notice,

@@ -38,3 +38,25 @@ def test_a_partner_in_london_sees_uk_helplines_on_the_first_page(
     page.get_by_role("button", name="Show helplines").click()
     page.get_by_text("000 in Australia").wait_for()
     context.close()
+
+
+def test_choosing_not_safe_shows_where_to_find_help_before_saving(
+    browser, live_server, practitioner, now
+):
+    booking = insert_booking(make_session_offering(practitioner), now + timedelta(days=3))
+    client = Assignment.objects.create(booking=booking, email="ana@example.org", name="Ana")
+    services.give_consent(assignment=client, now=now)
+    url = reverse("intake:section", kwargs={"token": client.token, "section_id": "safety"})
+    context = browser.new_context(timezone_id="Europe/Berlin", locale="de-DE")
+    page = context.new_page()
+    page.goto(f"{live_server.url}{url}?start=1")
+
+    box = page.locator("details.crisis")
+    assert not box.is_visible()  # nothing alarming for someone who is safe
+    page.get_by_label("Yes", exact=True).first.check()
+    assert not box.is_visible()
+    page.get_by_label("No", exact=True).first.check()
+
+    box.wait_for(state="visible")
+    assert page.get_by_text("If you are in immediate danger").is_visible()
+    context.close()

@@ -378,3 +378,11 @@ def test_after_a_cancellation_the_link_says_nothing_is_needed_and_keeps_what_was
         page = Client().get(start_url(person)).content.decode()
         assert notice in page
         assert reverse("intake:erase", kwargs={"token": person.token}) in page
+
+
+def test_the_safety_page_carries_the_support_box_hidden_until_a_danger_answer(client, consented):
+    page = client.get(section_url(consented, "safety") + "?start=1").content.decode()
+    assert "hidden data-crisis-standby" in page
+    assert page.count("data-unsafe") >= 2  # "No" and "I'm not sure" on feeling safe
+    other = client.get(section_url(consented, "what_brings_you")).content.decode()
+    assert "hidden data-crisis-standby" not in other

@@ -140,7 +140,7 @@ class Command(BaseCommand):
             site = settings.SITE_URL
             self.stdout.write(
                 f"\n  Booking pages:    {site}/\n"
-                f"  Practitioner:     {site}/admin/\n"
+                f"  Practitioner:     {site}/accounts/login/?next=/admin/ (or a code by email)\n"
                 f"    Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
                 f"  Returning client: sign in at {site}/accounts/login/code/ as "
                 f"{DEMO_CLIENT_EMAIL};\n"
