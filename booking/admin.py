@@ -11,8 +11,10 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -79,6 +81,9 @@ class BookingEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("booking__practitioner")
 
     @admin.display(description="Details")
     def details(self, event: BookingEvent) -> str:
@@ -161,6 +166,7 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [BookingEventInline]
     readonly_fields = [
         "intake",
+        "money",
         "public_id",
         "status",
         "meeting_time",
@@ -178,6 +184,7 @@ class BookingAdmin(admin.ModelAdmin):
         "intake",
         "offering",
         "meeting_time",
+        "money",
         "client_name",
         "client_email",
         "client_timezone",
@@ -197,6 +204,35 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("practitioner")
+
+    def get_urls(self):
+        cancel = path(
+            "<int:pk>/cancel/",
+            self.admin_site.admin_view(self.cancel_one),
+            name="booking_booking_cancel",
+        )
+        return [cancel, *super().get_urls()]
+
+    def cancel_one(self, request, pk: int):
+        """ "Cancel…" on a booking's own page: the same confirmation as the list's action."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        answer = self.cancel_bookings(request, Booking.objects.filter(pk=pk))
+        return answer or redirect(reverse("admin:booking_booking_change", args=[pk]))
+
+    @admin.display(description="Money")
+    def money(self, booking: Booking) -> str:
+        """What was paid and given back, with a link to the payment's own page."""
+        payment = Payment.objects.filter(booking=booking).first()
+        if payment is None:
+            return "Nothing to pay." if booking.offering.is_free else "No payment."
+        text = f"{policy.format_money(payment.amount, payment.currency)}, "
+        text += payment.get_state_display().lower()
+        if payment.amount_refunded:
+            refunded = policy.format_money(payment.amount_refunded, payment.currency)
+            text += f"; {refunded} refunded"
+        url = reverse("admin:payments_payment_change", args=[payment.pk])
+        return format_html('{} (<a href="{}">payment and refunds</a>)', text, url)
 
     @admin.display(description="When", ordering="start")
     def when(self, booking: Booking) -> str:

@@ -231,4 +231,5 @@ class BookingEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.kind} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        at = self.at.astimezone(self.booking.practitioner.zone)
+        return f"{self.kind} by {self.actor} at {at:%Y-%m-%d %H:%M %Z}"

@@ -230,3 +230,32 @@ def test_the_history_of_a_booking_reads_in_words_and_her_time(admin_client, asse
     text = page.content.decode()
     assert "from Thu 3 Dec 2026, 10:00 CET · to Fri 4 Dec 2026, 14:00 CET" in text
     assert "old_start" not in text
+
+
+@pytest.mark.django_db
+def test_a_booking_page_offers_its_own_cancel_with_the_same_confirmation(admin_client, assessment):
+    booking = insert_booking(assessment, THURSDAY_10_BERLIN)
+    change = reverse("admin:booking_booking_change", args=[booking.pk])
+    cancel = reverse("admin:booking_booking_cancel", args=[booking.pk])
+    page = admin_client.get(change).content.decode()
+    assert f'href="{cancel}">Cancel this booking…' in page
+    assert "Nothing to pay." in page
+
+    first = admin_client.get(cancel)
+    assert "Nothing was paid: no refund." in first.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED  # nothing until she confirms
+
+    done = admin_client.post(cancel, {"post": "yes"})
+    assert done["Location"] == change
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "Cancel this booking" not in admin_client.get(change).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_paid_booking_page_says_what_was_paid_and_refunded(admin_client, paid):
+    page = admin_client.get(reverse("admin:booking_booking_change", args=[paid.pk]))
+    text = page.content.decode()
+    assert "120.00 EUR, paid" in text
+    assert "payment and refunds</a>" in text
