@@ -130,6 +130,8 @@ def test_booking_on_the_pages_stores_the_partner_and_never_tells_stripe(
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
+    booked = client.get(booking_links.manage_path(booking) + "?booked=1").content.decode()
+    assert f"{PARTNER_NAME} gets their own, and their own private questions" in booked
     client_intake, partner_intake = Assignment.objects.order_by("role")
     assert (client_intake.email, client_intake.role) == ("ana@example.org", "client")
     assert (partner_intake.email, partner_intake.name, partner_intake.role) == (

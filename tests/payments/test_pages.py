@@ -57,6 +57,7 @@ def test_a_returning_client_pays_on_the_pages_and_sees_the_paid_booking(
     page = client.get(links.manage_path(booking) + "?booked=1").content.decode()
     assert "You're booked" in page
     assert "120.00 EUR · Paid" in page
+    assert f'href="{links.manage_path(booking)}receipt/">Receipt</a>' in page
     assert "Ask for an exception" in page
     receipt = client.get(links.manage_path(booking) + "receipt/").content.decode()
     assert "120.00 EUR on 2 December 2026" in receipt
