@@ -213,6 +213,7 @@ def is_bookable(
 
 
 class Unbookable(StrEnum):
+    PAST = "past"
     TOO_SOON = "too_soon"
     TOO_FAR = "too_far"
     NOT_OPEN = "not_open"
@@ -227,6 +228,8 @@ def unbookable_reason(
     if is_bookable(offering=offering, start=start, now=now, exclude=exclude):
         return None
     earliest, latest = booking_window(offering, now)
+    if start <= now:
+        return Unbookable.PAST
     if start < earliest:
         return Unbookable.TOO_SOON
     if start >= latest:

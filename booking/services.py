@@ -25,6 +25,7 @@ PRIVACY_NOTICE_VERSION = "2026-12"  # templates/privacy.html; bump on every chan
 SLOT_UNAVAILABLE = "This time is no longer available."
 UNBOOKABLE = {
     selectors.Unbookable.TAKEN: SLOT_UNAVAILABLE,
+    selectors.Unbookable.PAST: "This time has already passed: please choose a later one.",
     selectors.Unbookable.TOO_SOON: "This time is too soon: please choose a later one.",
     selectors.Unbookable.TOO_FAR: "This time is further ahead than bookings are open.",
     selectors.Unbookable.NOT_OPEN: "This is not one of the open times.",

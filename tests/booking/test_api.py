@@ -473,7 +473,7 @@ def test_a_taken_slot_is_a_409(api_client, assessment, now):
         ),
         pytest.param(
             "2025-12-03T10:00:00+01:00",
-            "This time is too soon: please choose a later one.",
+            "This time has already passed: please choose a later one.",
             id="past",
         ),
         pytest.param(
