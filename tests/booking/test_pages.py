@@ -324,3 +324,13 @@ def test_the_privacy_notice_shows_the_version_a_booking_records(client, assessme
     assert "deleted 365 days after your last session" in page
     details(client, assessment)
     assert Booking.objects.get().privacy_notice_version == services.PRIVACY_NOTICE_VERSION
+
+
+def test_a_form_with_errors_leads_with_a_summary_linking_each_field(client, assessment, now):
+    response = details(client, assessment, name="", email="not-an-email")
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') :]
+    assert 'href="#id_name">Your name:' in summary
+    assert 'href="#id_email">Email:' in summary
+    assert 'aria-invalid="true"' in page
+    assert Booking.objects.count() == 0
