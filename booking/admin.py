@@ -61,7 +61,10 @@ def event_details(event: BookingEvent) -> str:
     if "refund_amount" in data:
         amount = policy.format_money(data.pop("refund_amount"), data.pop("refund_currency", ""))
         parts.append(f"refund {amount}")
-    for key, value in data.items():
+    # In a fixed order: PostgreSQL's jsonb keeps keys in its own order, not the logged one.
+    order = [key for key in EVENT_WORDS if key in data] + sorted(set(data) - set(EVENT_WORDS))
+    for key in order:
+        value = data[key]
         label = EVENT_WORDS.get(key, key.replace("_", " "))
         if key in INSTANTS and value:
             value = short_when(datetime.fromisoformat(value).astimezone(zone))

@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from intake import crisis, forms, links, selectors, services
 from booking.models import Booking
+from intake import crisis, forms, links, selectors, services
 from intake.models import Assignment, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY_LABEL, Section
 
