@@ -45,6 +45,7 @@ from tests.payments.fixtures import (  # noqa: E402, F401
     deliver,
     flush,
     hold,
+    paid,
     session_offering,
     standin,
     standin_server,

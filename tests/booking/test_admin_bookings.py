@@ -20,7 +20,6 @@ from booking.payments.models import Refund
 from practice.middleware import PracticeTimezoneMiddleware
 from practice.models import Offering
 from tests.factories import insert_booking, make_offering, make_practitioner, make_session_offering
-from tests.payments.fixtures import press
 
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 CHANGELIST = reverse("admin:booking_booking_changelist")
@@ -133,18 +132,6 @@ def test_the_practitioner_page_says_date_overrides_and_shows_hours_without_secon
 
 
 # --- cancelling asks first ---------------------------------------------------------------
-
-
-@pytest.fixture
-def paid(hold, standin, flush, now):
-    """Ana's paid session on Thursday 10:00 Berlin: 25 h ahead, so the policy gives 50 %."""
-    booking, payment, url = hold()
-    press(url)
-    flush()
-    booking.refresh_from_db()
-    assert booking.status == Booking.Status.CONFIRMED
-    mail.outbox.clear()
-    return booking
 
 
 def _cancel(admin_client, booking, **extra):

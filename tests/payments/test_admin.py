@@ -10,22 +10,12 @@ from booking.payments import services
 from booking.payments.admin import RefundTierInline
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from practice.models import Offering
-from tests.payments.fixtures import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def confirmed(hold, standin, flush, now):
-    booking, payment, url = hold()
-    press(url)
-    flush()
-    booking.refresh_from_db()
-    return booking
-
-
 @pytest.mark.parametrize("model", [Payment, Refund, WebhookEvent, HardshipRequest])
-def test_the_money_pages_open_and_cannot_add_or_delete(admin_client, confirmed, model):
+def test_the_money_pages_open_and_cannot_add_or_delete(admin_client, paid, model):
     opts = model._meta
     listing = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert listing.status_code == 200
@@ -35,32 +25,32 @@ def test_the_money_pages_open_and_cannot_add_or_delete(admin_client, confirmed, 
     assert not admin.has_delete_permission(request)
 
 
-def test_a_payment_page_shows_its_state_and_nothing_is_editable(admin_client, confirmed):
-    payment = Payment.objects.get(booking=confirmed)
+def test_a_payment_page_shows_its_state_and_nothing_is_editable(admin_client, paid):
+    payment = Payment.objects.get(booking=paid)
     page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
     assert page.status_code == 200
     assert "Paid" in page.content.decode()
     assert not site._registry[Payment].has_change_permission(page.wsgi_request)
 
 
-def test_a_payment_moves_no_money_in_one_click_and_leads_to_its_booking(admin_client, confirmed):
-    payment = Payment.objects.get(booking=confirmed)
+def test_a_payment_moves_no_money_in_one_click_and_leads_to_its_booking(admin_client, paid):
+    payment = Payment.objects.get(booking=paid)
     listing = admin_client.get(reverse("admin:payments_payment_changelist")).content.decode()
     assert 'name="action"' not in listing  # no actions: cancelling is on the booking
     admin_client.post(
         reverse("admin:payments_payment_changelist"),
         {"action": "cancel_with_full_refund", "_selected_action": [payment.pk]},
     )
-    confirmed.refresh_from_db()
-    assert confirmed.status == Booking.Status.CONFIRMED
+    paid.refresh_from_db()
+    assert paid.status == Booking.Status.CONFIRMED
     assert not Refund.objects.exists()
     page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
-    booking_url = reverse("admin:booking_booking_change", args=[confirmed.pk])
+    booking_url = reverse("admin:booking_booking_change", args=[paid.pk])
     assert f'href="{booking_url}"' in page.content.decode()
 
 
-def test_the_practitioner_approves_a_hardship_request(admin_client, confirmed):
-    request = services.request_hardship(booking=confirmed)
+def test_the_practitioner_approves_a_hardship_request(admin_client, paid):
+    request = services.request_hardship(booking=paid)
     admin_client.post(
         reverse("admin:payments_hardshiprequest_changelist"),
         {"action": "approve", "_selected_action": [request.pk]},
