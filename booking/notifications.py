@@ -9,7 +9,7 @@ Log lines carry the booking's id only.
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from email import encoders
 from email.mime.base import MIMEBase
 from email.utils import formataddr, parseaddr
@@ -27,6 +27,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
+from practice.timezones import clock, clock_span
 
 logger = logging.getLogger(__name__)
 
@@ -65,20 +66,12 @@ def _local(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone_name))
 
 
-def _times(start: datetime, end: datetime) -> str:
-    """``04:00–04:30``; an end on a later day (other than midnight) names its day."""
-    ends_at_midnight = end.date() == start.date() + timedelta(days=1) and not (
-        end.hour or end.minute
-    )
-    if end.date() == start.date() or ends_at_midnight:
-        return f"{start:%H:%M}–{end:%H:%M}"
-    return f"{start:%H:%M} – {dateformat.format(end, 'l j F')}, {end:%H:%M}"
-
-
 def format_span(start: datetime, end: datetime, zone_name: str) -> str:
     """A meeting in one zone: ``Thursday 3 December 2026, 04:00–04:30 (America/New_York)``."""
     start, end = _local(start, zone_name), _local(end, zone_name)
-    return f"{dateformat.format(start, 'l j F Y')}, {_times(start, end)} ({zone_name})"
+    return (
+        f"{dateformat.format(start, 'l j F Y')}, {clock_span(start, end, zone_name)} ({zone_name})"
+    )
 
 
 def format_span_in_two_zones(
@@ -99,13 +92,13 @@ def _in_other_zone(start: datetime, end: datetime, zone_name: str, other_zone_na
     own, other = _local(start, zone_name), _local(start, other_zone_name)
     other_end = _local(end, other_zone_name)
     day = "" if other.date() == own.date() else f"{dateformat.format(other, 'l j F')}, "
-    return f"{day}{_times(other, other_end)} in {other_zone_name}"
+    return f"{day}{clock_span(other, other_end, other_zone_name)} in {other_zone_name}"
 
 
 def format_moment(moment: datetime, zone_name: str) -> str:
     """One instant: ``Wednesday 2 December 2026, 04:00 (America/New_York)``."""
     local = _local(moment, zone_name)
-    return f"{dateformat.format(local, 'l j F Y')}, {local:%H:%M} ({zone_name})"
+    return f"{dateformat.format(local, 'l j F Y')}, {clock(local, zone_name)} ({zone_name})"
 
 
 def zone_label(zone_name: str) -> str:
@@ -114,9 +107,10 @@ def zone_label(zone_name: str) -> str:
 
 
 def format_short(moment: datetime, zone_name: str) -> str:
-    """For subjects: ``Thu 3 Dec, 04:00 (New York time)``."""
+    """For subjects: ``Thu 3 Dec, 4:00 AM (New York time)``."""
     local = _local(moment, zone_name)
-    return f"{dateformat.format(local, 'D j M')}, {local:%H:%M} ({zone_label(zone_name)} time)"
+    when = f"{dateformat.format(local, 'D j M')}, {clock(local, zone_name)}"
+    return f"{when} ({zone_label(zone_name)} time)"
 
 
 def send_booking_notifications(*, booking_id: int, change: str) -> None:

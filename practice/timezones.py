@@ -5,8 +5,10 @@ Asia/Kolkata) plus UTC. Browsers still report legacy names (Chromium says Asia/C
 so every alias that tzdata lists as a link is mapped to the zone it names.
 """
 
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -59,6 +61,42 @@ def canonical_timezone(name: str) -> str | None:
         seen.add(name)
         name = _links()[name]
     return name
+
+
+# Where people read the 12-hour clock (CLDR's preferred hour cycle "h" for the region);
+# everywhere else, and for zones with no country, the 24-hour one.
+TWELVE_HOUR_COUNTRIES = frozenset("US CA AU NZ IN PH PK BD EG SA AE JO KW QA BH OM MY KR".split())
+
+
+@cache
+def uses_12_hour_clock(zone_name: str) -> bool:
+    return country_of_zone(zone_name) in TWELVE_HOUR_COUNTRIES
+
+
+def clock(moment: datetime, zone_name: str) -> str:
+    """The time of ``moment`` in ``zone_name`` as people there read a clock: ``16:30`` in
+    Berlin, ``4:30 PM`` in New York. Dates are written in words everywhere, so only the
+    hours differ."""
+    local = moment.astimezone(ZoneInfo(zone_name))
+    if uses_12_hour_clock(zone_name):
+        return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+    return f"{local:%H:%M}"
+
+
+def clock_span(start: datetime, end: datetime, zone_name: str) -> str:
+    """``16:00–16:30`` (``4:00–4:30 PM`` where the 12-hour clock is read); an end on a later
+    day (other than midnight) names its day. Shown in ``zone_name``."""
+    start, end = start.astimezone(ZoneInfo(zone_name)), end.astimezone(ZoneInfo(zone_name))
+    ends_at_midnight = end.date() == start.date() + timedelta(days=1) and not (
+        end.hour or end.minute
+    )
+    first, last = clock(start, zone_name), clock(end, zone_name)
+    if end.date() == start.date() or ends_at_midnight:
+        if first[-3:] in (" AM", " PM") and first[-3:] == last[-3:]:
+            first = first[:-3]  # 4:00–4:30 PM
+        return f"{first}–{last}"
+    day = f"{end:%A} {end.day} {end:%B}"
+    return f"{first} – {day}, {last}"
 
 
 def is_valid_timezone(name: str) -> bool:

@@ -84,7 +84,7 @@ def test_booking_emails_both_sides_with_a_calendar_request(assessment, now, send
     client, practitioner = split(messages)
 
     assert client.subject == (
-        "Confirmed: your call with Lindqvist Coaching on Thu 3 Dec, 04:00 (New York time)"
+        "Confirmed: your call with Lindqvist Coaching on Thu 3 Dec, 4:00 AM (New York time)"
     )
     assert practitioner.subject == "Confirmed: new booking on Thu 3 Dec, 10:00 (Berlin time)"
     for message in (client, practitioner):
@@ -109,17 +109,17 @@ def test_each_email_shows_both_local_times(assessment, now, send):
     client, practitioner = split(messages)
 
     assert (
-        "Thursday 3 December 2026, 04:00–04:30 (America/New_York) · 10:00–10:30 in Europe/Berlin"
+        "Thursday 3 December 2026, 4:00–4:30 AM (America/New_York) · 10:00–10:30 in Europe/Berlin"
         in text(client)
     )
-    assert "Thursday 3 December 2026, 04:00–04:30 (America/New_York)" in html(client)
+    assert "Thursday 3 December 2026, 4:00–4:30 AM (America/New_York)" in html(client)
     assert "10:00–10:30 in Europe/Berlin" in html(client)
     assert (
-        "Thursday 3 December 2026, 10:00–10:30 (Europe/Berlin) · 04:00–04:30 in America/New_York"
+        "Thursday 3 December 2026, 10:00–10:30 (Europe/Berlin) · 4:00–4:30 AM in America/New_York"
         in text(practitioner)
     )
     assert "Thursday 3 December 2026, 10:00–10:30 (Europe/Berlin)" in html(practitioner)
-    assert "04:00–04:30 in America/New_York" in html(practitioner)
+    assert "4:00–4:30 AM in America/New_York" in html(practitioner)
 
 
 @pytest.fixture
@@ -138,17 +138,17 @@ def test_local_times_are_right_when_only_new_york_has_changed_clocks(
     booking, messages = book(send, assessment, start=start)
     client, practitioner = split(messages)
 
-    assert client.subject.endswith("on Tue 10 Mar, 05:00 (New York time)")
+    assert client.subject.endswith("on Tue 10 Mar, 5:00 AM (New York time)")
     assert (
-        "Tuesday 10 March 2026, 05:00–05:30 (America/New_York) · 10:00–10:30 in Europe/Berlin"
+        "Tuesday 10 March 2026, 5:00–5:30 AM (America/New_York) · 10:00–10:30 in Europe/Berlin"
         in text(client)
     )
     assert practitioner.subject.endswith("on Tue 10 Mar, 10:00 (Berlin time)")
     assert (
-        "Tuesday 10 March 2026, 10:00–10:30 (Europe/Berlin) · 05:00–05:30 in America/New_York"
+        "Tuesday 10 March 2026, 10:00–10:30 (Europe/Berlin) · 5:00–5:30 AM in America/New_York"
         in text(practitioner)
     )
-    assert "05:00–05:30 in America/New_York" in html(practitioner)
+    assert "5:00–5:30 AM in America/New_York" in html(practitioner)
     _, _, event = invite(as_sent(client))
     assert event.start == start
     assert event.start.astimezone(ZoneInfo("America/New_York")).hour == 5
@@ -165,7 +165,7 @@ def test_the_client_gets_the_video_link_the_manage_link_and_the_cut_off(assessme
         assert manage_url in body
         assert (
             "You can change or cancel online until "
-            "Wednesday 2 December 2026, 04:00 (America/New_York)." in body
+            "Wednesday 2 December 2026, 4:00 AM (America/New_York)." in body
         )
         assert "Reply to this email and Mara will get back to you." in body
 
@@ -217,7 +217,7 @@ def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, n
     client, practitioner = split(messages)
 
     assert client.subject == (
-        "Updated: your call with Lindqvist Coaching is now on Fri 4 Dec, 06:00 (New York time)"
+        "Updated: your call with Lindqvist Coaching is now on Fri 4 Dec, 6:00 AM (New York time)"
     )
     assert practitioner.subject == "Updated: booking moved to Fri 4 Dec, 12:00 (Berlin time)"
     _, _, before = invite(as_sent(split(first)[0]))
@@ -228,8 +228,8 @@ def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, n
         assert event.uid == before.uid == booking.ical_uid
         assert event.sequence > before.sequence
         assert event.start == new_start
-    assert "Friday 4 December 2026, 06:00–06:30 (America/New_York)" in text(client)
-    assert "Before: Thursday 3 December 2026, 04:00–04:30 (America/New_York)" in text(client)
+    assert "Friday 4 December 2026, 6:00–6:30 AM (America/New_York)" in text(client)
+    assert "Before: Thursday 3 December 2026, 4:00–4:30 AM (America/New_York)" in text(client)
     assert "moved by the client" in text(practitioner)
     # The old link no longer works; the email carries the new one.
     assert links.manage_url(moved) in text(client)
@@ -241,7 +241,7 @@ def test_a_cancellation_cancels_the_event_in_both_calendars(assessment, now, sen
     client, practitioner = split(messages)
 
     assert client.subject == (
-        "Cancelled: your call with Lindqvist Coaching on Thu 3 Dec, 04:00 (New York time)"
+        "Cancelled: your call with Lindqvist Coaching on Thu 3 Dec, 4:00 AM (New York time)"
     )
     assert practitioner.subject == "Cancelled: booking on Thu 3 Dec, 10:00 (Berlin time)"
     for message in (client, practitioner):

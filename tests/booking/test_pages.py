@@ -48,12 +48,12 @@ def test_home_links_the_couples_session_when_there_is_one(client, assessment):
 def test_slots_are_shown_in_the_visitors_zone_and_the_zone_is_remembered(client, assessment, now):
     response = client.get("/book/assessment/?tz=America/New_York")
     page = response.content.decode()
-    assert 'aria-label="Thursday 3 December, 04:00"' in page
+    assert 'aria-label="Thursday 3 December, 4:00 AM"' in page
     assert f"start={SLOT_PARAM}&amp;tz=America/New_York" in page
     assert response.cookies["tz"].value == "America/New_York"
 
     again = client.get("/book/assessment/").content.decode()
-    assert 'aria-label="Thursday 3 December, 04:00"' in again
+    assert 'aria-label="Thursday 3 December, 4:00 AM"' in again
 
 
 def test_without_a_zone_the_practitioners_zone_is_used(client, assessment, now):
@@ -91,7 +91,7 @@ def test_an_empty_week_points_to_the_next_free_time(client, assessment, now):
 
 def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now):
     form_page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}&tz=America/New_York")
-    assert "Thursday 3 December 2026, 04:00–04:30" in form_page.content.decode()
+    assert "Thursday 3 December 2026, 4:00–4:30 AM" in form_page.content.decode()
 
     response = details(client, assessment, note="Trust after a breakup")
     booking = Booking.objects.get()
@@ -99,7 +99,7 @@ def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now
     assert response["Location"] == links.manage_path(booking) + "?booked=1"
     page = client.get(response["Location"]).content.decode()
     assert "You're booked" in page
-    assert "Thursday 3 December 2026, 04:00–04:30" in page
+    assert "Thursday 3 December 2026, 4:00–4:30 AM" in page
     assert "Thu 3 Dec, 10:00–10:30 for" in page
     assert booking.client_timezone == "America/New_York"
     assert booking_note(booking) == "Trust after a breakup"
@@ -128,7 +128,7 @@ def test_a_slot_taken_meanwhile_offers_the_nearest_free_times(client, assessment
     page = response.content.decode()
     assert response.status_code == 409
     assert "That time was just taken" in page
-    assert "Thursday 3 December, 04:30" in page  # the next slot, in the visitor's zone
+    assert "Thursday 3 December, 4:30 AM" in page  # the next slot, in the visitor's zone
     assert Booking.objects.count() == 1
 
 
@@ -171,8 +171,8 @@ def test_reschedule_by_link_moves_the_call_and_voids_the_old_link(client, assess
     old_path = links.manage_path(booking)
     week = client.get(old_path + "reschedule/").content.decode()
     assert "Choose a new time" in week
-    assert 'aria-label="Thursday 3 December, 04:00"' not in week  # its own time is no choice
-    assert 'aria-current="true">04:00 <small>now</small>' in week
+    assert 'aria-label="Thursday 3 December, 4:00 AM"' not in week  # its own time is no choice
+    assert 'aria-current="true">4:00 AM <small>now</small>' in week
     new_start = "2026-12-04T13:00:00Z"
     confirm = client.get(old_path + f"reschedule/?start={new_start}").content.decode()
     assert "Move your call?" in confirm
@@ -183,7 +183,7 @@ def test_reschedule_by_link_moves_the_call_and_voids_the_old_link(client, assess
     assert booking.sequence == 1
     assert response["Location"] == links.manage_path(booking)
     assert (
-        "Friday 4 December 2026, 08:00–08:30" in client.get(response["Location"]).content.decode()
+        "Friday 4 December 2026, 8:00–8:30 AM" in client.get(response["Location"]).content.decode()
     )
     old = client.get(old_path)
     assert old.status_code == 410
@@ -235,7 +235,7 @@ def test_cancel_by_link_frees_the_slot(client, assessment, now):
     assert booking.status == Booking.Status.CANCELLED
     assert "This call is cancelled" in client.get(response["Location"]).content.decode()
     slots = client.get("/book/assessment/?tz=America/New_York").content.decode()
-    assert 'aria-label="Thursday 3 December, 04:00"' in slots
+    assert 'aria-label="Thursday 3 December, 4:00 AM"' in slots
 
 
 def test_after_the_cutoff_the_page_says_whom_to_contact(client, assessment, now):
@@ -271,7 +271,7 @@ def test_a_legacy_zone_name_from_the_browser_is_shown_as_the_listed_zone(client,
     response = client.get("/book/assessment/?tz=Asia/Calcutta")
     page = response.content.decode()
     assert '<option value="Asia/Kolkata" selected>' in page
-    assert 'aria-label="Thursday 3 December, 14:30"' in page  # 10:00 Berlin
+    assert 'aria-label="Thursday 3 December, 2:30 PM"' in page  # 10:00 Berlin
     assert response.cookies["tz"].value == "Asia/Kolkata"
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking.models import Booking
+from practice.timezones import clock
 from tests.factories import make_offering, make_practitioner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     page.get_by_label("Times are shown in").select_option("America/New_York")
     page.wait_for_url(re.compile(r"tz=America%2FNew_York"))
     slot = page.locator("a.slot").first
-    label = slot.get_attribute("aria-label")  # e.g. "Thursday 3 December, 04:00"
+    label = slot.get_attribute("aria-label")  # e.g. "Thursday 3 December, 4:00 AM"
     slot.click()
 
     page.get_by_label("Your name").fill("Ana Example")
@@ -39,11 +40,12 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     page.get_by_role("heading", name="You're booked").wait_for()
     booking = Booking.objects.get()
     local = booking.start.astimezone(ZoneInfo("America/New_York"))
-    assert label == f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+    assert label == f"{local:%A} {local.day} {local:%B}, {clock(local, 'America/New_York')}"
     assert booking.client_timezone == "America/New_York"
     assert booking.status == Booking.Status.CONFIRMED
     when = page.locator(".when").first.inner_text()
-    assert f"{local:%H:%M}–" in when and "America/New_York" in when
+    # New York reads a 12-hour clock: "4:00–4:30 AM".
+    assert f"{local.hour % 12 or 12}:{local:%M}–" in when and "America/New_York" in when
     assert datetime.now(booking.start.tzinfo) < booking.start
     context.close()
 

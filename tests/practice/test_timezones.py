@@ -1,7 +1,15 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from practice.timezones import canonical_timezone, common_timezones, validate_timezone
+from practice.timezones import (
+    canonical_timezone,
+    clock,
+    clock_span,
+    common_timezones,
+    validate_timezone,
+)
 
 
 @pytest.mark.parametrize(
@@ -41,3 +49,36 @@ def test_the_country_of_a_zone_comes_from_tzdata(zone, country):
     from practice.timezones import country_of_zone
 
     assert country_of_zone(zone) == country
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "zone", "expected"),
+    [
+        (15, 30, "Europe/Berlin", "16:30"),
+        (15, 30, "America/New_York", "10:30 AM"),
+        (17, 0, "America/New_York", "12:00 PM"),  # noon
+        (5, 0, "America/New_York", "12:00 AM"),  # midnight
+        (15, 30, "US/Eastern", "10:30 AM"),  # a legacy name reads like the zone it names
+        (10, 0, "Asia/Kolkata", "3:30 PM"),
+        (10, 0, "UTC", "10:00"),
+        (10, 0, "Asia/Tokyo", "19:00"),
+    ],
+)
+def test_times_read_as_people_in_the_zone_read_a_clock(hour, minute, zone, expected):
+    assert clock(datetime(2026, 12, 3, hour, minute, tzinfo=UTC), zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "zone", "expected"),
+    [
+        ((9, 0), (9, 30), "America/New_York", "4:00–4:30 AM"),
+        ((16, 30), (17, 30), "America/New_York", "11:30 AM–12:30 PM"),
+        ((9, 0), (9, 30), "Europe/Berlin", "10:00–10:30"),
+        ((22, 0), (23, 0), "Europe/Berlin", "23:00–00:00"),  # ends at midnight: no day named
+        ((22, 30), (23, 30), "Europe/Berlin", "23:30 – Friday 4 December, 00:30"),
+    ],
+)
+def test_a_span_names_the_end_day_only_past_midnight(start, end, zone, expected):
+    first = datetime(2026, 12, 3, *start, tzinfo=UTC)
+    last = datetime(2026, 12, 3, *end, tzinfo=UTC)
+    assert clock_span(first, last, zone) == expected

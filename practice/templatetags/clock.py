@@ -1,0 +1,20 @@
+"""``{{ moment|clock:zone_name }}``: a time as people in that zone read a clock."""
+
+from django import template
+
+from practice import timezones
+
+register = template.Library()
+
+
+@register.filter
+def clock(moment, zone_name: str) -> str:
+    if not moment:
+        return ""
+    return timezones.clock(moment, zone_name)
+
+
+@register.simple_tag
+def clock_span(start, end, zone_name: str) -> str:
+    """``{% clock_span start end zone_name %}``: ``16:00–16:30`` or ``4:00–4:30 PM``."""
+    return timezones.clock_span(start, end, zone_name)
