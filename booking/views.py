@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -284,22 +285,26 @@ def _booking_by_id(public_id) -> Booking | None:
     )
 
 
-def _booking_by_link(public_id, token: str) -> Booking | None:
-    booking = _booking_by_id(public_id)
-    if booking is None or not links.token_is_valid(booking, token):
-        return None
-    return booking
+def by_link(view: Callable) -> Callable:
+    """Open ``view`` with the booking a private link names, read once, when the link's token
+    is the booking's current one. A link from an older email (the booking changed since)
+    gets the page that offers to send the current one (410); anything else is a plain
+    "no longer works" (404)."""
 
+    @wraps(view)
+    def wrapper(request: HttpRequest, public_id, token: str) -> HttpResponse:
+        booking = _booking_by_id(public_id)
+        if booking is not None and links.token_is_valid(booking, token):
+            return view(request, booking)
+        if booking is not None and links.was_valid_once(booking, token):
+            send_path = reverse(
+                "booking:send_link", kwargs={"public_id": public_id, "token": token}
+            )
+            context = {"booking": booking, "send_path": send_path}
+            return render(request, "booking/link_outdated.html", context, status=410)
+        return render(request, "booking/link_invalid.html", status=404)
 
-def _link_invalid(request: HttpRequest, public_id, token: str) -> HttpResponse:
-    """A link from an older email (the booking changed since) offers to send the current
-    one to the booking's own address; anything else is a plain "no longer works"."""
-    booking = _booking_by_id(public_id)
-    if booking is not None and links.was_valid_once(booking, token):
-        send_path = reverse("booking:send_link", kwargs={"public_id": public_id, "token": token})
-        context = {"booking": booking, "send_path": send_path}
-        return render(request, "booking/link_outdated.html", context, status=410)
-    return render(request, "booking/link_invalid.html", status=404)
+    return wrapper
 
 
 @require_http_methods(["POST"])
@@ -344,19 +349,15 @@ def _manage_context(booking: Booking) -> dict:
     return context
 
 
-def manage_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
+@by_link
+def manage_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     context = _manage_context(booking) | {"just_booked": request.GET.get("booked") == "1"}
     return render(request, "booking/manage.html", context)
 
 
-def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
+@by_link
+def invite_file(request: HttpRequest, booking: Booking) -> HttpResponse:
     """The client's copy of the invite, for "Add to calendar" on the manage page."""
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
     response = HttpResponse(ics.booking_file(booking), content_type="text/calendar; charset=utf-8")
     filename = f"{booking.offering.meeting_word}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -365,13 +366,11 @@ def invite_file(request: HttpRequest, public_id, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
+@by_link
+def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     if not services.client_can_change(booking):
         return redirect(links.manage_path(booking))
-    here = reverse("booking:reschedule", kwargs={"public_id": public_id, "token": token})
+    here = links.manage_path(booking) + "reschedule/"
     zone_name = _visitor_zone(request, booking.client_timezone)
     start = parse_instant(request.POST.get("start") or request.GET.get("start") or "")
     if request.method == "POST" and start is not None:
@@ -401,10 +400,8 @@ def reschedule_page(request: HttpRequest, public_id, token: str) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
+@by_link
+def cancel_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     context = _manage_context(booking)
     if not context["can_cancel"]:
         return redirect(links.manage_path(booking))
@@ -420,11 +417,9 @@ def cancel_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     return render(request, "booking/cancel_confirm.html", context)
 
 
-def receipt_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+@by_link
+def receipt_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     """A printable receipt for a paid booking: what was paid, when, and what came back."""
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
     payment = Payment.objects.filter(booking=booking).first()
     if payment is None or not payment.is_captured:
         raise Http404("This booking has no payment, so there is no receipt.")
@@ -439,11 +434,9 @@ def receipt_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def hardship_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+@by_link
+def hardship_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     """The client asks for a one-time exception to the refund policy."""
-    booking = _booking_by_link(public_id, token)
-    if booking is None:
-        return _link_invalid(request, public_id, token)
     try:
         payment_services.request_hardship(booking=booking)
     except services.BookingError as error:
