@@ -187,50 +187,38 @@ def book_assessment(
     email = client_email.strip().lower()
     span = blocked_span(start, selectors.slot_policy(offering))
     try:
-        return _book_free(
-            offering=offering,
-            start=start,
-            span=span,
-            client_name=client_name,
-            client_email=email,
-            client_timezone=client_timezone,
-            client_user=client_user,
-            note=note,
-            now=now,
-        )
+        with transaction.atomic(durable=True):
+            practitioner = _lock_practitioner(offering.practitioner_id)
+            expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
+            if offering.kind == Offering.Kind.ASSESSMENT and (
+                existing := selectors.open_assessment_for(
+                    email=email, practitioner=practitioner, now=now
+                )
+            ):
+                raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
+            check_bookable(offering=offering, start=start, now=now)
+            booking = create_booking(
+                practitioner=practitioner,
+                offering=offering,
+                status=Booking.Status.CONFIRMED,
+                start=start,
+                span=span,
+                client_name=client_name,
+                client_email=email,
+                client_timezone=client_timezone,
+                client_user=client_user,
+                note=note,
+                now=now,
+            )
+            _log(
+                booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat()
+            )
+            _notify_on_commit(booking, "confirmed")
     except AlreadyBooked as refusal:
-        # Whoever typed the address learns only what its owner is emailed about at once.
+        # After the rollback: whoever typed the address learns only what its owner is
+        # emailed about at once.
         resend_manage_link(refusal.booking)
         raise
-
-
-def _book_free(
-    *, offering: Offering, start: datetime, span: Interval, client_email: str, now, **client
-) -> Booking:
-    """book_assessment's transaction: the one-open-assessment rule, the slot check and the
-    insert under the practitioner's lock. ``client``: name, zone, user and note."""
-    with transaction.atomic(durable=True):
-        practitioner = _lock_practitioner(offering.practitioner_id)
-        expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
-        if offering.kind == Offering.Kind.ASSESSMENT and (
-            existing := selectors.open_assessment_for(
-                email=client_email, practitioner=practitioner, now=now
-            )
-        ):
-            raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
-        check_bookable(offering=offering, start=start, now=now)
-        booking = create_booking(
-            practitioner=practitioner,
-            offering=offering,
-            status=Booking.Status.CONFIRMED,
-            start=start,
-            span=span,
-            client_email=client_email,
-            now=now,
-            **client,
-        )
-        _log(booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat())
-        _notify_on_commit(booking, "confirmed")
     return booking
 
 
