@@ -212,7 +212,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         subject=_attendee_subject(booking, change),
         to=booking.client_email,
         reply_to=practitioner.email,
-        for_practitioner=False,
+        reader=ics.CLIENT,
     )
 
 
@@ -237,7 +237,7 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
         subject=subject,
         to=practitioner.email,
         reply_to=booking.client_email,
-        for_practitioner=True,
+        reader=ics.PRACTITIONER,
     )
 
 
@@ -255,8 +255,7 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
         subject=_attendee_subject(booking, change),
         to=booking.partner_email,
         reply_to=practitioner.email,
-        for_practitioner=False,
-        for_partner=True,
+        reader=ics.PARTNER,
     )
 
 
@@ -268,8 +267,7 @@ def _message(
     subject: str,
     to: str,
     reply_to: str,
-    for_practitioner: bool,
-    for_partner: bool = False,
+    reader: str,
 ) -> EmailMultiAlternatives:
     text = tidy_text(render_to_string(f"{template}.txt", context))
     html = render_to_string(f"{template}.html", context)
@@ -282,23 +280,17 @@ def _message(
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
-    message.attach(
-        invite_part(booking, for_practitioner=for_practitioner, for_partner=for_partner)
-    )
+    message.attach(invite_part(booking, reader=reader))
     return message
 
 
-def invite_part(
-    booking: Booking, *, for_practitioner: bool, for_partner: bool = False
-) -> MIMEBase:
+def invite_part(booking: Booking, *, reader: str) -> MIMEBase:
     """``invite.ics`` as ``text/calendar; method=…; charset=UTF-8``.
 
     Built by hand because the method parameter is what makes mail clients offer to add,
     update or remove the event; base64 keeps the CRLF line ends iCalendar requires.
     """
-    content = ics.booking_invite(
-        booking, for_practitioner=for_practitioner, for_partner=for_partner
-    )
+    content = ics.booking_invite(booking, reader=reader)
     part = MIMEBase("text", "calendar", method=ics.invite_method(booking), charset="UTF-8")
     part.set_payload(content)
     encoders.encode_base64(part)

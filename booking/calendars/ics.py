@@ -19,6 +19,10 @@ PRODID = "-//Practice Booking//Bookings//EN"
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
 
+# Whose copy of the event: each names only its own attendee, and only the client's
+# carries the manage link.
+CLIENT, PARTNER, PRACTITIONER = "client", "partner", "practitioner"
+
 
 def invite_method(booking: Booking) -> str:
     """CANCEL once a booking is cancelled, otherwise REQUEST (new or changed)."""
@@ -31,13 +35,7 @@ def summary(booking: Booking) -> str:
     return f"{meeting} with {booking.practitioner.practice_name}"
 
 
-def booking_event(
-    booking: Booking,
-    *,
-    for_practitioner: bool,
-    for_partner: bool = False,
-    stamp: datetime | None = None,
-) -> Event:
+def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = None) -> Event:
     """The VEVENT of a booking.
 
     The client's copy carries the private manage link in its description; the
@@ -50,10 +48,9 @@ def booking_event(
     lines = []
     if video_link:
         lines.append(f"Join the call: {video_link}")
-    own_copy = not (for_practitioner or for_partner)
-    if own_copy and booking.status != Booking.Status.CANCELLED:
+    if reader == CLIENT and booking.status != Booking.Status.CANCELLED:
         lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
-    if for_partner:
+    if reader == PARTNER:
         attendee = (booking.partner_email, booking.partner_name)
     else:
         attendee = (booking.client_email, booking.client_name)
@@ -96,19 +93,11 @@ def booking_file(booking: Booking) -> bytes:
     """The client's copy to download ("Add to calendar"): METHOD PUBLISH, so that a calendar
     simply adds it instead of asking for a reply; the same UID lets the emailed updates
     replace it."""
-    event = booking_event(booking, for_practitioner=False)
+    event = booking_event(booking, reader=CLIENT)
     return calendar(event, method="PUBLISH").to_ical()
 
 
-def booking_invite(
-    booking: Booking,
-    *,
-    for_practitioner: bool,
-    for_partner: bool = False,
-    stamp: datetime | None = None,
-) -> bytes:
+def booking_invite(booking: Booking, *, reader: str, stamp: datetime | None = None) -> bytes:
     """The ``.ics`` attached to a booking email: METHOD REQUEST, or CANCEL once cancelled."""
-    event = booking_event(
-        booking, for_practitioner=for_practitioner, for_partner=for_partner, stamp=stamp
-    )
+    event = booking_event(booking, reader=reader, stamp=stamp)
     return calendar(event, method=invite_method(booking)).to_ical()

@@ -34,7 +34,7 @@ def raw_lines(data: bytes) -> list[str]:
 
 def test_a_confirmed_booking_is_a_request_with_its_time_in_utc(assessment, now):
     booking = book(assessment)
-    data = ics.booking_invite(booking, for_practitioner=False)
+    data = ics.booking_invite(booking, reader=ics.CLIENT)
     calendar, event = parse(data)
 
     assert calendar["METHOD"] == "REQUEST"
@@ -55,7 +55,7 @@ def test_a_confirmed_booking_is_a_request_with_its_time_in_utc(assessment, now):
 
 def test_the_practitioner_organises_and_the_client_attends(assessment, now):
     booking = book(assessment)
-    _, event = parse(ics.booking_invite(booking, for_practitioner=True))
+    _, event = parse(ics.booking_invite(booking, reader=ics.PRACTITIONER))
 
     assert str(event["ORGANIZER"]) == "mailto:mara@example.org"
     assert event["ORGANIZER"].params["CN"] == "Lindqvist Coaching"
@@ -66,12 +66,10 @@ def test_the_practitioner_organises_and_the_client_attends(assessment, now):
     assert attendee.params["PARTSTAT"] == "ACCEPTED"
 
 
-@pytest.mark.parametrize("for_practitioner", [False, True])
-def test_the_summary_names_only_the_practice_and_the_note_is_nowhere(
-    assessment, now, for_practitioner
-):
+@pytest.mark.parametrize("reader", [ics.CLIENT, ics.PRACTITIONER])
+def test_the_summary_names_only_the_practice_and_the_note_is_nowhere(assessment, now, reader):
     booking = book(assessment)
-    data = ics.booking_invite(booking, for_practitioner=for_practitioner)
+    data = ics.booking_invite(booking, reader=reader)
     _, event = parse(data)
 
     assert event["SUMMARY"] == "Call with Lindqvist Coaching"
@@ -84,7 +82,7 @@ def test_the_summary_names_only_the_practice_and_the_note_is_nowhere(
 
 def test_the_video_link_is_the_location_and_url(assessment, now):
     booking = book(assessment)
-    _, event = parse(ics.booking_invite(booking, for_practitioner=True))
+    _, event = parse(ics.booking_invite(booking, reader=ics.PRACTITIONER))
 
     assert event["LOCATION"] == "https://video.example.org/mara"
     assert event["URL"] == "https://video.example.org/mara"
@@ -95,7 +93,7 @@ def test_without_a_video_link_there_is_no_location(assessment, now):
     assessment.video_link = ""
     assessment.save()
     booking = book(assessment)
-    _, event = parse(ics.booking_invite(booking, for_practitioner=True))
+    _, event = parse(ics.booking_invite(booking, reader=ics.PRACTITIONER))
 
     assert "LOCATION" not in event
     assert "URL" not in event
@@ -103,8 +101,8 @@ def test_without_a_video_link_there_is_no_location(assessment, now):
 
 def test_only_the_clients_copy_carries_the_private_manage_link(assessment, now):
     booking = book(assessment)
-    _, client_event = parse(ics.booking_invite(booking, for_practitioner=False))
-    _, practitioner_event = parse(ics.booking_invite(booking, for_practitioner=True))
+    _, client_event = parse(ics.booking_invite(booking, reader=ics.CLIENT))
+    _, practitioner_event = parse(ics.booking_invite(booking, reader=ics.PRACTITIONER))
 
     assert links.manage_url(booking) in client_event["DESCRIPTION"]
     assert "/booking/" not in practitioner_event["DESCRIPTION"]
@@ -112,9 +110,9 @@ def test_only_the_clients_copy_carries_the_private_manage_link(assessment, now):
 
 def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(assessment, now):
     booking = book(assessment)
-    _, before = parse(ics.booking_invite(booking, for_practitioner=False))
+    _, before = parse(ics.booking_invite(booking, reader=ics.CLIENT))
     moved = services.reschedule(booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=2))
-    calendar, after = parse(ics.booking_invite(moved, for_practitioner=False))
+    calendar, after = parse(ics.booking_invite(moved, reader=ics.CLIENT))
 
     assert calendar["METHOD"] == "REQUEST"
     assert after.uid == before.uid == booking.ical_uid
@@ -125,7 +123,7 @@ def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(assessment, now):
 def test_a_cancellation_cancels_the_same_event(assessment, now):
     booking = book(assessment)
     cancelled = services.cancel(booking=booking)
-    calendar, event = parse(ics.booking_invite(cancelled, for_practitioner=False))
+    calendar, event = parse(ics.booking_invite(cancelled, reader=ics.CLIENT))
 
     assert calendar["METHOD"] == "CANCEL"
     assert event["STATUS"] == "CANCELLED"
@@ -137,7 +135,7 @@ def test_a_cancellation_cancels_the_same_event(assessment, now):
 
 def test_the_event_alone_can_go_into_another_calendar(assessment, now):
     booking = book(assessment)
-    feed = ics.calendar(ics.booking_event(booking, for_practitioner=True))
+    feed = ics.calendar(ics.booking_event(booking, reader=ics.PRACTITIONER))
     calendar, event = parse(feed.to_ical())
 
     assert "METHOD" not in calendar
