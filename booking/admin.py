@@ -141,9 +141,8 @@ def _cancel_row(booking: Booking, payment: Payment | None, *, now: datetime) -> 
         nothing = f"Payment {payment.get_state_display().lower()}: no refund."
         return CancelRow(booking, when, True, nothing, nothing, False)
     percent, decided_by = payment_services.cancellation_terms(booking, now=now)
-    refundable = payment_services.refundable_amount(payment)
-    money = policy.refund_amount(refundable, percent, payment.currency)
-    full = policy.refund_amount(refundable, 100, payment.currency)
+    money = payment_services.refund_for(payment, percent)
+    full = payment_services.refund_for(payment, 100)
     if decided_by == Refund.DecidedBy.HARDSHIP:
         per_policy = f"{policy.format_money(money, payment.currency)} back in full (hardship)."
     elif money > 0:

@@ -339,7 +339,7 @@ def _manage_context(booking: Booking) -> dict:
         context |= {
             "can_cancel": payment_services.client_can_cancel(booking, now),
             "refund_percent": percent,
-            "refund_amount": payment.amount * percent / 100,
+            "refund_amount": payment_services.refund_for(payment, percent),
             "policy_lines": payment_selectors.policy_lines(booking.offering),
             "hardship": hardship,
             "can_request_hardship": hardship is None

@@ -725,6 +725,13 @@ def refundable_amount(payment: Payment) -> Decimal:
     return max(payment.amount - (promised["total"] or Decimal("0")), Decimal("0"))
 
 
+def refund_for(payment: Payment, percent: int) -> Decimal:
+    """What a ``percent`` refund of ``payment`` gives back now: that share of what is still
+    refundable, in the currency's smallest unit. The one rule for deciding a refund and for
+    showing one before it is decided."""
+    return policy.refund_amount(refundable_amount(payment), percent, payment.currency)
+
+
 def _decide_refund(
     payment: Payment,
     *,
@@ -735,7 +742,7 @@ def _decide_refund(
     reason: str = "",
 ) -> Refund | None:
     """Inside the lock: write the refund decision; Stripe is asked after commit."""
-    amount = policy.refund_amount(refundable_amount(payment), percent, payment.currency)
+    amount = refund_for(payment, percent)
     if amount <= 0:
         return None
     refund = Refund.objects.create(
