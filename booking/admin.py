@@ -23,6 +23,7 @@ from booking.models import Booking, BookingEvent, BusyBlock
 from booking.payments import policy
 from booking.payments import services as payment_services
 from booking.payments.models import Payment, Refund
+from practice.admin_actions import apply_each
 from practice.models import Offering
 
 WAIVE = "waive"
@@ -282,18 +283,6 @@ class BookingAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "offering"]
 
-    def _apply(self, request, queryset, action, done: str):
-        changed = 0
-        for booking in queryset:
-            try:
-                action(booking)
-            except services.BookingError as error:
-                self.message_user(request, f"{booking}: {error.message}", messages.WARNING)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, f"{changed} booking(s) {done}.", messages.SUCCESS)
-
     @admin.action(description="Cancel… (shows the refunds first; the client is emailed)")
     def cancel_bookings(self, request, queryset):
         """Django's intermediate-page pattern: the first post lists the bookings and what
@@ -357,20 +346,22 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark as attended")
     def mark_attended(self, request, queryset):
-        self._apply(
+        apply_each(
+            self,
             request,
             queryset,
             lambda b: services.mark_attendance(booking=b, attended=True, actor_user=request.user),
-            "marked as attended",
+            "booking(s) marked as attended",
         )
 
     @admin.action(description="Mark as no-show")
     def mark_no_show(self, request, queryset):
-        self._apply(
+        apply_each(
+            self,
             request,
             queryset,
             lambda b: services.mark_attendance(booking=b, attended=False, actor_user=request.user),
-            "marked as no-show",
+            "booking(s) marked as no-show",
         )
 
 

@@ -5,13 +5,13 @@ practitioner acts through actions (cancel with or without the policy, decide a h
 request), so every change is checked, logged, refunded through Stripe and emailed.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
 from booking.payments import services
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
-from booking.services import BookingError
+from practice.admin_actions import apply_each
 from practice.records_admin import ReadOnlyAdmin
 
 
@@ -34,19 +34,6 @@ class RefundInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-def _apply(modeladmin, request, items, action, done: str) -> None:
-    changed = 0
-    for item in items:
-        try:
-            action(item)
-        except BookingError as error:
-            modeladmin.message_user(request, f"{item}: {error.message}", messages.WARNING)
-        else:
-            changed += 1
-    if changed:
-        modeladmin.message_user(request, f"{changed} {done}.", messages.SUCCESS)
 
 
 @admin.register(Payment)
@@ -128,7 +115,7 @@ class HardshipRequestAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, *, approve: bool, done: str):
-        _apply(
+        apply_each(
             self,
             request,
             queryset,
