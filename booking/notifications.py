@@ -269,17 +269,14 @@ def _message(
     reply_to: str,
     reader: str,
 ) -> EmailMultiAlternatives:
-    text = tidy_text(render_to_string(f"{template}.txt", context))
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
+    message = simple_message(
+        template=template,
+        context=context,
         subject=subject,
-        body=text,
-        from_email=from_address(booking.practitioner.practice_name),
-        to=[to],
-        reply_to=[reply_to],
-        headers={"Auto-Submitted": "auto-generated"},
+        to=to,
+        reply_to=reply_to,
+        practice_name=booking.practitioner.practice_name,
     )
-    message.attach_alternative(html, "text/html")
     message.attach(invite_part(booking, reader=reader))
     return message
 
@@ -372,7 +369,7 @@ def send_manage_link(*, booking_id: int) -> None:
         "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
         "manage_url": links.manage_url(booking),
     }
-    _simple_message(
+    simple_message(
         template="email/manage_link",
         context=context,
         subject=f"Your link for your {meeting} with {practitioner.practice_name}",
@@ -460,9 +457,11 @@ def send_payment_email(*, kind: str, object_id: int) -> None:
     logger.info("Sent %s email for %s.", kind, object_id)
 
 
-def _simple_message(
+def simple_message(
     *, template: str, context: dict, subject: str, to: str, reply_to: str, practice_name: str
 ) -> EmailMultiAlternatives:
+    """Every email's shape: ``template``.txt as the body, ``template``.html beside it, from
+    the practice, marked as sent automatically."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=tidy_text(render_to_string(f"{template}.txt", context)),
@@ -504,7 +503,7 @@ def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
         "contact_note": practitioner.contact_note
         or f"Reply to this email to reach {practitioner.practice_name}.",
     }
-    return _simple_message(
+    return simple_message(
         template="email/late_payment_client",
         context=context,
         subject=f"Your payment to {practitioner.practice_name} is refunded: the time was taken",
@@ -547,7 +546,7 @@ def _hardship_requested_message(request_id: int) -> EmailMultiAlternatives | Non
         "amount": format_money(booking.payment.amount, booking.payment.currency),
         "admin_url": admin_url,
     }
-    return _simple_message(
+    return simple_message(
         template="email/hardship_practitioner",
         context=context,
         subject=f"Hardship request: booking on {format_short(booking.start, zone)}",
@@ -585,7 +584,7 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
         or f"Reply to this email to reach {practitioner.practice_name}.",
     }
     answer = "approved" if approved else "answered"
-    return _simple_message(
+    return simple_message(
         template="email/hardship_client",
         context=context,
         subject=f"Your request to {practitioner.practice_name} is {answer}",

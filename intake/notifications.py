@@ -10,10 +10,9 @@ estimate (the one the progress line counts down from).
 import logging
 
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from booking.notifications import NotificationError, format_span, from_address, tidy_text
+from booking.notifications import NotificationError, format_span, simple_message
 from intake import links, selectors, services
 from intake.models import Assignment
 
@@ -34,20 +33,16 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
         "fill_url": links.fill_url(assignment),
         "duration": selectors.time_text(services.questionnaire_for(assignment).estimated_minutes),
     }
-    message = EmailMultiAlternatives(
+    return simple_message(
+        template="email/intake_invitation",
+        context=context,
         subject=INVITATION_SUBJECT.format(
             meeting=booking.offering.meeting_word, practice=practitioner.practice_name
         ),
-        body=tidy_text(render_to_string("email/intake_invitation.txt", context)),
-        from_email=from_address(practitioner.practice_name),
-        to=[assignment.email],
-        reply_to=[practitioner.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        to=assignment.email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
     )
-    message.attach_alternative(
-        render_to_string("email/intake_invitation.html", context), "text/html"
-    )
-    return message
 
 
 def send_invitations(assignments: list[Assignment]) -> None:
