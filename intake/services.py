@@ -313,6 +313,12 @@ def _last_session_end(*, practitioner, client_email) -> Subquery:
     )
 
 
+def _past_retention(rows, *, now: datetime) -> list[int]:
+    """The ids of ``(id, last session's end, retention days)`` rows whose period has ended:
+    more than that many days since, to the microsecond."""
+    return [pk for pk, last_end, days in rows if now - last_end > timedelta(days=days)]
+
+
 def expired_assignment_ids(*, now: datetime) -> list[int]:
     """The assignments whose answers are past the practice's retention period.
 
@@ -335,11 +341,7 @@ def expired_assignment_ids(*, now: datetime) -> list[int]:
         .values_list("assignment_id", "last_end", "retention_days")
         .order_by("assignment_id")
     )
-    return [
-        assignment_id
-        for assignment_id, last_end, days in candidates
-        if now - last_end > timedelta(days=days)
-    ]
+    return _past_retention(candidates, now=now)
 
 
 def erase_expired(*, now: datetime) -> int:
@@ -370,7 +372,7 @@ def erase_expired_notes(*, now: datetime) -> int:
         )
         .values_list("pk", "last_end", "retention_days")
     )
-    expired = [pk for pk, last_end, days in candidates if now - last_end > timedelta(days=days)]
+    expired = _past_retention(candidates, now=now)
     return Booking.objects.filter(pk__in=expired).update(note_encrypted=None)
 
 
