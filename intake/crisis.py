@@ -74,11 +74,6 @@ BY_COUNTRY = {
 }
 
 
-def for_zone(zone_name: str) -> Resources | None:
-    """The resources of the country the zone suggests, or None for the generic text only."""
-    return BY_COUNTRY.get(country_of_zone(zone_name) or "")
-
-
 def choices() -> list[tuple[str, str]]:
     """The countries a person can pick in the support box, by name, then "Somewhere else"."""
     named = sorted(
