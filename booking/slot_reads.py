@@ -53,6 +53,7 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+# ``vendor`` is the cache key: the text is built from ``connection``, once per database.
 @cache
 def _schedule_sql(vendor: str) -> str:
     rule, override, off = AvailabilityRule, DateOverride, TimeOff
