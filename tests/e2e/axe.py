@@ -1,0 +1,37 @@
+"""axe-core over a page state a browser test reached: serious and critical violations fail.
+
+Call ``assert_accessible(page, "what the page shows")`` at every state a browser test
+reaches (after a click that changes the page, an error shown, a box opened), so that the
+whole client journey is checked, not only its first page.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+
+FAILING_IMPACTS = ("serious", "critical")
+
+_axe = Axe()
+
+
+def violations(page) -> list[dict]:
+    """axe's violations of the page as it stands, worst first."""
+    results = _axe.run(page)
+    return sorted(
+        results.response["violations"],
+        key=lambda violation: (
+            FAILING_IMPACTS.index(violation["impact"])
+            if violation["impact"] in FAILING_IMPACTS
+            else -1
+        ),
+        reverse=True,
+    )
+
+
+def assert_accessible(page, state: str) -> None:
+    """Fail with each serious or critical violation, its rule and the elements it found."""
+    failing = [v for v in violations(page) if v["impact"] in FAILING_IMPACTS]
+    lines = [
+        f"{v['impact']} {v['id']}: {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in failing
+    ]
+    assert not failing, f"axe on {state} ({page.url}):\n" + "\n".join(lines)
