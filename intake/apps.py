@@ -6,8 +6,10 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
-        from intake import checks, questionnaires  # noqa: F401  (registers the checks)
+        from intake import checks, crisis, questionnaires  # noqa: F401  (registers the checks)
 
         # Read and validate every questionnaire file now: a bad file stops the start-up
         # with a message naming the file and the place, not a client's page later.
         questionnaires.registry()
+        # The same for the crisis resources: a line without its source never reaches a page.
+        crisis.data.countries()

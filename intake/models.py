@@ -151,3 +151,30 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         what = f"response {self.response_id}" if self.response_id else f"note {self.booking_id}"
         return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class CrisisLine(models.Model):
+    """A helpline the practitioner adds, or corrects, for one country's support box.
+
+    It joins the shipped lines of ``intake/crisis/countries.toml`` for that country; a line
+    with the same name as a shipped one takes its place (a changed number, say). The shipped
+    file stays the record of what was checked where; these rows are her own knowledge.
+    """
+
+    country = models.CharField(max_length=2, help_text="The country whose box shows it.")
+    name = models.CharField(max_length=120, help_text="As the client will read it.")
+    contact = models.CharField(
+        max_length=200,
+        help_text="What to call or text, and when, in plain words: “0800 111 0 111, free, "
+        "day and night”.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="one_crisis_line_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
