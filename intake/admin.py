@@ -67,7 +67,6 @@ class CrisisLineForm(forms.ModelForm):
 class CrisisLineAdmin(admin.ModelAdmin):
     form = CrisisLineForm
     list_display = ["name", "country_name", "contact", "updated_at"]
-    list_filter = ["country"]
     search_fields = ["name", "contact"]
     fields = ["country", "name", "contact", "shipped_lines"]
     readonly_fields = ["shipped_lines"]
