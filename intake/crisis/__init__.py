@@ -11,6 +11,7 @@ Every country of the zone picker has an entry in ``countries.toml`` (see ``data`
 the lines of that file plus the ones the practitioner keeps in the admin (``CrisisLine``).
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from intake.crisis import data
@@ -48,11 +49,16 @@ def resources_for(code: str) -> Resources | None:
     return Resources(country.name, country.emergency, tuple(lines.values()))
 
 
+def _alphabetical(name: str) -> str:
+    """Åland next to Albania, not after Zimbabwe."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Every country with resources, by name as a list shows it ("United Kingdom")."""
     return sorted(
         ((code, c.name.removeprefix("the ")) for code, c in data.countries().items()),
-        key=lambda choice: choice[1],
+        key=lambda choice: _alphabetical(choice[1]),
     )
 
 

@@ -121,6 +121,9 @@ def test_the_chooser_offers_every_country_of_the_picker(partner, now):
         name = dict(crisis.choices())[code]
         assert f'<option value="{code}">{name}</option>' in page
     assert page.count("<option ") == len(data.countries()) + 1  # and "Somewhere else"
+    names = [name for _, name in crisis.choices()]
+    assert names.index("Åland Islands") < names.index("Albania") < names.index("Zimbabwe")
+    assert names[-1] == "Somewhere else"
 
 
 @pytest.mark.django_db
