@@ -40,6 +40,16 @@ def test_forty_countries_have_a_crisis_or_abuse_line_taken_from_a_cited_page():
     )
 
 
+@pytest.mark.parametrize("kind", data.KINDS)
+def test_forty_countries_have_a_line_of_each_kind_taken_from_a_cited_page(kind):
+    with_kind = {
+        code
+        for code, country in data.countries().items()
+        if any(line.kind == kind and line.source for line in country.lines)
+    }
+    assert len(with_kind) >= 40, sorted(with_kind)
+
+
 def test_every_entry_names_its_source_and_when_it_was_read():
     for code, country in data.countries().items():
         assert country.source.startswith(("https://", "http://")), code
