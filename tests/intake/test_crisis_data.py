@@ -48,6 +48,9 @@ def test_forty_countries_have_a_line_of_each_kind_taken_from_a_cited_page(kind):
         if any(line.kind == kind and line.source for line in country.lines)
     }
     assert len(with_kind) >= 40, sorted(with_kind)
+    assert {"US", "CA", "GB", "IE", "AU", "NZ", "DE", "FR", "BR", "MX", "JP", "IN", "ZA"} <= (
+        with_kind
+    )
 
 
 def test_every_entry_names_its_source_and_when_it_was_read():
