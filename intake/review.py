@@ -13,22 +13,33 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from intake.questionnaires import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL, Questionnaire
+from intake.questionnaires import (
+    MORE_POWER,
+    PREFER_NOT_TO_SAY,
+    PREFER_NOT_TO_SAY_LABEL,
+    Questionnaire,
+)
 from intake.selectors import display
 
 # The five everyday power imbalances: the section ids whose ``<id>_balance`` (a 1–5 scale)
-# and ``<id>_lean`` (me / my partner / balanced / not sure) questions are drawn.
+# and ``<id>_lean`` (me / my partner / balanced / not sure) questions are drawn. Each lean
+# question asks in its own words; its ``more_power`` turns the answer into who holds more
+# power in that area, the one meaning every row of the picture is drawn on.
 DIMENSIONS = ("money", "emotional_labour", "social_capital", "age_health", "communication")
 
 NOT_ANSWERED = "Not answered"
 SKIPPED = "Skipped this part"
+POWER_AXIS = "Who holds more power here"
+BALANCED = "balanced"
+NOT_SURE = "not sure"
+THEIR_PARTNER = "their partner"
 
 
 @dataclass(frozen=True)
 class Person:
     """One attendee's response, in clear, as the caller may show it."""
 
-    key: str  # "client" or "partner": which way "me" and "my partner" point
+    key: str  # "client" or "partner": the booking role, whose side "me" is on the axis
     name: str
     questionnaire: Questionnaire
     answers: dict[str, Any]
@@ -42,8 +53,9 @@ class Reading:
 
     balance: int | None  # 1 (very one-sided) … 5 (very balanced); None: no number given
     balance_text: str
-    side: str | None  # "client", "partner", "balanced", "not_sure" or None
-    side_text: str
+    side: str | None  # who holds more power: "client", "partner", "balanced", "not_sure", None
+    side_text: str  # the answer in the question's own words ("Mostly me")
+    lean_label: str = ""  # the question as this person read it ("… who carries more of it?")
 
 
 @dataclass
@@ -60,16 +72,32 @@ def _answer_text(questionnaire: Questionnaire, answers: dict[str, Any], qid: str
     return display(question, answers[qid])
 
 
-def _side(person: Person, lean: Any) -> str | None:
-    """A lean answer turned from the person's own view ("me") to the couple's (client or
-    partner), so both partners' answers can share one axis."""
-    if lean == "me":
-        return person.key
-    if lean == "partner":
-        return "partner" if person.key == "client" else "client"
+def lean_side(person: Person, lean_id: str) -> str | None:
+    """Who holds more power in this area by ``person``'s answer to the lean question: the
+    client's side or the partner's (the booking roles), or "balanced" or "not_sure"; None
+    when there is no answer to place.
+
+    Two turns: the question's ``more_power`` says whether "Mostly me" means more power
+    ("towards whom?") or less ("who carries more of it?"), and ``person.key`` says whose side
+    "me" is, so that both partners of a couple, each answering from their own view, share
+    one axis between the two of them.
+    """
+    question = person.questionnaire.question(lean_id)
+    lean = person.answers.get(lean_id)
+    if question is not None and lean in MORE_POWER:
+        return person.key if lean == question.more_power else _other(person.key)
     if lean in ("balanced", "not_sure"):
         return lean
     return None
+
+
+def _other(key: str) -> str:
+    return "partner" if key == "client" else "client"
+
+
+def _label(questionnaire: Questionnaire, qid: str) -> str:
+    question = questionnaire.question(qid)
+    return question.label if question else ""
 
 
 def power_dimensions(people: list[Person]) -> list[Dimension]:
@@ -101,10 +129,11 @@ def power_dimensions(people: list[Person]) -> list[Dimension]:
                     balance_text=SKIPPED
                     if skipped and balance is None
                     else _answer_text(person.questionnaire, person.answers, balance_id),
-                    side=_side(person, lean),
+                    side=lean_side(person, lean_id),
                     side_text=SKIPPED
                     if skipped and lean is None
                     else _answer_text(person.questionnaire, person.answers, lean_id),
+                    lean_label=_label(person.questionnaire, lean_id),
                 )
             )
         dimensions.append(dimension)
@@ -204,9 +233,9 @@ def export(questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[
 
 
 # The picture: one row per dimension; on the left the 1–5 "how balanced" scale, on the right
-# the "which way it leans" axis (towards the client, balanced, towards the partner). Each
-# person has their own marker; for a couple a dashed line joins the two balance markers so
-# the gap between their perceptions is visible at a glance.
+# one axis for every row, who holds more power here (the client's end, balanced, the
+# partner's end, each end named). Each person has their own marker; for a couple a dashed
+# line joins the two balance markers so the gap between their perceptions is visible.
 
 _WIDTH = 720
 _TOP = 64
@@ -241,14 +270,32 @@ def _wrapped_title(x: float, y: float, title: str) -> str:
     return f'<text class="dimension-title">{spans}</text>'
 
 
+def axis_ends(names: list[str]) -> dict[str, str]:
+    """The names at the power axis's two ends: the client and the partner, named; for one
+    person, the other end is their partner, who is not in the booking."""
+    return {"client": names[0], "partner": names[1] if len(names) > 1 else THEIR_PARTNER}
+
+
+def holder_text(side: str | None, ends: dict[str, str]) -> str:
+    """Who holds more power, as the picture's axis reads it."""
+    return {**ends, "balanced": BALANCED, "not_sure": NOT_SURE}.get(side, NOT_ANSWERED)
+
+
+def power_text(reading: Reading, ends: dict[str, str]) -> str:
+    """Who holds more power by a reading, with the answer in the question's own words."""
+    said = f' ("{reading.side_text}" to "{reading.lean_label}")' if reading.lean_label else ""
+    return holder_text(reading.side, ends) + said
+
+
 def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
     """The five dimensions as an accessible inline SVG, one marker series per person."""
     height = _TOP + _ROW * len(dimensions) + 16
-    sides = {"client": names[0], "partner": names[1] if len(names) > 1 else "their partner"}
+    sides = axis_ends(names)
     description = "; ".join(
         f"{dimension.title}: "
         + ", ".join(
-            f"{name}: how balanced, {reading.balance_text}; leans, {reading.side_text}"
+            f"{name}: how balanced, {reading.balance_text}; more power, "
+            + power_text(reading, sides)
             for name, reading in zip(names, dimension.readings, strict=True)
         )
         for dimension in dimensions
@@ -271,7 +318,7 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
         parts.append("</g>")
         legend_x += 30 + 8 * len(name)
     parts.append(_text(sum(_SCALE_X) / 2, 44, "How balanced (1–5)", anchor="middle", css="axis"))
-    parts.append(_text(_LEAN_X["balanced"], 44, "Which way it leans", anchor="middle", css="axis"))
+    parts.append(_text(_LEAN_X["balanced"], 44, POWER_AXIS, anchor="middle", css="axis"))
     for index, dimension in enumerate(dimensions):
         y = _TOP + _ROW * index + _ROW / 2
         parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
@@ -288,7 +335,7 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
         )
         for side, x in _LEAN_X.items():
             parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
-            label = "balanced" if side == "balanced" else sides[side]
+            label = holder_text(side, sides)
             parts.append(_text(x, y + 20, label, anchor="middle", css="tick-label"))
         placed = [
             low + (high - low) * (reading.balance - 1) / 4
@@ -306,7 +353,7 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
                 label = f"{name}, {dimension.title}, how balanced: {reading.balance_text}"
                 parts.append(_marker(_MARKERS[series], x, y + offset, label, series))
             if reading.side in _LEAN_X:
-                label = f"{name}, {dimension.title}, leans: {reading.side_text}"
+                label = f"{name}, {dimension.title}, more power: {power_text(reading, sides)}"
                 parts.append(
                     _marker(_MARKERS[series], _LEAN_X[reading.side], y + offset, label, series)
                 )

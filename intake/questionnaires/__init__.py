@@ -14,7 +14,14 @@ Schema (see ``full-v1.toml`` for a worked example)::
 
 Question types and their own keys: ``single_choice`` and ``multiple_choice`` (``options``:
 a list of ``{value, label}``), ``scale`` (5 points, ``low_label`` and ``high_label``),
-``text`` (``max_length``), ``lean`` (me / my partner / balanced / not sure) and ``yes_no``.
+``text`` (``max_length``), ``lean`` (me / my partner / balanced / not sure; ``more_power``)
+and ``yes_no``.
+
+A ``lean`` question asks which way an area of the relationship leans, each in its own words
+("towards whom?", "who carries more of it?"), so "Mostly me" can mean more power or less.
+``more_power = "me"`` or ``"partner"`` says which answer means the person answering holds
+more power there (carrying more of the care work is less power, so that question says
+``"partner"``); the practitioner's picture turns every row to that one meaning.
 
 Nothing is ever required: a ``required`` key is refused. Every question can be left out
 (no key in the answers) or answered with ``PREFER_NOT_TO_SAY``, a reserved value accepted
@@ -49,7 +56,13 @@ LEAN_OPTIONS = (
     ("not_sure", "Not sure"),
 )
 YES_NO_OPTIONS = (("yes", "Yes"), ("no", "No"))
+MORE_POWER = ("me", "partner")  # the lean answers that can mean "holds more power here"
 MAX_TEXT_LENGTH = 10_000
+
+LEAN_NEEDS_MORE_POWER = (
+    "lean question '{question}' needs 'more_power' (\"me\" or \"partner\"): "
+    "the answer that means the person answering holds more power here"
+)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FILE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9_]*)-v(?P<version>[0-9]+)\.toml$")
@@ -63,7 +76,7 @@ _TYPE_KEYS = {
     "multiple_choice": {"options"},
     "scale": {"low_label", "high_label"},
     "text": {"max_length"},
-    "lean": set(),
+    "lean": {"more_power"},
     "yes_no": set(),
 }
 
@@ -100,6 +113,7 @@ class Question:
     max_length: int | None = None
     show_if: Condition | None = None
     unsafe_values: tuple[Any, ...] = ()
+    more_power: str = ""  # lean only: the answer that means the person answering holds more
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -313,6 +327,8 @@ def _question(data: Any, place: _Place, earlier: Mapping[str, Question]) -> Ques
         raise place.error(f"'type' should be one of {', '.join(QUESTION_TYPES)}")
     own = _TYPE_KEYS[kind]
     _check_keys(data, _QUESTION_KEYS | own, place)
+    if kind == "lean" and data.get("more_power") not in MORE_POWER:
+        raise place.error(LEAN_NEEDS_MORE_POWER.format(question=question_id))
     missing = own - set(data)
     if missing:
         raise place.error(f"'{kind}' needs {_quoted(missing)}")
@@ -339,6 +355,7 @@ def _question(data: Any, place: _Place, earlier: Mapping[str, Question]) -> Ques
         fields["max_length"] = max_length
     elif kind == "lean":
         fields["options"] = LEAN_OPTIONS
+        fields["more_power"] = data["more_power"]
     elif kind == "yes_no":
         fields["options"] = YES_NO_OPTIONS
 

@@ -4,6 +4,7 @@ import pytest
 
 from intake import questionnaires
 from intake.questionnaires import (
+    LEAN_NEEDS_MORE_POWER,
     PREFER_NOT_TO_SAY,
     QUESTION_TYPES,
     QuestionnaireError,
@@ -66,6 +67,25 @@ def test_the_full_questionnaire_covers_the_five_power_dimensions_and_safety():
     assert sensitive == ["experiences"]
 
 
+# Which answer means "the person answering holds more power here", by each question's words.
+LEAN_DIRECTIONS = {
+    "money_lean": "me",  # towards whom?
+    "emotional_labour_lean": "partner",  # who carries more of it? (more care work, less power)
+    "social_capital_lean": "me",  # whose view tends to count for more?
+    "age_health_lean": "me",  # who has more say or more room?
+    "communication_lean": "me",  # who tends to be heard more?
+}
+
+
+@pytest.mark.parametrize("key", sorted(questionnaires.registry()), ids=str)
+def test_each_lean_question_says_which_answer_holds_more_power(key):
+    questionnaire = questionnaires.registry()[key]
+    leans = {
+        q.id: q.more_power for s in questionnaire.sections for q in s.questions if q.type == "lean"
+    }
+    assert leans == (LEAN_DIRECTIONS if questionnaire.id == "full" else {})
+
+
 def test_an_unknown_questionnaire_is_a_lookup_error():
     with pytest.raises(UnknownQuestionnaire, match="'full' v9"):
         questionnaires.load("full", 9)
@@ -111,6 +131,7 @@ def test_an_unknown_questionnaire_is_a_lookup_error():
             id = "how_long"
             type = "lean"
             label = "Which way?"
+            more_power = "me"
             show_if = { question = "in_relationship", in = ["maybe"] }
             """,
             "full-v1.toml: sections[1].questions[0].show_if: 'maybe' is not a value of "
@@ -122,6 +143,7 @@ def test_an_unknown_questionnaire_is_a_lookup_error():
             id = "how_long"
             type = "lean"
             label = "Which way?"
+            more_power = "me"
             show_if = { question = "later", in = ["yes"] }
 
             [[sections.questions]]
@@ -130,6 +152,27 @@ def test_an_unknown_questionnaire_is_a_lookup_error():
             label = "Later?"
             """,
             "full-v1.toml: sections[1].questions[0].show_if: 'later' is not an earlier question",
+        ),
+        (
+            """
+            [[sections.questions]]
+            id = "who_decides"
+            type = "lean"
+            label = "Who decides more?"
+            """,
+            "full-v1.toml: sections[1].questions[0]: "
+            + LEAN_NEEDS_MORE_POWER.format(question="who_decides"),
+        ),
+        (
+            """
+            [[sections.questions]]
+            id = "who_decides"
+            type = "lean"
+            label = "Who decides more?"
+            more_power = "balanced"
+            """,
+            "full-v1.toml: sections[1].questions[0]: "
+            + LEAN_NEEDS_MORE_POWER.format(question="who_decides"),
         ),
         (
             """

@@ -148,19 +148,6 @@ def test_the_svg_for_a_couple_overlays_two_series_with_a_legend(client, practiti
     assert len(circles) == 2 and len(diamonds) == 2
 
 
-def test_lean_answers_share_one_axis_from_each_partners_view():
-    """Each says "me" about emotional labour: one points to the client, one to the partner."""
-    from intake.questionnaires import load
-
-    questionnaire = load("full", 1)
-    people = [
-        review.Person("client", "Sam", questionnaire, {"emotional_labour_lean": "me"}),
-        review.Person("partner", "Robin", questionnaire, {"emotional_labour_lean": "me"}),
-    ]
-    labour = next(d for d in review.power_dimensions(people) if d.id == "emotional_labour")
-    assert [r.side for r in labour.readings] == ["client", "partner"]
-
-
 @pytest.mark.django_db
 def test_a_couples_answers_are_side_by_side_per_question(client, practitioner_user, couple):
     client.force_login(practitioner_user)
