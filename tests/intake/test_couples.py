@@ -332,7 +332,7 @@ def test_a_partner_flagging_unsafe_changes_nothing_the_other_sees(couple, now):
     services.give_consent(assignment=partner_intake, now=now)
     services.save_answers(
         assignment=partner_intake,
-        answers={"in_relationship": "yes", "safe_now": "no", "afraid_of_partner": "often"},
+        answers={"safe_now": "no", "afraid_of_someone": "often"},
         now=now,
     )
     services.skip_section(assignment=partner_intake, section_id="experiences", now=now)

@@ -63,7 +63,7 @@ def test_the_json_holds_the_questionnaire_and_labelled_answers(client, couple):
     data = json.loads(download.content)
     assert data["questionnaire"] == {
         "id": "full",
-        "version": 1,
+        "version": 2,
         "title": data["questionnaire"]["title"],
     }
     sections = {section["id"]: section for section in data["sections"]}

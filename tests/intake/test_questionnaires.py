@@ -2,7 +2,7 @@ import textwrap
 
 import pytest
 
-from intake import questionnaires
+from intake import questionnaires, selectors
 from intake.questionnaires import (
     LEAN_NEEDS_MORE_POWER,
     PREFER_NOT_TO_SAY,
@@ -11,6 +11,7 @@ from intake.questionnaires import (
     UnknownQuestionnaire,
     load_directory,
     parse,
+    registry,
 )
 
 HEAD = """
@@ -41,7 +42,7 @@ def with_question(body: str) -> str:
 
 
 def test_the_default_questionnaires_load_and_serve_their_offering_kinds():
-    full = questionnaires.load("full", 1)
+    full = questionnaires.load("full", 2)
     short = questionnaires.latest("short")
     assert questionnaires.for_offering_kind("session") is full
     assert questionnaires.for_offering_kind("couples_session") is full
@@ -84,6 +85,57 @@ def test_each_lean_question_says_which_answer_holds_more_power(key):
         q.id: q.more_power for s in questionnaire.sections for q in s.questions if q.type == "lean"
     }
     assert leans == (LEAN_DIRECTIONS if questionnaire.id == "full" else {})
+
+
+def _in_use() -> list:
+    """The newest version of each questionnaire: what new assignments are given."""
+    return [questionnaires.latest(qid) for qid in sorted({qid for qid, _v in registry()})]
+
+
+def _every_other_answer(questionnaire) -> list[dict]:
+    """No answers at all, then each answer (and "I'd rather not say") to each choice question
+    outside the safety part, one at a time."""
+    safety = {q.id for s in questionnaire.sections if s.id == "safety" for q in s.questions}
+    variants = [{}]
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if question.id in safety or question.type == "text":
+                continue
+            for value in (*question.values, PREFER_NOT_TO_SAY):
+                variants.append(
+                    {question.id: [value] if question.type == "multiple_choice" else value}
+                )
+    return variants
+
+
+@pytest.mark.parametrize("questionnaire", _in_use(), ids=lambda q: f"{q.id}-v{q.version}")
+def test_every_safety_question_is_asked_whatever_else_is_answered_or_skipped(questionnaire):
+    [safety] = [s for s in questionnaire.sections if s.id == "safety"]
+    for answers in _every_other_answer(questionnaire):
+        assert safety in selectors.shown_sections(questionnaire, answers), answers
+        shown = selectors.shown_questions(questionnaire, safety, answers)
+        assert shown == list(safety.questions), answers
+
+
+def test_the_full_questionnaire_asks_about_harm_from_anyone_close():
+    full = questionnaires.latest("full")
+    [safety] = [s for s in full.sections if s.id == "safety"]
+    assert [q.id for q in safety.questions] == [
+        "safe_now",
+        "afraid_of_someone",
+        "controlled",
+        "hurt_or_threatened",
+        "who_is_it",
+        "safety_note",
+    ]
+    assert full.question("who_is_it").values == (
+        "partner",
+        "ex_partner",
+        "family",
+        "group",
+        "someone_else",
+    )
+    assert full.unsafe_question_ids({"afraid_of_someone": "sometimes"}) == ["afraid_of_someone"]
 
 
 def test_an_unknown_questionnaire_is_a_lookup_error():

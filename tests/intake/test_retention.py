@@ -67,7 +67,7 @@ def test_answers_past_the_retention_period_are_erased_and_a_tombstone_kept(compl
     assert response.answers_encrypted is None
     assert response.answers == {}
     assert response.flagged_unsafe is False
-    assert (response.questionnaire_id, response.questionnaire_version) == ("full", 1)
+    assert (response.questionnaire_id, response.questionnaire_version) == ("full", 2)
     assert services.erase_expired(now=moment + timedelta(days=1)) == 0  # once
 
 

@@ -29,8 +29,8 @@ def test_consent_records_the_wording_version_once(assignment, now):
     first = services.give_consent(assignment=assignment, now=now)
     again = services.give_consent(assignment=assignment, now=now + timedelta(minutes=1))
     assert again == first
-    assert (first.questionnaire_id, first.questionnaire_version) == ("full", 1)
-    assert first.consent_version == "2026-11-full-1"
+    assert (first.questionnaire_id, first.questionnaire_version) == ("full", 2)
+    assert first.consent_version == "2026-12-full-2"
 
 
 def test_save_as_you_go_merges_pages_and_resumes(consented, now):
@@ -102,13 +102,13 @@ def test_an_unsafe_answer_flags_the_response_and_a_change_unflags_it(consented, 
     assert response.flagged_unsafe
     response = services.save_answers(assignment=consented, answers={"safe_now": "yes"}, now=now)
     assert not response.flagged_unsafe
-    # Partner questions are shown (and count) only for someone in a relationship.
+    # The questions about someone close count whatever is said about a relationship.
     response = services.save_answers(
-        assignment=consented, answers={"afraid_of_partner": "often"}, now=now
+        assignment=consented, answers={"afraid_of_someone": "often"}, now=now
     )
-    assert not response.flagged_unsafe
+    assert response.flagged_unsafe
     response = services.save_answers(
-        assignment=consented, answers={"in_relationship": "yes"}, now=now
+        assignment=consented, answers={"in_relationship": "no"}, now=now
     )
     assert response.flagged_unsafe
 
@@ -144,16 +144,18 @@ def test_a_whole_section_can_be_skipped_and_unskipped(consented, now):
 
 def test_a_response_keeps_the_version_it_started_with(consented, now, monkeypatch):
     services.save_answers(assignment=consented, answers={"coming_as": "on_my_own"}, now=now)
-    v1 = questionnaires.load("full", 1)
-    v2 = dataclasses.replace(v1, version=2, sections=v1.sections[:1])
+    current = questionnaires.latest("full")
+    newer = dataclasses.replace(
+        current, version=current.version + 1, sections=current.sections[:1]
+    )
     shipped = questionnaires.registry()
-    monkeypatch.setattr(questionnaires, "registry", lambda: {**shipped, v2.key: v2})
-    assert questionnaires.latest("full").version == 2
+    monkeypatch.setattr(questionnaires, "registry", lambda: {**shipped, newer.key: newer})
+    assert questionnaires.latest("full") is newer
 
     response = services.save_answers(assignment=consented, answers={"money_balance": 4}, now=now)
-    assert (response.questionnaire_id, response.questionnaire_version) == ("full", 1)
+    assert (response.questionnaire_id, response.questionnaire_version) == current.key
     assert response.answers == {"coming_as": "on_my_own", "money_balance": 4}
-    assert services.questionnaire_for(consented) is v1
+    assert services.questionnaire_for(consented) is current
 
 
 def test_the_database_holds_no_plaintext_answer(consented, now):
@@ -177,7 +179,7 @@ def test_erase_deletes_the_answers_and_keeps_a_tombstone(consented, now):
     assert response.answers == {}
     assert (response.flagged_unsafe, response.skipped_sections) == (False, [])
     assert response.erased_at == erased_at
-    assert (response.questionnaire_id, response.questionnaire_version) == ("full", 1)
+    assert (response.questionnaire_id, response.questionnaire_version) == ("full", 2)
     with pytest.raises(services.IntakeError) as caught:
         services.save_answers(assignment=consented, answers={"safe_now": "yes"}, now=now)
     assert caught.value.message == services.ERASED
