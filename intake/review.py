@@ -9,7 +9,7 @@ since the SVG is put into the page as it is.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -190,6 +190,21 @@ def answers_by_section(people: list[Person]) -> list[SectionRows]:
         if rows or any(skipped):
             result.append(SectionRows(id=section_id, title=title, skipped=skipped, rows=rows))
     return result
+
+
+def before_sending(person: Person) -> list[SectionRows]:
+    """What the practitioner may read of answers saved but not sent yet: the parts that tell
+    the client so on their page (``Section.read_before_send``, the safety part), so that she
+    can look out for someone's safety without reading the rest before they choose to send."""
+    early = {
+        question.id
+        for section in person.questionnaire.read_before_send
+        for question in section.questions
+    }
+    answers = {qid: value for qid, value in person.answers.items() if qid in early}
+    if not answers:
+        return []
+    return answers_by_section([replace(person, answers=answers, skipped=())])
 
 
 def skipped_section_titles(person: Person) -> list[str]:

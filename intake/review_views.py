@@ -36,13 +36,25 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if response is not None and response.erased_at is None and response.submitted_at
     ]
     # The safety flag is raised at once, before the client sends anything: it is for the
-    # practitioner to see as soon as it exists. The answers wait until they are sent.
+    # practitioner to see as soon as it exists. So are the safety part's answers, where that
+    # part's page tells the client so (``Section.read_before_send``); the rest waits until
+    # sent. An unsent response counts as read when it could hold such answers, since
+    # knowing whether it does would mean decrypting it before the log is written.
     flagged = [
         (assignment, response)
         for assignment, response in attendees
         if response is not None and response.erased_at is None and response.flagged_unsafe
     ]
-    read = shown + [response for _a, response in flagged if response not in shown]
+    early = [
+        (assignment, response)
+        for assignment, response in attendees
+        if response is not None
+        and response.erased_at is None
+        and response.submitted_at is None
+        and response.answers_encrypted is not None
+        and response.questionnaire.read_before_send
+    ]
+    read = list({r.pk: r for r in shown + [r for _a, r in flagged + early]}.values())
     has_note = booking.note_encrypted is not None
     services.record_reads(
         user=request.user,
@@ -78,6 +90,20 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "note": booking_selectors.booking_note(booking) if has_note else "",
         "statuses": statuses,
         "flagged": [assignment.name for assignment, _response in flagged],
+        "unsent": [
+            {
+                "name": assignment.name,
+                "sections": review.before_sending(
+                    review.Person(
+                        key=assignment.role,
+                        name=assignment.name,
+                        questionnaire=response.questionnaire,
+                        answers=response.answers,
+                    )
+                ),
+            }
+            for assignment, response in early
+        ],
         "people": [
             {
                 "person": person,

@@ -23,6 +23,10 @@ A ``lean`` question asks which way an area of the relationship leans, each in it
 more power there (carrying more of the care work is less power, so that question says
 ``"partner"``); the practitioner's picture turns every row to that one meaning.
 
+A section's intro may end with a paragraph that begins ``Who sees these answers:``. The fill
+page shows it as a note of its own, and the practitioner's review shows that section's
+answers as soon as they are saved, before the client sends: only where the client was told.
+
 Nothing is ever required: a ``required`` key is refused. Every question can be left out
 (no key in the answers) or answered with ``PREFER_NOT_TO_SAY``, a reserved value accepted
 by every type and never written in a file. ``show_if = {question = "...", in = [...]}``
@@ -38,7 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 DIRECTORY = Path(__file__).resolve().parent
 
@@ -57,6 +61,7 @@ LEAN_OPTIONS = (
 )
 YES_NO_OPTIONS = (("yes", "Yes"), ("no", "No"))
 MORE_POWER = ("me", "partner")  # the lean answers that can mean "holds more power here"
+WHO_SEES = "Who sees these answers:"  # a section intro's note; see the module docstring
 MAX_TEXT_LENGTH = 10_000
 
 LEAN_NEEDS_MORE_POWER = (
@@ -155,6 +160,29 @@ class Section:
     questions: tuple[Question, ...]
     content_note: str = ""
     show_if: Condition | None = None
+    who_sees_lead: ClassVar[str] = WHO_SEES  # for the page that shows ``who_sees`` after it
+
+    @property
+    def _paragraphs(self) -> list[str]:
+        return [part.strip() for part in self.intro.split("\n\n") if part.strip()]
+
+    @property
+    def intro_paragraphs(self) -> list[str]:
+        """The intro without its "Who sees these answers" note, paragraph by paragraph."""
+        return [part for part in self._paragraphs if not part.startswith(WHO_SEES)]
+
+    @property
+    def who_sees(self) -> str:
+        """The intro's note on who sees this part's answers and when, after its lead words
+        (``WHO_SEES``); empty when the section has none."""
+        notes = [part for part in self._paragraphs if part.startswith(WHO_SEES)]
+        return notes[0].removeprefix(WHO_SEES).strip() if notes else ""
+
+    @property
+    def read_before_send(self) -> bool:
+        """Whether the practitioner may read this part's answers before the client sends:
+        only a part that tells the client who sees them, on the page, in its note."""
+        return bool(self.who_sees)
 
 
 @dataclass(frozen=True)
@@ -185,6 +213,11 @@ class Questionnaire:
     @property
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
+
+    @property
+    def read_before_send(self) -> tuple[Section, ...]:
+        """The parts the practitioner may read as soon as they are saved (see ``Section``)."""
+        return tuple(section for section in self.sections if section.read_before_send)
 
     def question(self, question_id: str) -> Question | None:
         found = self._questions.get(question_id)
