@@ -64,6 +64,12 @@ class Dimension:
     title: str
     readings: list[Reading] = field(default_factory=list)
 
+    @property
+    def lean_label(self) -> str:
+        """The lean question in its own words, for the table's row (the same in every
+        version so far; the first person's if they ever differ, each reading keeps its own)."""
+        return next((reading.lean_label for reading in self.readings if reading.lean_label), "")
+
 
 def _answer_text(questionnaire: Questionnaire, answers: dict[str, Any], qid: str) -> str:
     question = questionnaire.question(qid)

@@ -152,6 +152,9 @@ def test_the_table_beside_the_picture_keeps_each_questions_own_words(
     client.force_login(practitioner_user)
     url = reverse("intake:booking_review", kwargs={"public_id": assignment.booking.public_id})
     html = client.get(url).content.decode()
-    table = html[html.index('<table class="power-table">') :]
-    assert "If it leans one way, who carries more of it? Mostly me." in table
+    table = html[html.index('<table class="power-table">') : html.index("</table>")]
+    row = table[table.index("Emotional labour and care work") :]
+    row = row[: row.index("</tr>")]
+    assert "If it leans one way, who carries more of it?</span>" in row
+    assert '<td data-name="Sam Client">Not answered<br>Mostly me</td>' in row
     assert "more power, their partner" in html  # the picture's description
