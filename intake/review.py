@@ -264,6 +264,7 @@ _ROW = 58
 _SCALE_X = (200, 420)  # x of 1 and of 5
 _LEAN_X = {"client": 480, "balanced": 580, "partner": 680}
 _MARKERS = ("circle", "diamond")
+_END_LABEL = 14  # characters: about what fits between an axis end and "balanced"
 
 
 def _marker(kind: str, x: float, y: float, label: str, series: int) -> str:
@@ -356,7 +357,8 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
         )
         for side, x in _LEAN_X.items():
             parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
-            label = holder_text(side, sides)
+            # Ends are 100 apart: a long name is cut short there (the legend has it whole).
+            label = textwrap.shorten(holder_text(side, sides), width=_END_LABEL, placeholder="…")
             parts.append(_text(x, y + 20, label, anchor="middle", css="tick-label"))
         placed = [
             low + (high - low) * (reading.balance - 1) / 4

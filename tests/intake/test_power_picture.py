@@ -158,3 +158,15 @@ def test_the_table_beside_the_picture_keeps_each_questions_own_words(
     assert "If it leans one way, who carries more of it?</span>" in row
     assert '<td data-name="Sam Client">Not answered<br>Mostly me</td>' in row
     assert "more power, their partner" in html  # the picture's description
+
+
+def test_a_long_name_at_an_end_of_the_axis_is_cut_short_but_whole_in_the_legend():
+    couple = people(
+        FULL_VERSIONS[-1],
+        ("client", "Alexandra Montgomery-Whitfield", {"money_lean": "me"}),
+        ("partner", "Jo Li", {}),
+    )
+    names = ["Alexandra Montgomery-Whitfield", "Jo Li"]
+    drawn = review.power_svg(review.power_dimensions(couple), names)
+    assert axis_labels(drawn) == ["Alexandra…", review.BALANCED, "Jo Li"]
+    assert "Alexandra Montgomery-Whitfield</text>" in drawn  # the legend
