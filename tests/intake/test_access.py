@@ -115,3 +115,6 @@ def test_staff_can_read_the_questionnaires_from_the_admin_but_visitors_cannot(
     page = client.get("/intake/questionnaires/").content.decode()
     assert "Do you feel safe in your relationship and at home right now?" in page
     assert "version 1" in page
+    lean = 'who carries more of it? <small>(lean, "Mostly my partner" means more power)'
+    assert lean in page
+    assert page.count("as soon as saved, before Send") == 1  # version 2's safety part
