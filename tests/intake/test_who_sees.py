@@ -116,3 +116,17 @@ def test_a_cancelled_meetings_pages_say_the_answers_are_still_readable(
         f"Anything you gave is still here, and {practitioner.name} can read it as before" in html
     )
     assert "for you alone" not in html
+
+
+def test_the_thanks_page_says_a_later_change_is_seen_when_saved(
+    client, practitioner, assignment, now
+):
+    fill(assignment, now, {"what_brings_you": UNSENT_SECRET})
+    html = client.get(
+        reverse("intake:thanks", kwargs={"token": assignment.token})
+    ).content.decode()
+    assert (
+        "you can come back by the same link and change your answers; "
+        f"{practitioner.name} sees a change as soon as you save it."
+    ) in html
+    assert "then send them again" not in html
