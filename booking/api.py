@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from booking import selectors, services
+from booking import refusals, selectors, services
 from booking.api_forms import BookingRequest, SlotsQuery
 from booking.availability import to_instant
 from booking.forms import partner_email_error
@@ -283,6 +283,9 @@ def bookings(request: HttpRequest) -> HttpResponse:
             }
     except payment_services.PaymentUnavailable as error:
         return error_response(503, error.message)
+    except services.SlotUnavailable as refusal:
+        status = 409 if refusal.reason in refusals.CONFLICTS else 400
+        return JsonResponse({"error": refusal.message, "reason": refusal.reason}, status=status)
     except services.BookingError as error:
         return error_response(409, error.message)
     zone = ZoneInfo(data["timezone"])

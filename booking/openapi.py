@@ -7,6 +7,7 @@ drift from what the code accepts; tests compare each response with its schema he
 from booking.api_forms import MAX_SLOT_DAYS
 from booking.forms import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 from booking.models import Booking
+from booking.refusals import Unbookable
 from practice.models import Offering
 
 _ISO_EXAMPLE = "2026-12-03T04:00:00-05:00"
@@ -125,17 +126,31 @@ DOCUMENT: dict = {
                 },
                 "responses": {
                     "201": _json("Booking", "Booked and confirmed; an email is on its way."),
-                    "400": _ref("InvalidInput"),
                     "403": _json("Error", "This offering cannot be booked by this caller."),
                     "404": _ref("NotFound"),
                     "409": _json(
                         "Error",
-                        "Not bookable: the time is taken, outside the practitioner's hours, "
-                        "too soon or too far ahead, or this address already has an open "
-                        "assessment call.",
+                        "The time is held by a booking (`reason`: taken, own_hold), its day "
+                        "is fully booked (fully_booked) or the practitioner is busy (busy); "
+                        "or this address already has an open assessment call (no `reason`).",
                     ),
                     "415": _json("Error", "The body was not sent as application/json."),
                     **_COMMON_ERRORS,
+                    # After the common errors: this operation's 400 says more.
+                    "400": {
+                        "description": "Invalid input, or a time that cannot be booked now "
+                        "(`reason`: past, too_soon, too_far, day_off, off_grid).",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/ValidationErrors"},
+                                        {"$ref": "#/components/schemas/Error"},
+                                    ]
+                                }
+                            }
+                        },
+                    },
                 },
             }
         },
@@ -281,7 +296,14 @@ DOCUMENT: dict = {
                 "type": "object",
                 "required": ["error"],
                 "additionalProperties": False,
-                "properties": {"error": {"type": "string"}},
+                "properties": {
+                    "error": {"type": "string"},
+                    "reason": {
+                        "type": "string",
+                        "enum": list(Unbookable),
+                        "description": "Why a time was refused; `error` says it in words.",
+                    },
+                },
             },
             "ValidationErrors": {
                 "type": "object",

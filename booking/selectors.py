@@ -8,14 +8,19 @@ work, not the engines, were most of a request's time.
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Q
 
 from booking import slot_reads
-from booking.availability import Schedule, expand_ranges, local_days, open_windows
+from booking.availability import (
+    Schedule,
+    expand_ranges,
+    local_days,
+    open_windows,
+)
 from booking.intervals import Interval
 from booking.models import Booking
 from booking.slots import SlotPolicy, bookable_slots
@@ -153,6 +158,47 @@ def _busy_time(
     return busy, per_day
 
 
+def _open_and_free(
+    *,
+    offering: Offering,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: Booking | None,
+    ignore_busy: bool,
+    with_open: bool,
+) -> tuple[list[Interval], list[Interval]]:
+    """Free slots starting in ``[start, end)`` at ``now``, and (``with_open``) the slots
+    that would be open if nothing were booked: one schedule read and one busy read for
+    both, the engine run twice (it is the cheap part)."""
+    practitioner = offering.practitioner
+    zone = practitioner.zone
+    earliest, latest = booking_window(offering, now)
+    earliest, latest = max(start, earliest), min(end, latest)
+    if earliest >= latest:
+        return [], []
+    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
+    schedule = schedule_for(practitioner, first_day, last_day)
+    windows = open_windows(schedule, first_day, last_day)
+
+    def slots(busy, per_day) -> list[Interval]:
+        return bookable_slots(
+            windows=windows,
+            busy=busy,
+            policy=slot_policy(offering),
+            earliest=earliest,
+            latest=latest,
+            day_of=lambda moment: moment.astimezone(zone).date(),
+            booked_per_day=per_day,
+        )
+
+    opened = slots([], Counter()) if ignore_busy or with_open else []
+    if ignore_busy:
+        return opened, opened
+    free = slots(*_busy_time(offering, first_day, last_day, earliest, latest, now, exclude))
+    return free, opened
+
+
 def available_slots(
     *,
     offering: Offering,
@@ -167,30 +213,16 @@ def available_slots(
     ``exclude`` leaves one booking out of the busy time (rescheduling it); ``ignore_busy``
     gives the open times as if nothing were booked (to tell "taken" from "never open").
     """
-    practitioner = offering.practitioner
-    zone = practitioner.zone
-    earliest, latest = booking_window(offering, now)
-    earliest, latest = max(start, earliest), min(end, latest)
-    if earliest >= latest:
-        return []
-    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
-    schedule = schedule_for(practitioner, first_day, last_day)
-    windows = open_windows(schedule, first_day, last_day)
-
-    busy, per_day = (
-        ([], Counter())
-        if ignore_busy
-        else _busy_time(offering, first_day, last_day, earliest, latest, now, exclude)
+    free, _ = _open_and_free(
+        offering=offering,
+        start=start,
+        end=end,
+        now=now,
+        exclude=exclude,
+        ignore_busy=ignore_busy,
+        with_open=False,
     )
-    return bookable_slots(
-        windows=windows,
-        busy=busy,
-        policy=slot_policy(offering),
-        earliest=earliest,
-        latest=latest,
-        day_of=lambda moment: moment.astimezone(zone).date(),
-        booked_per_day=per_day,
-    )
+    return free
 
 
 def is_bookable(
@@ -210,33 +242,6 @@ def is_bookable(
         ignore_busy=ignore_busy,
     )
     return any(slot.start == start for slot in slots)
-
-
-class Unbookable(StrEnum):
-    PAST = "past"
-    TOO_SOON = "too_soon"
-    TOO_FAR = "too_far"
-    NOT_OPEN = "not_open"
-    TAKEN = "taken"
-
-
-def unbookable_reason(
-    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
-) -> Unbookable | None:
-    """Why ``start`` cannot be booked at ``now`` (None if it can), so that a refusal can say
-    "too soon" or "not an open time" instead of "taken"."""
-    if is_bookable(offering=offering, start=start, now=now, exclude=exclude):
-        return None
-    earliest, latest = booking_window(offering, now)
-    if start <= now:
-        return Unbookable.PAST
-    if start < earliest:
-        return Unbookable.TOO_SOON
-    if start >= latest:
-        return Unbookable.TOO_FAR
-    if not is_bookable(offering=offering, start=start, now=now, ignore_busy=True):
-        return Unbookable.NOT_OPEN
-    return Unbookable.TAKEN
 
 
 def nearest_slots(
@@ -266,6 +271,26 @@ def open_assessment_for(*, email: str, practitioner: Practitioner, now: datetime
     )
 
 
+def name_used_by(user) -> str:
+    """The name a signed-in client last booked under, by account or by its address (their
+    free call was booked before they had an account), for their next booking's form."""
+    latest = (
+        Booking.objects.filter(Q(client=user) | Q(client_email__iexact=user.email))
+        .order_by("-created_at")
+        .first()
+    )
+    return latest.client_name if latest else ""
+
+
+class Day(NamedTuple):
+    """One date of a week view: its free slots, and whether it is fully booked (it had
+    open times within the notice and horizon, and bookings or busy time took them all)."""
+
+    day: date
+    slots: list[Interval]
+    fully_booked: bool
+
+
 def slots_by_day(
     *,
     offering: Offering,
@@ -274,14 +299,24 @@ def slots_by_day(
     days: int,
     now: datetime,
     exclude: Booking | None = None,
-) -> list[tuple[date, list[Interval]]]:
+) -> list[Day]:
     """A week view: each of ``days`` dates in the visitor's ``zone`` with its slots."""
     start = datetime.combine(first_day, time(0), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=zone)
+    free, opened = _open_and_free(
+        offering=offering,
+        start=start,
+        end=end,
+        now=now,
+        exclude=exclude,
+        ignore_busy=False,
+        with_open=True,
+    )
     grouped: dict[date, list[Interval]] = {first_day + timedelta(days=n): [] for n in range(days)}
-    for slot in available_slots(offering=offering, start=start, end=end, now=now, exclude=exclude):
+    for slot in free:
         grouped[slot.start.astimezone(zone).date()].append(slot)
-    return list(grouped.items())
+    open_days = {slot.start.astimezone(zone).date() for slot in opened}
+    return [Day(day, slots, not slots and day in open_days) for day, slots in grouped.items()]
 
 
 def first_available(

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from booking import selectors
+from booking import refusals, selectors
 from booking.intervals import Interval
 from booking.models import Booking, BookingEvent
 from booking.slots import blocked_span
@@ -22,14 +22,6 @@ from practice.models import Offering, Practitioner
 
 PRIVACY_NOTICE_VERSION = "2026-12"  # templates/privacy.html; bump on every change
 
-SLOT_UNAVAILABLE = "This time is no longer available."
-UNBOOKABLE = {
-    selectors.Unbookable.TAKEN: SLOT_UNAVAILABLE,
-    selectors.Unbookable.PAST: "This time has already passed: please choose a later one.",
-    selectors.Unbookable.TOO_SOON: "This time is too soon: please choose a later one.",
-    selectors.Unbookable.TOO_FAR: "This time is further ahead than bookings are open.",
-    selectors.Unbookable.NOT_OPEN: "This is not one of the open times.",
-}
 OPEN_ASSESSMENT_EXISTS = (
     "You already have a free assessment call booked with this address. We've emailed you its "
     "details again, with the link to change its time."
@@ -46,7 +38,23 @@ class BookingError(UserFacingError):
 
 
 class SlotUnavailable(BookingError):
-    pass
+    """The time cannot be booked; ``reason`` says why (refusals.Unbookable), the message
+    says it in words (booking.refusals)."""
+
+    def __init__(self, message: str, *, reason: refusals.Unbookable):
+        super().__init__(message)
+        self.reason = reason
+
+
+def refused(
+    reason: refusals.Unbookable, *, offering: Offering, start: datetime, zone_name: str, now
+) -> SlotUnavailable:
+    return SlotUnavailable(
+        refusals.refusal_message(
+            reason, offering=offering, start=start, zone_name=zone_name, now=now
+        ),
+        reason=reason,
+    )
 
 
 class AlreadyBooked(BookingError):
@@ -100,12 +108,18 @@ def expire_stale_holds(*, practitioner: Practitioner, start: datetime, end: date
 
 
 def check_bookable(
-    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+    *,
+    offering: Offering,
+    start: datetime,
+    now: datetime,
+    zone_name: str,
+    exclude: Booking | None = None,
 ) -> None:
-    """Raise SlotUnavailable saying why ``start`` cannot be booked (taken, too soon, …)."""
-    reason = selectors.unbookable_reason(offering=offering, start=start, now=now, exclude=exclude)
+    """Raise SlotUnavailable saying why ``start`` cannot be booked (taken, too soon, …),
+    with the time in the client's ``zone_name``."""
+    reason = refusals.unbookable_reason(offering=offering, start=start, now=now, exclude=exclude)
     if reason is not None:
-        raise SlotUnavailable(UNBOOKABLE[reason])
+        raise refused(reason, offering=offering, start=start, zone_name=zone_name, now=now)
 
 
 def create_booking(
@@ -153,12 +167,19 @@ def encrypted_note(note: str) -> bytes | None:
 
 
 def _save_span(booking: Booking) -> Booking:
-    """Save in a savepoint: the exclusion constraint's refusal becomes SlotUnavailable."""
+    """Save in a savepoint: the exclusion constraint's refusal becomes SlotUnavailable.
+    Only another booking trips it (busy blocks are not in the constraint): "taken"."""
     try:
         with transaction.atomic():
             booking.save()
     except IntegrityError as error:
-        raise SlotUnavailable(SLOT_UNAVAILABLE) from error
+        raise refused(
+            refusals.Unbookable.TAKEN,
+            offering=booking.offering,
+            start=booking.start,
+            zone_name=booking.client_timezone,
+            now=None,
+        ) from error
     return booking
 
 
@@ -196,7 +217,7 @@ def book_assessment(
                 )
             ):
                 raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
-            check_bookable(offering=offering, start=start, now=now)
+            check_bookable(offering=offering, start=start, now=now, zone_name=client_timezone)
             booking = create_booking(
                 practitioner=practitioner,
                 offering=offering,
@@ -264,7 +285,13 @@ def reschedule(
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
         _check_may_change(booking, actor=actor, now=now)
         expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
-        check_bookable(offering=offering, start=new_start, now=now, exclude=booking)
+        check_bookable(
+            offering=offering,
+            start=new_start,
+            now=now,
+            zone_name=booking.client_timezone,
+            exclude=booking,
+        )
         old_start = booking.start
         booking.start, booking.end = new_start, new_start + offering.duration
         booking.blocked_start, booking.blocked_end = span.start, span.end

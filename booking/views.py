@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import links, selectors, services
+from booking import links, refusals, selectors, services
 from booking.calendars import ics
 from booking.forms import (
     BookingDetailsForm,
@@ -81,7 +81,7 @@ def _week_context(
     today = now.astimezone(zone).date()
     last_day = (now + timedelta(days=offering.horizon_days)).astimezone(zone).date()
     next_free = None
-    if not any(slots for _, slots in days):
+    if not any(day.slots for day in days):
         next_free = selectors.first_available(offering=offering, now=now, exclude=booking)
 
     def week_link(day: date) -> str:
@@ -100,6 +100,9 @@ def _week_context(
         if first_day + timedelta(days=WEEK_DAYS) <= last_day
         else None,
         "next_free": next_free,
+        # The week reaches past the last bookable day: say when booking opens further.
+        "last_day": last_day,
+        "past_horizon": first_day + timedelta(days=WEEK_DAYS - 1) > last_day,
         "next_free_week": week_link(next_free.start.astimezone(zone).date())
         if next_free
         else None,
@@ -141,17 +144,49 @@ def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _remember_zone(request, render(request, "booking/slots.html", context), zone_name)
 
 
-def _taken(request: HttpRequest, offering: Offering, start: datetime, zone_name: str, url: str):
-    """The friendly page for a slot that went between viewing and submitting."""
-    nearest = selectors.nearest_slots(offering=offering, around=start, now=timezone.now())
+# What a client typed that a lost race carries to the next time they pick (booking.forms).
+CARRIED_FIELDS = ("name", "email", "note", "partner_name", "partner_email")
+
+
+def _refused(
+    request: HttpRequest,
+    offering: Offering,
+    *,
+    start: datetime,
+    zone_name: str,
+    reason: refusals.Unbookable,
+    url: str,
+    typed: dict | None = None,
+    booking: Booking | None = None,
+) -> HttpResponse:
+    """The page for a time that cannot be booked, saying the real reason, with the nearest
+    free times. ``typed`` (what the client filled in) rides along in each offered time's
+    form, so that picking one loses nothing; it is posted, never put in a URL."""
+    now = timezone.now()
     context = {
         "offering": offering,
         "zone_name": zone_name,
         "wanted": start,
-        "nearest": nearest,
+        "reason": reason,
+        "title": refusals.WORDINGS[reason].title,
+        "message": refusals.refusal_message(
+            reason, offering=offering, start=start, zone_name=zone_name, now=now
+        ),
+        "nearest": selectors.nearest_slots(offering=offering, around=start, now=now),
         "slot_url": url,
+        "typed": {key: value for key, value in (typed or {}).items() if key in CARRIED_FIELDS},
+        "booking": booking,
     }
-    return render(request, "booking/taken.html", context, status=409)
+    if reason == refusals.Unbookable.OWN_HOLD:
+        hold = refusals.blocking_booking(offering=offering, start=start, now=now)
+        kwargs = {"public_id": hold.public_id, "token": links.manage_token(hold)}
+        context |= {
+            "hold": hold,
+            "resume_url": reverse("payments:checkout_resume", kwargs=kwargs),
+            "release_url": reverse("payments:checkout_cancel", kwargs=kwargs),
+        }
+    status = 409 if reason in refusals.CONFLICTS else 400
+    return render(request, "booking/taken.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,7 +251,7 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
         form_class=form_class,
         book=hold,
         template="booking/pay.html",
-        initial={"name": request.user.get_full_name() or _last_name_used(request.user)},
+        initial={"name": request.user.get_full_name() or selectors.name_used_by(request.user)},
         context={"policy_lines": payment_selectors.policy_lines(offering)},
     )
 
@@ -234,14 +269,23 @@ def _details_flow(
     """The step after picking a slot, free or paid: show the time and a short form; on a
     valid POST, ``book`` returns where to go next (confirmation, or Stripe Checkout)."""
     here = reverse("booking:details", kwargs={"slug": offering.slug})
-    if request.method == "POST":
+    carried = request.method == "POST" and "carry" in request.POST
+    if request.method == "POST" and not carried:
         form = form_class(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 return redirect(book(data))
-            except services.SlotUnavailable:
-                return _taken(request, offering, data["start"], data["timezone"], here)
+            except services.SlotUnavailable as refusal:
+                return _refused(
+                    request,
+                    offering,
+                    start=data["start"],
+                    zone_name=data["timezone"],
+                    reason=refusal.reason,
+                    url=here,
+                    typed=data,
+                )
             except services.AlreadyBooked as refusal:
                 address = links.masked_email(refusal.booking.client_email)
                 context = {"offering": offering, "address": address}
@@ -251,17 +295,33 @@ def _details_flow(
         start = form.cleaned_data.get("start") or parse_instant(request.POST.get("start", ""))
         zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
     else:
+        # A new time picked from a refusal page comes posted with what was typed before.
+        query = request.POST if carried else request.GET
         zone_name = _visitor_zone(request, offering.practitioner.timezone)
-        start = parse_instant(request.GET.get("start", ""))
+        if carried:
+            zone_name = canonical_timezone(query.get("tz", "")) or zone_name
+        start = parse_instant(query.get("start", ""))
+        typed = {key: query[key] for key in CARRIED_FIELDS if carried and query.get(key)}
         form = form_class(
-            initial={"start": request.GET.get("start"), "timezone": zone_name} | (initial or {})
+            initial={"start": query.get("start"), "timezone": zone_name} | (initial or {}) | typed
         )
     if start is None:
         return redirect(reverse("booking:slots", kwargs={"slug": offering.slug}))
-    if request.method == "GET" and not selectors.is_bookable(
-        offering=offering, start=start, now=timezone.now()
-    ):
-        return _taken(request, offering, start, zone_name, here)
+    if request.method == "GET" or carried:
+        email = request.user.email if request.user.is_authenticated else ""
+        reason = refusals.unbookable_reason(
+            offering=offering, start=start, now=timezone.now(), client_email=email
+        )
+        if reason is not None:
+            return _refused(
+                request,
+                offering,
+                start=start,
+                zone_name=zone_name,
+                reason=reason,
+                url=here,
+                typed=form.initial,
+            )
     page = {
         "offering": offering,
         "form": form,
@@ -270,11 +330,6 @@ def _details_flow(
         "zone_name": zone_name,
     }
     return render(request, template, page | (context or {}))
-
-
-def _last_name_used(user) -> str:
-    latest = Booking.objects.filter(client=user).order_by("-created_at").first()
-    return latest.client_name if latest else ""
 
 
 def _booking_by_id(public_id) -> Booking | None:
@@ -288,8 +343,9 @@ def _booking_by_id(public_id) -> Booking | None:
 def by_link(view: Callable) -> Callable:
     """Open ``view`` with the booking a private link names, read once, when the link's token
     is the booking's current one. A link from an older email (the booking changed since)
-    gets the page that offers to send the current one (410); anything else is a plain
-    "no longer works" (404)."""
+    gets the page that offers to send the current one (410), or, once the booking is
+    cancelled, the page that says so and offers to book again (410); anything else is a
+    plain "no longer works" (404)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, public_id, token: str) -> HttpResponse:
@@ -297,6 +353,15 @@ def by_link(view: Callable) -> Callable:
         if booking is not None and links.token_is_valid(booking, token):
             return view(request, booking)
         if booking is not None and links.was_valid_once(booking, token):
+            if booking.status == Booking.Status.CANCELLED:
+                # Cancelling voids the links sent before it; what they lead to now is
+                # the news itself, not "nothing is wrong with your booking".
+                context = {
+                    "booking": booking,
+                    "offering": booking.offering,
+                    "zone_name": booking.client_timezone,
+                }
+                return render(request, "booking/cancelled.html", context, status=410)
             send_path = reverse(
                 "booking:send_link", kwargs={"public_id": public_id, "token": token}
             )
@@ -376,8 +441,16 @@ def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     if request.method == "POST" and start is not None:
         try:
             booking = services.reschedule(booking=booking, new_start=start)
-        except services.SlotUnavailable:
-            return _taken(request, booking.offering, start, zone_name, here)
+        except services.SlotUnavailable as refusal:
+            return _refused(
+                request,
+                booking.offering,
+                start=start,
+                zone_name=zone_name,
+                reason=refusal.reason,
+                url=here,
+                booking=booking,
+            )
         except services.ChangeNotAllowed as error:
             messages.error(request, error.message)
             return redirect(links.manage_path(booking))

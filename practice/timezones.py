@@ -5,7 +5,7 @@ Asia/Kolkata) plus UTC. Browsers still report legacy names (Chromium says Asia/C
 so every alias that tzdata lists as a link is mapped to the zone it names.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -97,6 +97,23 @@ def clock_span(start: datetime, end: datetime, zone_name: str) -> str:
         return f"{first}–{last}"
     day = f"{end:%A} {end.day} {end:%B}"
     return f"{first} – {day}, {last}"
+
+
+def day(value: date | datetime, zone_name: str, *, now: datetime | None = None) -> str:
+    """``Tuesday 1 December`` (a moment's date in ``zone_name``, or a plain date), with the
+    year added when it is not this year there: ``Friday 8 January 2027``. A date in words
+    is read the same everywhere; the year matters only when it is not the obvious one."""
+    zone = ZoneInfo(zone_name)
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date()
+    this_year = (now or datetime.now(UTC)).astimezone(zone).year
+    words = f"{value:%A} {value.day} {value:%B}"
+    return words if value.year == this_year else f"{words} {value.year}"
+
+
+def day_and_clock(moment: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+    """``Tuesday 1 December, 16:30``: a meeting's start in a sentence."""
+    return f"{day(moment, zone_name, now=now)}, {clock(moment, zone_name)}"
 
 
 def is_valid_timezone(name: str) -> bool:

@@ -46,6 +46,7 @@ from tests.payments.fixtures import (  # noqa: E402, F401
     flush,
     hold,
     paid,
+    returning,
     session_offering,
     standin,
     standin_server,

@@ -168,7 +168,7 @@ def hold_for_payment(
         if booking is not None:  # "Pay" pressed twice: the same hold, the same Checkout
             payment = booking.payment
         else:
-            check_bookable(offering=offering, start=start, now=now)
+            check_bookable(offering=offering, start=start, now=now, zone_name=client_timezone)
             booking, payment = _hold(
                 offering,
                 practitioner,
@@ -184,6 +184,20 @@ def hold_for_payment(
                 partner_email=partner_email,
             )
     return _open_checkout(booking, payment, now=now)
+
+
+HOLD_ENDED = (
+    "The time held for you has been let go, so nothing is booked. Please pick a time again."
+)
+
+
+def resume_checkout(*, booking: Booking, now: datetime | None = None) -> HeldCheckout:
+    """The Checkout Session of a running hold, again (Back from Checkout, then "Continue to
+    payment"): the same session, so nothing is paid twice; a hold that ended refuses."""
+    now = now or timezone.now()
+    if booking.status != Booking.Status.HELD or booking.hold_expires_at <= now:
+        raise BookingError(HOLD_ENDED)
+    return _open_checkout(booking, booking.payment, now=now)
 
 
 def _partner(offering: Offering, name: str, email: str, client_email: str) -> tuple[str, str]:

@@ -12,6 +12,11 @@ urlpatterns = [
         views.checkout_cancel,
         name="checkout_cancel",
     ),
+    path(
+        "checkout/<uuid:public_id>/<str:token>/resume/",
+        views.checkout_resume,
+        name="checkout_resume",
+    ),
     # The local stand-in: answers 404 unless DEBUG is on and no Stripe key is set.
     re_path(r"^standin/(?P<path>.*)$", views.standin, name="standin"),
 ]

@@ -114,6 +114,27 @@ def checkout_cancel(request: HttpRequest, public_id, token: str) -> HttpResponse
     return redirect(reverse("booking:slots", kwargs={"slug": booking.offering.slug}) + "?" + query)
 
 
+@require_GET
+def checkout_resume(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """Back from Checkout, then "Continue to payment": the running hold's own Checkout
+    page again; a hold that has ended meanwhile goes where its state leads."""
+    booking = (
+        Booking.objects.select_related("offering", "practitioner", "payment")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if booking is None or not _held_token_is_valid(booking, token):
+        return render(request, "booking/link_invalid.html", status=404)
+    if booking.status == Booking.Status.CONFIRMED:
+        return _manage_redirect(booking)
+    slots_url = reverse("booking:slots", kwargs={"slug": booking.offering.slug})
+    try:
+        return redirect(services.resume_checkout(booking=booking).checkout_url)
+    except services.BookingError as error:
+        messages.error(request, error.message)
+        return redirect(slots_url + "?" + urlencode({"tz": booking.client_timezone}))
+
+
 # --- the local stand-in (DEBUG without keys only) -----------------------------------------
 
 _standin: StripeStandIn | None = None

@@ -18,3 +18,12 @@ def clock(moment, zone_name: str) -> str:
 def clock_span(start, end, zone_name: str) -> str:
     """``{% clock_span start end zone_name %}``: ``16:00–16:30`` or ``4:00–4:30 PM``."""
     return timezones.clock_span(start, end, zone_name)
+
+
+@register.filter
+def day(value, zone_name: str) -> str:
+    """``{{ moment|day:zone_name }}``: ``Tuesday 1 December``, with the year when it is not
+    this year. Every date in a booking page's sentences goes through it."""
+    if not value:
+        return ""
+    return timezones.day(value, zone_name)

@@ -95,6 +95,16 @@ def resolve(ref: str) -> dict:
 def assert_matches(value, schema: dict, where: str = "body") -> None:
     if "$ref" in schema:
         return assert_matches(value, resolve(schema["$ref"]), where)
+    if "oneOf" in schema:
+        fits = []
+        for option in schema["oneOf"]:
+            try:
+                assert_matches(value, option, where)
+            except AssertionError:
+                continue
+            fits.append(option)
+        assert len(fits) == 1, f"{where}: fits {len(fits)} of oneOf"
+        return None
     if "const" in schema:
         assert value == schema["const"], where
     if "enum" in schema:
@@ -440,57 +450,110 @@ def test_the_offset_given_does_not_have_to_be_the_clients(api_client, assessment
     assert booking_note(Booking.objects.get()) == ""
 
 
-def test_a_taken_slot_is_a_409(api_client, assessment, now):
+def test_a_taken_slot_is_a_409_that_says_someone_else_booked_it(api_client, assessment, now):
     insert_booking(assessment, THURSDAY_10_BERLIN, email="first@example.org")
 
     response = post_booking(api_client)
 
     assert response.status_code == 409
-    assert response.json() == {"error": services.SLOT_UNAVAILABLE}
-    assert response.json() == {"error": "This time is no longer available."}
+    assert response.json() == {
+        "error": "Someone else booked Thursday 3 December, 4:00 AM a moment before you.",
+        "reason": "taken",
+    }
     assert Booking.objects.count() == 1
     assert_documented(response, "/bookings", "post")
 
 
+def test_a_day_at_its_cap_is_a_409_that_says_it_is_fully_booked(api_client, practitioner, now):
+    capped = make_offering(practitioner, daily_cap=1)
+    insert_booking(capped, THURSDAY_10_BERLIN, email="first@example.org")
+
+    response = post_booking(api_client, start="2026-12-03T14:00:00+01:00")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "Thursday 3 December, 8:00 AM is on a day that is fully booked: "
+        "Dr. Mara Lindqvist sees a limited number of people each day.",
+        "reason": "fully_booked",
+    }
+    assert_documented(response, "/bookings", "post")
+
+
+def test_her_own_busy_time_is_a_409_that_blames_nobody(api_client, practitioner, assessment, now):
+    BusyBlock.objects.create(
+        practitioner=practitioner,
+        start=THURSDAY_10_BERLIN,
+        end=THURSDAY_10_BERLIN + timedelta(hours=1),
+    )
+
+    response = post_booking(api_client)
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "Dr. Mara Lindqvist is no longer free at Thursday 3 December, 4:00 AM.",
+        "reason": "busy",
+    }
+
+
 @pytest.mark.parametrize(
-    ("start", "message"),
+    ("start", "reason", "message"),
     [
         pytest.param(
-            "2026-12-03T20:00:00+01:00", "This is not one of the open times.", id="outside-hours"
+            "2026-12-03T20:00:00+01:00",
+            "off_grid",
+            "Thursday 3 December, 2:00 PM is not one of the times Dr. Mara Lindqvist offers.",
+            id="outside-hours",
         ),
         pytest.param(
-            "2026-12-03T10:10:00+01:00", "This is not one of the open times.", id="off-the-grid"
+            "2026-12-03T10:10:00+01:00",
+            "off_grid",
+            "Thursday 3 December, 4:10 AM is not one of the times Dr. Mara Lindqvist offers.",
+            id="off-the-grid",
+        ),
+        pytest.param(
+            "2026-12-05T10:00:00+01:00",
+            "day_off",
+            "Saturday 5 December, 4:00 AM falls on a day Dr. Mara Lindqvist does not work.",
+            id="day-off",
         ),
         pytest.param(
             "2026-12-02T16:00:00+01:00",
-            "This time is too soon: please choose a later one.",
+            "too_soon",
+            "Wednesday 2 December, 10:00 AM is too soon: bookings need to be made at least "
+            "12 hours ahead.",
             id="too-soon",
         ),
         pytest.param(
             "2027-02-04T10:00:00+01:00",
-            "This time is further ahead than bookings are open.",
+            "too_far",
+            "Thursday 4 February 2027, 4:00 AM is further ahead than you can book: the "
+            "furthest is 60 days ahead.",
             id="beyond-the-horizon",
         ),
         pytest.param(
             "2025-12-03T10:00:00+01:00",
-            "This time has already passed: please choose a later one.",
+            "past",
+            "Wednesday 3 December 2025, 4:00 AM is already in the past.",
             id="past",
         ),
         pytest.param(
             "9998-12-31T10:00:00+01:00",
-            "This time is further ahead than bookings are open.",
+            "too_far",
+            "Thursday 31 December 9998, 4:00 AM is further ahead than you can book: the "
+            "furthest is 60 days ahead.",
             id="far-future",
         ),
     ],
 )
-def test_a_time_that_is_not_bookable_is_a_409_that_says_why(
-    api_client, assessment, now, start, message
+def test_a_time_that_could_not_be_booked_now_is_a_400_that_says_why(
+    api_client, assessment, now, start, reason, message
 ):
     response = post_booking(api_client, start=start)
 
-    assert response.status_code == 409
-    assert response.json() == {"error": message}
+    assert response.status_code == 400
+    assert response.json() == {"error": message, "reason": reason}
     assert not Booking.objects.exists()
+    assert_documented(response, "/bookings", "post")
 
 
 def test_a_second_open_assessment_for_the_same_address_is_a_409(api_client, assessment, now):

@@ -27,6 +27,7 @@ from tests.factories import make_offering
 
 # Thursday 3 December 2026, 10:00 in Berlin (UTC+1); the clock stands at conftest.NOW.
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+TAKEN = "Someone else booked Thursday 3 December, 10:00 a moment before you."
 THREADS = 10
 JOIN_TIMEOUT = 120  # seconds; SQLite's busy timeout is 20 s, far more than a booking takes
 
@@ -133,7 +134,7 @@ def test_racers_for_one_slot_give_one_booking_and_slot_unavailable_for_the_rest(
     outcomes = race(attempts, now)
 
     winner = assert_one_winner(outcomes, services.SlotUnavailable)
-    assert {str(o.error) for o in outcomes if o.error} == {services.SLOT_UNAVAILABLE}
+    assert {str(o.error) for o in outcomes if o.error} == {TAKEN}
     assert list(Booking.objects.values_list("client_email", "start", "status")) == [
         (winner.attempt.email, THURSDAY_10_BERLIN, Booking.Status.CONFIRMED)
     ]
@@ -283,6 +284,6 @@ def test_racers_in_separate_processes_give_one_booking(assessment, now):
 
     assert sorted(results, key=str) == sorted(
         [{"booked": Booking.objects.get().pk}]
-        + [{"refused": "SlotUnavailable", "message": services.SLOT_UNAVAILABLE}] * (PROCESSES - 1),
+        + [{"refused": "SlotUnavailable", "message": TAKEN}] * (PROCESSES - 1),
         key=str,
     )

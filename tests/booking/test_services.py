@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking import selectors, services
+from booking import refusals, selectors, services
 from booking.models import Booking, BookingEvent
 from tests.factories import insert_booking
 
@@ -44,8 +44,9 @@ def test_a_booked_slot_disappears_at_once(assessment, now):
 
 def test_the_same_slot_cannot_be_booked_twice(assessment, now):
     book(assessment, THURSDAY_10_BERLIN)
-    with pytest.raises(services.SlotUnavailable, match=services.SLOT_UNAVAILABLE):
+    with pytest.raises(services.SlotUnavailable) as refusal:
         book(assessment, THURSDAY_10_BERLIN, email="other@example.org")
+    assert refusal.value.reason == refusals.Unbookable.TAKEN
     assert Booking.objects.count() == 1
 
 

@@ -20,6 +20,7 @@ from booking.models import Booking
 from booking.payments import services
 from booking.payments.models import RefundTier
 from booking.payments.standin import StripeStandIn
+from practice.models import KnownClient
 from tests.factories import make_session_offering
 
 WEBHOOK_SECRET = "whsec_test_secret_for_pytest"
@@ -109,6 +110,17 @@ def session_offering(practitioner):
         ]
     )
     return offering
+
+
+@pytest.fixture
+def returning(django_user_model):
+    """A signed-up client the practitioner knows (KnownClient), who may book sessions."""
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user(username="ana", email="ana@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    KnownClient.objects.create(email=user.email)
+    return user
 
 
 @pytest.fixture

@@ -9,23 +9,12 @@ from django.core import mail
 from booking import links
 from booking.models import Booking
 from booking.payments.models import HardshipRequest, Payment, Refund
-from practice.models import KnownClient
 from tests.factories import insert_booking
 from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SLOT_PARAM = THURSDAY_10_BERLIN.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture
-def returning(django_user_model):
-    from allauth.account.models import EmailAddress
-
-    user = django_user_model.objects.create_user(username="ana", email="ana@example.org")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    KnownClient.objects.create(email=user.email)
-    return user
 
 
 def pay_on_the_pages(client, returning, flush) -> Booking:

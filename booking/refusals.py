@@ -1,0 +1,183 @@
+"""Why a time cannot be booked, decided from the data, and what that says in plain words.
+
+The reason (Unbookable) is found where the refusal happens (services.check_bookable, and
+the pages before a form is shown), never guessed on a page. One wording for each reason,
+shared by the booking pages (a heading and a sentence) and the JSON API (the sentence as
+``error``, the reason as ``reason``), so that the page and the widget never tell a client
+different stories. "Someone booked it" is said only when someone else's booking holds the
+time; every other refusal names what actually stands in the way."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.db.models import Q
+
+from booking import selectors
+from booking.availability import windows_for_day
+from booking.models import Booking, BusyBlock
+from booking.slot_reads import KEEPS_TIME
+from booking.slots import blocked_span
+from practice.models import Offering, Practitioner
+from practice.timezones import day_and_clock
+
+
+class Unbookable(StrEnum):
+    """Why a start cannot be booked; each has its own words (WORDINGS)."""
+
+    PAST = "past"
+    TOO_SOON = "too_soon"  # within the offering's minimum notice
+    TOO_FAR = "too_far"  # beyond the booking horizon
+    DAY_OFF = "day_off"  # a day she does not work at all
+    OFF_GRID = "off_grid"  # a working day, but not one of its slot starts
+    FULLY_BOOKED = "fully_booked"  # the day holds the offering's daily cap
+    BUSY = "busy"  # her own calendar's busy time
+    OWN_HOLD = "own_hold"  # the client's own unpaid hold
+    TAKEN = "taken"  # someone else's booking
+
+
+def _works_on(practitioner: Practitioner, moment: datetime) -> bool:
+    """Whether her schedule has any open hours on the date of ``moment`` in her zone."""
+    day = moment.astimezone(practitioner.zone).date()
+    return bool(windows_for_day(selectors.schedule_for(practitioner, day, day), day))
+
+
+def blocking_booking(
+    *, offering: Offering, start: datetime, now: datetime, exclude: Booking | None = None
+) -> Booking | None:
+    """The booking that keeps ``start``'s blocked span from others at ``now``, if any: the
+    same rows as the busy time (slot_reads.KEEPS_TIME, and holds until expiry)."""
+    span = blocked_span(start, selectors.slot_policy(offering))
+    keeps = Q(status__in=KEEPS_TIME) | Q(status=Booking.Status.HELD, hold_expires_at__gt=now)
+    found = Booking.objects.filter(
+        keeps,
+        practitioner_id=offering.practitioner_id,
+        blocked_start__lt=span.end,
+        blocked_end__gt=span.start,
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("blocked_start").first()
+
+
+def unbookable_reason(
+    *,
+    offering: Offering,
+    start: datetime,
+    now: datetime,
+    exclude: Booking | None = None,
+    client_email: str = "",
+) -> Unbookable | None:
+    """Why ``start`` cannot be booked at ``now`` (None if it can), so that a refusal says
+    what really stands in the way, and "taken" only when another person's booking does.
+    ``client_email`` recognises the client's own unpaid hold (Back from Checkout)."""
+    if selectors.is_bookable(offering=offering, start=start, now=now, exclude=exclude):
+        return None
+    earliest, latest = selectors.booking_window(offering, now)
+    if start <= now:
+        return Unbookable.PAST
+    if start < earliest:
+        return Unbookable.TOO_SOON
+    if start >= latest:
+        return Unbookable.TOO_FAR
+    if not selectors.is_bookable(offering=offering, start=start, now=now, ignore_busy=True):
+        return (
+            Unbookable.OFF_GRID if _works_on(offering.practitioner, start) else Unbookable.DAY_OFF
+        )
+    holder = blocking_booking(offering=offering, start=start, now=now, exclude=exclude)
+    if holder is not None:
+        own = client_email and holder.client_email == client_email.strip().lower()
+        return (
+            Unbookable.OWN_HOLD
+            if own and holder.status == Booking.Status.HELD
+            else Unbookable.TAKEN
+        )
+    span = blocked_span(start, selectors.slot_policy(offering))
+    if BusyBlock.objects.filter(
+        practitioner_id=offering.practitioner_id, start__lt=span.end, end__gt=span.start
+    ).exists():
+        return Unbookable.BUSY
+    # Open, and nothing overlaps it: only the day's cap is left to refuse it.
+    return Unbookable.FULLY_BOOKED
+
+
+@dataclass(frozen=True)
+class Wording:
+    title: str
+    message: str  # may name {when}, {name}, {notice} and {days}
+
+
+WORDINGS = {
+    Unbookable.TAKEN: Wording(
+        "That time was just taken",
+        "Someone else booked {when} a moment before you.",
+    ),
+    Unbookable.OWN_HOLD: Wording(
+        "This time is held for you",
+        "You started paying for {when}, and the time is held for you while the payment "
+        "page is open. You can continue to payment, or choose another time.",
+    ),
+    Unbookable.FULLY_BOOKED: Wording(
+        "That day is fully booked",
+        "{when} is on a day that is fully booked: {name} sees a limited number of people "
+        "each day.",
+    ),
+    Unbookable.BUSY: Wording(
+        "That time is no longer free",
+        "{name} is no longer free at {when}.",
+    ),
+    Unbookable.PAST: Wording(
+        "That time has passed",
+        "{when} is already in the past.",
+    ),
+    Unbookable.TOO_SOON: Wording(
+        "That time is too soon",
+        "{when} is too soon: bookings need to be made at least {notice} ahead.",
+    ),
+    Unbookable.TOO_FAR: Wording(
+        "That time is not open yet",
+        "{when} is further ahead than you can book: the furthest is {days} days ahead.",
+    ),
+    Unbookable.DAY_OFF: Wording(
+        "No times on that day",
+        "{when} falls on a day {name} does not work.",
+    ),
+    Unbookable.OFF_GRID: Wording(
+        "That is not one of the open times",
+        "{when} is not one of the times {name} offers.",
+    ),
+}
+
+# Refusals because of what others (or the client's own hold) have booked: a conflict with
+# the current state (HTTP 409). The rest are times that could never be booked now (400).
+CONFLICTS = frozenset(
+    {Unbookable.TAKEN, Unbookable.OWN_HOLD, Unbookable.FULLY_BOOKED, Unbookable.BUSY}
+)
+
+
+def _duration_words(span: timedelta) -> str:
+    """``90 minutes``, ``2 hours``, ``1 day``: a notice period as people say it."""
+    minutes = int(span.total_seconds() // 60)
+    for size, unit in ((24 * 60, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0 and minutes >= size:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "a little"
+
+
+def refusal_message(
+    reason: Unbookable,
+    *,
+    offering: Offering,
+    start: datetime,
+    zone_name: str,
+    now: datetime | None = None,
+) -> str:
+    """The sentence for ``reason``, with the time in the client's zone (its year shown when
+    it is not this year)."""
+    return WORDINGS[reason].message.format(
+        when=day_and_clock(start, zone_name, now=now),
+        name=offering.practitioner.name,
+        notice=_duration_words(timedelta(minutes=offering.min_notice_minutes)),
+        days=offering.horizon_days,
+    )
