@@ -244,3 +244,29 @@ def test_an_old_link_to_a_cancelled_booking_says_it_is_cancelled_and_offers_to_b
     assert 'href="/book/assessment/?tz=America/New_York">Book again</a>' in page
     assert "Nothing is wrong" not in page
     assert "Email me the current link" not in page
+
+
+def test_moving_a_booking_to_a_taken_time_says_so_and_that_it_keeps_its_time(
+    client, assessment, now
+):
+    booking = services.book_assessment(
+        offering=assessment,
+        start=SLOT,
+        client_name="Ana",
+        client_email="ana@example.org",
+        client_timezone="America/New_York",
+    )
+    insert_booking(assessment, SLOT + timedelta(hours=1), email="first@example.org")
+
+    response = client.post(
+        links.manage_path(booking) + "reschedule/", {"start": "2026-12-03T10:00:00Z"}
+    )
+
+    page = text(response)
+    assert response.status_code == 409
+    assert (
+        "Someone else booked Thursday 3 December, 5:00 AM a moment before you. "
+        "Your call keeps its time, Thursday 3 December, 4:00 AM." in page
+    )
+    booking.refresh_from_db()
+    assert booking.start == SLOT
