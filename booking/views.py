@@ -1,11 +1,10 @@
-"""Public booking pages and manage-by-link. Thin: parse, check access, one service call."""
+"""Public booking pages: the week of slots, the details form, and a refused time's page.
+Thin: parse, check access, one service call. Manage-by-link is booking.manage_views."""
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import wraps
 from zoneinfo import ZoneInfo
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from booking import links, refusals, selectors, services
-from booking.calendars import ics
 from booking.forms import (
     BookingDetailsForm,
     CouplesDetailsForm,
@@ -25,7 +23,6 @@ from booking.forms import (
 from booking.models import Booking
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
-from booking.payments.models import HardshipRequest, Payment
 from practice import selectors as practice_selectors
 from practice.models import Offering
 from practice.timezones import canonical_timezone
@@ -330,194 +327,3 @@ def _details_flow(
         "zone_name": zone_name,
     }
     return render(request, template, page | (context or {}))
-
-
-def _booking_by_id(public_id) -> Booking | None:
-    return (
-        Booking.objects.select_related("offering", "practitioner")
-        .filter(public_id=public_id)
-        .first()
-    )
-
-
-def by_link(view: Callable) -> Callable:
-    """Open ``view`` with the booking a private link names, read once, when the link's token
-    is the booking's current one. A link from an older email (the booking changed since)
-    gets the page that offers to send the current one (410), or, once the booking is
-    cancelled, the page that says so and offers to book again (410); anything else is a
-    plain "no longer works" (404)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, public_id, token: str) -> HttpResponse:
-        booking = _booking_by_id(public_id)
-        if booking is not None and links.token_is_valid(booking, token):
-            return view(request, booking)
-        if booking is not None and links.was_valid_once(booking, token):
-            if booking.status == Booking.Status.CANCELLED:
-                # Cancelling voids the links sent before it; what they lead to now is
-                # the news itself, not "nothing is wrong with your booking".
-                context = {
-                    "booking": booking,
-                    "offering": booking.offering,
-                    "zone_name": booking.client_timezone,
-                }
-                return render(request, "booking/cancelled.html", context, status=410)
-            send_path = reverse(
-                "booking:send_link", kwargs={"public_id": public_id, "token": token}
-            )
-            context = {"booking": booking, "send_path": send_path}
-            return render(request, "booking/link_outdated.html", context, status=410)
-        return render(request, "booking/link_invalid.html", status=404)
-
-    return wrapper
-
-
-@require_http_methods(["POST"])
-def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
-    """Email the current manage link to the address the booking was made with, asked for
-    from an older link (services.resend_manage_link: rate-limited per booking)."""
-    booking = _booking_by_id(public_id)
-    if booking is None or not links.was_valid_once(booking, token):
-        return render(request, "booking/link_invalid.html", status=404)
-    services.resend_manage_link(booking)
-    context = {"booking": booking, "address": links.masked_email(booking.client_email)}
-    return render(request, "booking/link_sent.html", context)
-
-
-def _manage_context(booking: Booking) -> dict:
-    now = timezone.now()
-    payment = Payment.objects.filter(booking=booking).first()
-    context = {
-        "booking": booking,
-        "offering": booking.offering,
-        "zone_name": booking.client_timezone,
-        "can_change": services.client_can_change(booking, now),
-        "can_cancel": services.client_can_change(booking, now),
-        "change_until": booking.start - booking.practitioner.manage_cutoff,
-        "is_past": booking.end <= now,
-        "manage_path": links.manage_path(booking),
-        "payment": payment,
-    }
-    if payment is not None and payment.is_captured:
-        hardship = HardshipRequest.objects.filter(booking=booking).first()
-        percent, _ = payment_services.cancellation_terms(booking, now=now)
-        context |= {
-            "can_cancel": payment_services.client_can_cancel(booking, now),
-            "refund_percent": percent,
-            "refund_amount": payment_services.refund_for(payment, percent),
-            "policy_lines": payment_selectors.policy_lines(booking.offering),
-            "hardship": hardship,
-            "can_request_hardship": hardship is None
-            and booking.status == Booking.Status.CONFIRMED
-            and booking.start > now,
-        }
-    return context
-
-
-@by_link
-def manage_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    context = _manage_context(booking) | {"just_booked": request.GET.get("booked") == "1"}
-    return render(request, "booking/manage.html", context)
-
-
-@by_link
-def invite_file(request: HttpRequest, booking: Booking) -> HttpResponse:
-    """The client's copy of the invite, for "Add to calendar" on the manage page."""
-    response = HttpResponse(ics.booking_file(booking), content_type="text/calendar; charset=utf-8")
-    filename = f"{booking.offering.meeting_word}.ics"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-@by_link
-def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    if not services.client_can_change(booking):
-        return redirect(links.manage_path(booking))
-    here = links.manage_path(booking) + "reschedule/"
-    zone_name = _visitor_zone(request, booking.client_timezone)
-    start = parse_instant(request.POST.get("start") or request.GET.get("start") or "")
-    if request.method == "POST" and start is not None:
-        try:
-            booking = services.reschedule(booking=booking, new_start=start)
-        except services.SlotUnavailable as refusal:
-            return _refused(
-                request,
-                booking.offering,
-                start=start,
-                zone_name=zone_name,
-                reason=refusal.reason,
-                url=here,
-                booking=booking,
-            )
-        except services.ChangeNotAllowed as error:
-            messages.error(request, error.message)
-            return redirect(links.manage_path(booking))
-        messages.success(
-            request,
-            f"Your {booking.offering.meeting_word} has a new time. We've emailed you the update.",
-        )
-        return redirect(links.manage_path(booking))
-    if start is not None:
-        context = _manage_context(booking) | {
-            "new_start": start,
-            "new_end": start + booking.offering.duration,
-            "zone_name": zone_name,
-        }
-        return render(request, "booking/reschedule_confirm.html", context)
-    context = _week_context(
-        request, offering=booking.offering, zone_name=zone_name, slot_url=here, booking=booking
-    ) | {"booking": booking, "manage_path": links.manage_path(booking)}
-    return render(request, "booking/slots.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-@by_link
-def cancel_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    context = _manage_context(booking)
-    if not context["can_cancel"]:
-        return redirect(links.manage_path(booking))
-    if request.method == "POST":
-        try:
-            booking = services.cancel(booking=booking, actor="client")
-        except services.ChangeNotAllowed as error:
-            messages.error(request, error.message)
-        else:
-            done = f"Your {booking.offering.meeting_word} is cancelled."
-            messages.success(request, f"{done} We've emailed you to confirm.")
-        return redirect(links.manage_path(booking))
-    return render(request, "booking/cancel_confirm.html", context)
-
-
-@by_link
-def receipt_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    """A printable receipt for a paid booking: what was paid, when, and what came back."""
-    payment = Payment.objects.filter(booking=booking).first()
-    if payment is None or not payment.is_captured:
-        raise Http404("This booking has no payment, so there is no receipt.")
-    context = {
-        "booking": booking,
-        "payment": payment,
-        "refunds": payment.refunds.order_by("created_at"),
-        "zone_name": booking.client_timezone,
-        "manage_path": links.manage_path(booking),
-    }
-    return render(request, "booking/receipt.html", context)
-
-
-@require_http_methods(["POST"])
-@by_link
-def hardship_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    """The client asks for a one-time exception to the refund policy."""
-    try:
-        payment_services.request_hardship(booking=booking)
-    except services.BookingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"Your request is with {booking.practitioner.name}. You'll hear back by email, "
-            "and nothing changes until then.",
-        )
-    return redirect(links.manage_path(booking))
