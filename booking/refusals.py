@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.db.models import Q
+from django.utils import timezone
 
 from booking import selectors
 from booking.availability import windows_for_day
@@ -174,7 +175,12 @@ def refusal_message(
     now: datetime | None = None,
 ) -> str:
     """The sentence for ``reason``, with the time in the client's zone (its year shown when
-    it is not this year)."""
+    it is not this year). The client's own hold is named by its own time, which may not be
+    the one asked for (a time overlapping it)."""
+    if reason == Unbookable.OWN_HOLD:
+        now = now or timezone.now()
+        if hold := blocking_booking(offering=offering, start=start, now=now):
+            start = hold.start
     return WORDINGS[reason].message.format(
         when=day_and_clock(start, zone_name, now=now),
         name=offering.practitioner.name,

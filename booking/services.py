@@ -113,11 +113,15 @@ def check_bookable(
     start: datetime,
     now: datetime,
     zone_name: str,
+    client_email: str = "",
     exclude: Booking | None = None,
 ) -> None:
     """Raise SlotUnavailable saying why ``start`` cannot be booked (taken, too soon, …),
-    with the time in the client's ``zone_name``."""
-    reason = refusals.unbookable_reason(offering=offering, start=start, now=now, exclude=exclude)
+    with the time in the client's ``zone_name``; ``client_email`` tells the client's own
+    hold from someone else's booking."""
+    reason = refusals.unbookable_reason(
+        offering=offering, start=start, now=now, exclude=exclude, client_email=client_email
+    )
     if reason is not None:
         raise refused(reason, offering=offering, start=start, zone_name=zone_name, now=now)
 
@@ -217,7 +221,13 @@ def book_assessment(
                 )
             ):
                 raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
-            check_bookable(offering=offering, start=start, now=now, zone_name=client_timezone)
+            check_bookable(
+                offering=offering,
+                start=start,
+                now=now,
+                zone_name=client_timezone,
+                client_email=email,
+            )
             booking = create_booking(
                 practitioner=practitioner,
                 offering=offering,

@@ -168,7 +168,13 @@ def hold_for_payment(
         if booking is not None:  # "Pay" pressed twice: the same hold, the same Checkout
             payment = booking.payment
         else:
-            check_bookable(offering=offering, start=start, now=now, zone_name=client_timezone)
+            check_bookable(
+                offering=offering,
+                start=start,
+                now=now,
+                zone_name=client_timezone,
+                client_email=email,
+            )
             booking, payment = _hold(
                 offering,
                 practitioner,

@@ -2,6 +2,7 @@
 never "someone booked it"; and a returning client's name is filled in for them."""
 
 import html
+import json
 from datetime import timedelta
 
 import pytest
@@ -122,3 +123,35 @@ def test_a_returning_clients_name_is_filled_in_on_their_first_paid_booking(
     page = html.unescape(client.get(PAY_PAGE).content.decode())
 
     assert 'name="name" value="Ana Sousa"' in page
+
+
+def test_the_api_says_a_time_overlapping_the_clients_own_hold_is_held_for_them(
+    client,
+    returning,
+    session_offering,
+    standin,
+    now,
+):
+    client.force_login(returning)
+
+    def post(start: str):
+        body = {
+            "offering": "session",
+            "start": start,
+            "name": "Ana",
+            "email": returning.email,
+            "timezone": "Asia/Tokyo",
+            "consent": True,
+        }
+        return client.post("/api/v1/bookings", json.dumps(body), content_type="application/json")
+
+    assert post(SLOT_PARAM).status_code == 201
+    response = post("2026-12-03T09:30:00Z")
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "You started paying for Thursday 3 December, 18:00, and the time is held for "
+        "you while the payment page is open. You can continue to payment, or choose another "
+        "time.",
+        "reason": "own_hold",
+    }
