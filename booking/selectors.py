@@ -15,12 +15,7 @@ from django.db import connection
 from django.db.models import Q
 
 from booking import slot_reads
-from booking.availability import (
-    Schedule,
-    expand_ranges,
-    local_days,
-    open_windows,
-)
+from booking.availability import Schedule, expand_ranges, local_days, open_windows
 from booking.intervals import Interval
 from booking.models import Booking
 from booking.slots import SlotPolicy, bookable_slots

@@ -39,7 +39,7 @@ class BookingError(UserFacingError):
 
 class SlotUnavailable(BookingError):
     """The time cannot be booked; ``reason`` says why (refusals.Unbookable), the message
-    says it in words (booking.refusals)."""
+    says it in words."""
 
     def __init__(self, message: str, *, reason: refusals.Unbookable):
         super().__init__(message)
@@ -47,8 +47,14 @@ class SlotUnavailable(BookingError):
 
 
 def refused(
-    reason: refusals.Unbookable, *, offering: Offering, start: datetime, zone_name: str, now
+    reason: refusals.Unbookable,
+    *,
+    offering: Offering,
+    start: datetime,
+    zone_name: str,
+    now: datetime | None,
 ) -> SlotUnavailable:
+    """The refusal for ``reason``, its words naming ``start`` in the client's zone."""
     return SlotUnavailable(
         refusals.refusal_message(
             reason, offering=offering, start=start, zone_name=zone_name, now=now

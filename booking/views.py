@@ -163,8 +163,6 @@ def _refused(
     context = {
         "offering": offering,
         "zone_name": zone_name,
-        "wanted": start,
-        "reason": reason,
         "title": refusals.WORDINGS[reason].title,
         "message": refusals.refusal_message(
             reason, offering=offering, start=start, zone_name=zone_name, now=now

@@ -75,6 +75,9 @@ HARDSHIP_NOT_PAID = "A hardship exception is for paid bookings."
 HARDSHIP_TOO_LATE = "This booking can no longer be refunded."
 HARDSHIP_DECIDED = "This request has already been {state}."
 PARTNER_REQUIRED = "A couples session needs your partner's name and email address."
+HOLD_ENDED = (
+    "The time held for you has been let go, so nothing is booked. Please pick a time again."
+)
 
 
 class PaymentUnavailable(BookingError):
@@ -190,11 +193,6 @@ def hold_for_payment(
                 partner_email=partner_email,
             )
     return _open_checkout(booking, payment, now=now)
-
-
-HOLD_ENDED = (
-    "The time held for you has been let go, so nothing is booked. Please pick a time again."
-)
 
 
 def resume_checkout(*, booking: Booking, now: datetime | None = None) -> HeldCheckout:
