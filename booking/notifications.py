@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
-from booking import links, selectors, services
+from booking import links, refusals, selectors, services
 from booking.calendars import ics
 from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
@@ -475,8 +475,9 @@ def simple_message(
 
 
 def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
-    """To the client: paid after the hold, the time went to someone else, refunded in full,
-    and the free times nearest the one they wanted."""
+    """To the client: paid after the hold, the time could not be kept (the reason decided
+    when the payment arrived: someone else's booking only when there was one), refunded in
+    full, and the free times nearest the one they wanted."""
     refund = (
         Refund.objects.select_related(
             "payment__booking__practitioner", "payment__booking__offering"
@@ -490,8 +491,12 @@ def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
     practitioner, zone = booking.practitioner, booking.client_timezone
     now = timezone.now()
     nearest = selectors.nearest_slots(offering=booking.offering, around=booking.start, now=now)
+    why = refusals.late_payment_wording(
+        payment_selectors.refund_refusal(refund), booking=booking, now=now
+    )
     context = {
         "client_name": booking.client_name,
+        "why": why.message,
         "practice_name": practitioner.practice_name,
         "wanted": format_span_in_two_zones(
             booking.start, booking.end, zone, practitioner.timezone
@@ -506,7 +511,7 @@ def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
     return simple_message(
         template="email/late_payment_client",
         context=context,
-        subject=f"Your payment to {practitioner.practice_name} is refunded: the time was taken",
+        subject=f"Your payment to {practitioner.practice_name} is refunded in full",
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,

@@ -102,6 +102,55 @@ def unbookable_reason(
     return Unbookable.FULLY_BOOKED
 
 
+def lapsed_hold_reason(*, booking: Booking, now: datetime) -> Unbookable | None:
+    """Why a booking whose hold ended before its payment arrived cannot have its time at
+    ``now`` (None if it still can): started, another booking (the client's own newer hold
+    or someone else's), her busy time, or the day's cap. Not the notice, horizon or grid:
+    the client chose from her open times, and a paid time keeps them, as a confirmed one
+    does. Stale holds must already be expired (the caller holds the lock and writes)."""
+    if booking.start <= now:
+        return Unbookable.PAST
+    span_start, span_end = booking.blocked_start, booking.blocked_end
+    holder = (
+        Booking.objects.filter(
+            selectors.blocking_bookings(
+                booking.practitioner, start=span_start, end=span_end, now=now
+            )
+        )
+        .exclude(pk=booking.pk)
+        .order_by("blocked_start")
+        .first()
+    )
+    if holder is not None:
+        own = holder.status == Booking.Status.HELD and holder.client_email == booking.client_email
+        return Unbookable.OWN_HOLD if own else Unbookable.TAKEN
+    if BusyBlock.objects.filter(
+        practitioner_id=booking.practitioner_id, start__lt=span_end, end__gt=span_start
+    ).exists():
+        return Unbookable.BUSY
+    cap = booking.offering.daily_cap
+    if cap is not None and _booked_that_day(booking, now=now) >= cap:
+        return Unbookable.FULLY_BOOKED
+    return None
+
+
+def _booked_that_day(booking: Booking, *, now: datetime) -> int:
+    """How many other bookings of its offering keep time on its day (her zone): the
+    count the daily cap is held against, as the slot engine counts it."""
+    zone = booking.practitioner.zone
+    day = booking.start.astimezone(zone).date()
+    day_start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    keeps = Q(status__in=KEEPS_TIME) | Q(status=Booking.Status.HELD, hold_expires_at__gt=now)
+    return (
+        Booking.objects.filter(
+            keeps, offering_id=booking.offering_id, start__gte=day_start, start__lt=day_end
+        )
+        .exclude(pk=booking.pk)
+        .count()
+    )
+
+
 @dataclass(frozen=True)
 class Wording:
     title: str
@@ -173,6 +222,7 @@ def refusal_message(
     start: datetime,
     zone_name: str,
     now: datetime | None = None,
+    wordings: dict[Unbookable, Wording] = WORDINGS,
 ) -> str:
     """The sentence for ``reason``, with the time in the client's zone (its year shown when
     it is not this year). The client's own hold is named by its own time, which may not be
@@ -181,9 +231,54 @@ def refusal_message(
         now = now or timezone.now()
         if hold := blocking_booking(offering=offering, start=start, now=now):
             start = hold.start
-    return WORDINGS[reason].message.format(
+    return wordings[reason].message.format(
         when=day_and_clock(start, zone_name, now=now),
         name=offering.practitioner.name,
         notice=_duration_words(timedelta(minutes=offering.min_notice_minutes)),
         days=offering.horizon_days,
     )
+
+
+# A payment that arrived after its hold ended, refunded because the time could not be kept:
+# the same reasons, told after the fact. The booking pages' words are used where they fit
+# (her busy time, a time passed, a full day); "a moment before you" and "while the payment
+# page is open" do not, so those two are said as what happened meanwhile.
+LATE_PAYMENT_WORDINGS = {
+    **WORDINGS,
+    Unbookable.TAKEN: Wording(
+        "That time was taken while you paid",
+        "Someone else booked {when} in the meantime.",
+    ),
+    Unbookable.OWN_HOLD: Wording(
+        "That time is held for your newer payment",
+        "Since then you started paying for {when} again, and that payment page holds the "
+        "time for you: you can finish paying there, or choose another time.",
+    ),
+}
+# A refund decided before the reason was recorded: nothing is known, so no one is blamed.
+LATE_PAYMENT_UNKNOWN = Wording(
+    "That time could not be kept for you",
+    "{when} could no longer be booked when your payment arrived.",
+)
+
+
+def late_payment_wording(
+    reason: Unbookable | None, *, booking: Booking, now: datetime | None = None
+) -> Wording:
+    """The heading and sentence telling the client of ``booking`` why their late payment
+    was refunded: ``reason`` as it was decided when the payment arrived (None: unknown),
+    with the time in the client's zone."""
+    now = now or timezone.now()
+    zone_name = booking.client_timezone
+    if reason is None:
+        when = day_and_clock(booking.start, zone_name, now=now)
+        return Wording(LATE_PAYMENT_UNKNOWN.title, LATE_PAYMENT_UNKNOWN.message.format(when=when))
+    message = refusal_message(
+        reason,
+        offering=booking.offering,
+        start=booking.start,
+        zone_name=zone_name,
+        now=now,
+        wordings=LATE_PAYMENT_WORDINGS,
+    )
+    return Wording(LATE_PAYMENT_WORDINGS[reason].title, message)

@@ -6,6 +6,7 @@ from django.db.models import Q, Sum
 
 from booking.models import Booking
 from booking.payments.models import Payment, Refund, RefundTier
+from booking.refusals import Unbookable
 from practice.models import Offering
 
 
@@ -80,3 +81,24 @@ def _refund_words(percent: int) -> str:
     if percent <= 0:
         return "no refund"
     return f"{percent} % back"
+
+
+def late_payment_refusal(payment: Payment) -> Unbookable | None:
+    """Why ``payment``, which arrived after its hold ended, was refunded: the reason decided
+    when it arrived and written on its refund (None if none was written)."""
+    refund = (
+        payment.refunds.filter(decided_by=Refund.DecidedBy.LATE_PAYMENT)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    return refund_refusal(refund) if refund is not None else None
+
+
+def refund_refusal(refund: Refund) -> Unbookable | None:
+    """The Unbookable reason a late payment's refund records (None: none, or not late)."""
+    if refund.decided_by != Refund.DecidedBy.LATE_PAYMENT:
+        return None
+    try:
+        return Unbookable(refund.reason)
+    except ValueError:
+        return None

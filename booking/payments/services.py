@@ -33,9 +33,10 @@ from django.utils import timezone
 
 from booking import selectors
 from booking.forms import partner_email_error
-from booking.models import Booking, BookingEvent, BusyBlock
+from booking.models import Booking, BookingEvent
 from booking.payments import gateway, policy
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
+from booking.refusals import Unbookable, lapsed_hold_reason
 from booking.services import (
     NOT_ACTIVE,
     TOO_LATE_TO_CHANGE,
@@ -368,19 +369,24 @@ def _confirm_or_refund(
     still running already owns it), or else its time if still free, or the money back."""
     confirmed = False
     late = False
+    # Why the time cannot be kept, decided here under the lock and written with the refund,
+    # so that the client's page and email say what really stood in the way.
+    refused: Unbookable | None = None  # None after it all: a state with no known reason
     if booking.status == Booking.Status.HELD and booking.hold_expires_at > now:
         booking.status = Booking.Status.CONFIRMED
         booking.save(update_fields=["status", "updated_at"])
         confirmed = True
     elif booking.status in (Booking.Status.HELD, Booking.Status.EXPIRED):
         late = True
-        if _still_free(booking, now=now):
-            booking.refresh_from_db()  # _still_free may have marked it expired
+        refused = _why_not_free(booking, now=now)
+        if refused is None:
+            booking.refresh_from_db()  # _why_not_free may have marked it expired
             previous, booking.status = booking.status, Booking.Status.CONFIRMED
             try:
                 _save_span(booking)  # the database constraint has the last word
             except SlotUnavailable:
                 booking.status = previous
+                refused = Unbookable.TAKEN  # only another booking trips the constraint
             else:
                 confirmed = True
     if confirmed:
@@ -389,34 +395,34 @@ def _confirm_or_refund(
         return Result.CONFIRMED, booking
     booking = _release_locked(booking.pk, reason="paid_too_late", payment_state=None, now=now)
     refund = _decide_refund(
-        payment, percent=100, decided_by=Refund.DecidedBy.LATE_PAYMENT, now=now
+        payment,
+        percent=100,
+        decided_by=Refund.DecidedBy.LATE_PAYMENT,
+        reason=refused or "",
+        now=now,
     )
-    logger.info("Payment %s came after booking %s lost its time: refund.", payment.pk, booking.pk)
+    logger.info(
+        "Payment %s came after booking %s lost its time (%s): refund.",
+        payment.pk,
+        booking.pk,
+        refused,
+    )
     if refund is not None:
         _send_payment_email_on_commit("late_payment_refunded", refund.pk)
     return Result.REFUNDED, booking
 
 
-def _still_free(booking: Booking, *, now: datetime) -> bool:
-    """Whether a booking whose hold lapsed could still have its time: not started, and no
-    blocking booking or busy time in its blocked span. The practitioner's hours are those
-    the client chose from; a confirmed booking keeps them too."""
-    if booking.start <= now:
-        return False
-    practitioner = booking.practitioner
-    span_start, span_end = booking.blocked_start, booking.blocked_end
-    expire_stale_holds(practitioner=practitioner, start=span_start, end=span_end, now=now)
-    taken = (
-        Booking.objects.filter(
-            selectors.blocking_bookings(practitioner, start=span_start, end=span_end, now=now)
+def _why_not_free(booking: Booking, *, now: datetime) -> Unbookable | None:
+    """Inside the lock: why a booking whose hold lapsed cannot have its time any more
+    (None: it still can), after expiring the stale holds in its span."""
+    if booking.start > now:
+        expire_stale_holds(
+            practitioner=booking.practitioner,
+            start=booking.blocked_start,
+            end=booking.blocked_end,
+            now=now,
         )
-        .exclude(pk=booking.pk)
-        .exists()
-    )
-    busy = BusyBlock.objects.filter(
-        practitioner=practitioner, start__lt=span_end, end__gt=span_start
-    ).exists()
-    return not taken and not busy
+    return lapsed_hold_reason(booking=booking, now=now)
 
 
 def release_hold(*, booking: Booking, now: datetime | None = None) -> PaymentOutcome:

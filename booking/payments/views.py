@@ -20,9 +20,10 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from booking import links, selectors
+from booking import links, refusals, selectors
 from booking.models import Booking
 from booking.payments import gateway, services
+from booking.payments import selectors as payment_selectors
 from booking.payments.models import Payment
 from booking.payments.standin import StripeStandIn
 
@@ -78,9 +79,12 @@ def checkout_return(request: HttpRequest) -> HttpResponse:
         "zone_name": booking.client_timezone,
     }
     if outcome.result in (services.Result.REFUNDED, services.Result.ALREADY_REFUNDED):
+        now = timezone.now()
+        reason = payment_selectors.late_payment_refusal(payment)
         context["nearest"] = selectors.nearest_slots(
-            offering=booking.offering, around=booking.start, now=timezone.now()
+            offering=booking.offering, around=booking.start, now=now
         )
+        context["why"] = refusals.late_payment_wording(reason, booking=booking, now=now)
         return render(request, "payments/refunded.html", context)
     return render(request, "payments/processing.html", context)
 
