@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import links, refusals, selectors, services
+from booking import carried, links, refusals, selectors, services
 from booking.forms import (
     BookingDetailsForm,
     CouplesDetailsForm,
@@ -141,10 +141,6 @@ def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _remember_zone(request, render(request, "booking/slots.html", context), zone_name)
 
 
-# What a client typed that a lost race carries to the next time they pick (booking.forms).
-CARRIED_FIELDS = ("name", "email", "note", "partner_name", "partner_email")
-
-
 def _refused(
     request: HttpRequest,
     offering: Offering,
@@ -158,8 +154,11 @@ def _refused(
 ) -> HttpResponse:
     """The page for a time that cannot be booked, saying the real reason, with the nearest
     free times. ``typed`` (what the client filled in) rides along in each offered time's
-    form, so that picking one loses nothing; it is posted, never put in a URL."""
+    form, so that picking one loses nothing; it is posted, never put in a URL. For "See all
+    open times" it waits in the session (booking.carried)."""
     now = timezone.now()
+    typed = carried.carried(typed)
+    carried.keep(request, offering, typed, now=now)
     context = {
         "offering": offering,
         "zone_name": zone_name,
@@ -169,7 +168,7 @@ def _refused(
         ),
         "nearest": selectors.nearest_slots(offering=offering, around=start, now=now),
         "slot_url": url,
-        "typed": {key: value for key, value in (typed or {}).items() if key in CARRIED_FIELDS},
+        "typed": typed,
         "booking": booking,
     }
     if reason == refusals.Unbookable.OWN_HOLD:
@@ -264,13 +263,15 @@ def _details_flow(
     """The step after picking a slot, free or paid: show the time and a short form; on a
     valid POST, ``book`` returns where to go next (confirmation, or Stripe Checkout)."""
     here = reverse("booking:details", kwargs={"slug": offering.slug})
-    carried = request.method == "POST" and "carry" in request.POST
-    if request.method == "POST" and not carried:
+    from_refusal = request.method == "POST" and "carry" in request.POST
+    if request.method == "POST" and not from_refusal:
         form = form_class(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                return redirect(book(data))
+                next_url = book(data)
+                carried.forget(request)
+                return redirect(next_url)
             except services.SlotUnavailable as refusal:
                 return _refused(
                     request,
@@ -291,18 +292,23 @@ def _details_flow(
         zone_name = form.cleaned_data.get("timezone") or offering.practitioner.timezone
     else:
         # A new time picked from a refusal page comes posted with what was typed before.
-        query = request.POST if carried else request.GET
+        query = request.POST if from_refusal else request.GET
         zone_name = _visitor_zone(request, offering.practitioner.timezone)
-        if carried:
+        if from_refusal:
             zone_name = canonical_timezone(query.get("tz", "")) or zone_name
         start = parse_instant(query.get("start", ""))
-        typed = {key: query[key] for key in CARRIED_FIELDS if carried and query.get(key)}
+        # Posted along from an offered time, or kept from "See all open times".
+        typed = (
+            {key: query[key] for key in carried.CARRIED_FIELDS if query.get(key)}
+            if from_refusal
+            else carried.kept(request, offering)
+        )
         form = form_class(
             initial={"start": query.get("start"), "timezone": zone_name} | (initial or {}) | typed
         )
     if start is None:
         return redirect(reverse("booking:slots", kwargs={"slug": offering.slug}))
-    if request.method == "GET" or carried:
+    if request.method == "GET" or from_refusal:
         email = request.user.email if request.user.is_authenticated else ""
         reason = refusals.unbookable_reason(
             offering=offering, start=start, now=timezone.now(), client_email=email

@@ -7,6 +7,7 @@ The visitor reads times in New York (UTC-5, the 12-hour clock).
 """
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from tests.factories import insert_booking, make_offering
 
 SLOT = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # Thursday 10:00 Berlin, 4:00 AM New York
 SLOT_PARAM = "2026-12-03T09:00:00Z"
+LATER_PARAM = "2026-12-03T09:30:00Z"  # 4:30 AM New York, free
 NAME = "Dr. Mara Lindqvist"
 NOTHING_BOOKED = "Nothing has been booked for you yet."
 
@@ -181,6 +183,47 @@ def test_the_race_loser_picks_an_offered_time_and_finds_their_details_filled_in(
     assert booked.status_code == 302
     booking = Booking.objects.get(client_email="ana@example.org")
     assert booking_note(booking) == TYPED["note"]
+
+
+def test_see_all_open_times_keeps_the_details_in_the_session_never_in_the_url(
+    client, assessment, now
+):
+    insert_booking(assessment, SLOT, email="first@example.org")
+    refused = text(post_details(client, assessment))
+    [link] = re.findall(r'<a href="([^"]+)">See all open times</a>', refused)
+    assert link == "/book/assessment/?tz=America/New_York"
+    assert client.get(link).status_code == 200
+    assert TYPED["note"] not in str(client.session.items())  # encrypted, like a booking note
+
+    # From the week, a time is a plain link: the details wait for it in the session.
+    picked = text(client.get(f"/book/assessment/details/?start={LATER_PARAM}&tz=America/New_York"))
+    assert "Thursday 3 December 2026, 4:30–5:00 AM" in picked
+    assert 'value="Ana Sousa"' in picked
+    assert 'value="ana@example.org"' in picked
+    assert 'Trust after a breakup & "boundaries"</textarea>' in picked
+    assert "This field is required" not in picked
+
+    assert post_details(client, assessment, start=LATER_PARAM).status_code == 302
+    assert booking_note(Booking.objects.get(client_email="ana@example.org")) == TYPED["note"]
+    # Booked: nothing is kept for a next visit.
+    again = text(client.get("/book/assessment/details/?start=2026-12-03T10:00:00Z"))
+    assert "Ana Sousa" not in again
+
+
+def test_kept_details_are_gone_after_an_hour_and_belong_to_one_offering(
+    client, practitioner, assessment, now, time_machine
+):
+    insert_booking(assessment, SLOT, email="first@example.org")
+    post_details(client, assessment)
+    make_offering(practitioner, slug="other", name="Other call")
+    elsewhere = text(client.get(f"/book/other/details/?start={LATER_PARAM}"))
+    assert "Ana Sousa" not in elsewhere
+
+    time_machine.move_to(now + timedelta(minutes=59))
+    assert "Ana Sousa" in text(client.get(f"/book/assessment/details/?start={LATER_PARAM}"))
+    time_machine.move_to(now + timedelta(hours=1, minutes=1))
+    later = text(client.get(f"/book/assessment/details/?start={LATER_PARAM}"))
+    assert "Ana Sousa" not in later
 
 
 def test_a_carried_time_that_went_too_is_refused_again_and_keeps_carrying(client, assessment, now):
