@@ -149,3 +149,21 @@ def test_a_day_that_filled_its_cap_meanwhile_is_fully_booked_and_refunded(
             "number of people each day."
         ),
     )
+
+
+def test_a_refund_from_before_reasons_were_recorded_blames_no_one(
+    hold, standin, deliver, client, now
+):
+    refund, _letter, _page = pay_late(
+        hold, standin, deliver, client, meanwhile=lambda booking: hold(email="ben@example.org")
+    )
+    Refund.objects.filter(pk=refund.pk).update(reason="")
+
+    page = client.get(
+        reverse("payments:checkout_return"),
+        {"session_id": refund.payment.checkout_session_id},
+    ).content.decode()
+
+    assert "<h1>That time could not be kept for you</h1>" in page
+    assert f"{LATE} {WANTED} could no longer be booked when your payment arrived." in page
+    assert "Someone" not in page
