@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from booking import refusals
+from booking.payments import selectors as payment_selectors
 from booking.payments import services
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from practice.admin_actions import apply_each
@@ -80,6 +82,7 @@ class RefundAdmin(ReadOnlyAdmin):
         "decided_by",
         "decided_by_user",
         "reason",
+        "late_payment_refusal",
         "state",
         "error_code",
         "attempts",
@@ -88,6 +91,12 @@ class RefundAdmin(ReadOnlyAdmin):
         "succeeded_at",
     ]
     readonly_fields = fields
+
+    @admin.display(description="Why its time could not be kept")
+    def late_payment_refusal(self, refund: Refund) -> str:
+        """A late payment's reason as the client was told it (its heading), not a code."""
+        reason = payment_selectors.refund_refusal(refund)
+        return refusals.LATE_PAYMENT_WORDINGS[reason].title if reason else "-"
 
 
 @admin.register(WebhookEvent)

@@ -84,7 +84,7 @@ class Refund(models.Model):
         POLICY = "policy", "Cancellation policy"
         PRACTITIONER = "practitioner", "Practitioner (policy waived)"
         HARDSHIP = "hardship", "Hardship exception"
-        LATE_PAYMENT = "late_payment", "Payment arrived after the slot was taken"
+        LATE_PAYMENT = "late_payment", "Payment arrived after its hold ended"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -91,7 +91,7 @@ class Result(StrEnum):
     CONFIRMED = "confirmed"
     ALREADY_CONFIRMED = "already_confirmed"
     NOT_PAID = "not_paid"  # Checkout not paid (yet): a delayed method, or abandoned
-    REFUNDED = "refunded"  # paid after the hold, the time was taken: refunded in full
+    REFUNDED = "refunded"  # paid after the hold, the time not kept: refunded in full
     ALREADY_REFUNDED = "already_refunded"
     DUPLICATE = "duplicate"  # a webhook event already handled
     UNKNOWN = "unknown"  # not a session of ours

@@ -167,3 +167,18 @@ def test_a_refund_from_before_reasons_were_recorded_blames_no_one(
     assert "<h1>That time could not be kept for you</h1>" in page
     assert f"{LATE} {WANTED} could no longer be booked when your payment arrived." in page
     assert "Someone" not in page
+
+
+def test_the_admin_names_why_a_late_payment_was_refunded(
+    hold, standin, deliver, client, admin_client, practitioner, now
+):
+    def busy(booking):
+        BusyBlock.objects.create(practitioner=practitioner, start=booking.start, end=booking.end)
+
+    refund, _letter, _page = pay_late(hold, standin, deliver, client, meanwhile=busy)
+
+    page = admin_client.get(reverse("admin:payments_refund_change", args=[refund.pk]))
+    text = page.content.decode()
+    assert "Payment arrived after its hold ended" in text
+    assert "That time is no longer free" in text
+    assert "slot was taken" not in text
