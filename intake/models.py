@@ -64,6 +64,9 @@ class Response(models.Model):
     answers_encrypted = models.BinaryField(null=True, editable=False)
     skipped_sections = models.JSONField(default=list, blank=True)
     flagged_unsafe = models.BooleanField(default=False)
+    # When the practitioner was emailed, once, that an answer she sees before sending was
+    # saved; a later save that raises the flag again emails no one.
+    practitioner_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)

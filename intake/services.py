@@ -22,7 +22,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from booking.models import Booking
-from intake import questionnaires
+from intake import questionnaires, tasks
 from intake.models import AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
@@ -184,6 +184,13 @@ def _refresh_flags(response: Response, answers: dict[str, Any]) -> None:
     response.flagged_unsafe = bool(response.questionnaire.unsafe_question_ids(answers))
 
 
+def _tell_practitioner_on_commit(response: Response, reason: str) -> None:
+    """Email the practitioner after the save commits, from a job (never in the request)."""
+    transaction.on_commit(
+        lambda: tasks.tell_practitioner.enqueue(response_id=response.pk, reason=reason)
+    )
+
+
 def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: datetime) -> Response:
     """Merge a page of answers into the stored ones (save as you go) and re-check the flags.
 
@@ -216,6 +223,11 @@ def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: dateti
                 merged[question_id] = value
         response.answers = merged
         _refresh_flags(response, merged)
+        # She sees such an answer before it is sent, so she is told at once; once per
+        # response, so that saving as one types does not fill her inbox.
+        if response.flagged_unsafe and response.practitioner_alerted_at is None:
+            response.practitioner_alerted_at = now
+            _tell_practitioner_on_commit(response, tasks.ALERTED)
         response.updated_at = now
         response.save()
         return response
@@ -258,6 +270,7 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
         response.submitted_at = now
         response.updated_at = now
         response.save()
+        _tell_practitioner_on_commit(response, tasks.SENT)
         return response
 
 
@@ -277,6 +290,7 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
             return response
         response.answers_encrypted = None
         response.flagged_unsafe = False
+        response.practitioner_alerted_at = None
         response.skipped_sections = []
         response.erased_at = now
         response.updated_at = now

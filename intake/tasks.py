@@ -2,6 +2,10 @@
 
 from django_tasks import task
 
+# Why the practitioner is emailed about a response (``tell_practitioner``'s ``reason``).
+SENT = "sent"  # the client pressed Send
+ALERTED = "alerted"  # an answer she sees before sending was saved
+
 
 @task()
 def assign_intake(*, booking_id: int) -> None:
@@ -9,6 +13,14 @@ def assign_intake(*, booking_id: int) -> None:
     from intake import notifications, services
 
     notifications.send_invitations(services.assign_for_booking(booking_id=booking_id))
+
+
+@task()
+def tell_practitioner(*, response_id: int, reason: str) -> None:
+    """Email the practitioner that a response was sent, or holds an answer to read now."""
+    from intake import notifications
+
+    notifications.send_practitioner_notice(response_id=response_id, reason=reason)
 
 
 @task()
