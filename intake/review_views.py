@@ -43,6 +43,8 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if response is not None and response.erased_at is None and response.flagged_unsafe
     ]
     read = shown + [response for _a, response in flagged if response not in shown]
+    earlier = _earlier_intakes(attendees)
+    read += [response for _a, response in earlier if response not in read]
     has_note = booking.note_encrypted is not None
     services.record_reads(
         user=request.user,
@@ -52,16 +54,7 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
     people = [
-        review.Person(
-            key=assignment.role,
-            name=assignment.name,
-            questionnaire=response.questionnaire,
-            answers=response.answers,
-            skipped=tuple(response.skipped_sections),
-            flagged_unsafe=response.flagged_unsafe,
-        )
-        for assignment, response in attendees
-        if response in shown
+        _person(assignment, response) for assignment, response in attendees if response in shown
     ]
     statuses = [
         {
@@ -94,10 +87,40 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "svg": mark_safe(review.power_svg(dimensions, [p.name for p in people]))  # noqa: S308
         if dimensions
         else "",
+        "earlier": [
+            {
+                "name": assignment.name,
+                "sent": response.submitted_at,
+                "sections": review.answers_by_section([_person(assignment, response)]),
+            }
+            for assignment, response in earlier
+        ],
     }
     page = render(request, "intake/review/booking.html", context)
     page["X-Robots-Tag"] = "noindex"
     return page
+
+
+def _person(assignment, response: Response) -> review.Person:
+    return review.Person(
+        key=assignment.role,
+        name=assignment.name,
+        questionnaire=response.questionnaire,
+        answers=response.answers,
+        skipped=tuple(response.skipped_sections),
+        flagged_unsafe=response.flagged_unsafe,
+    )
+
+
+def _earlier_intakes(attendees) -> list[tuple]:
+    """The attendees asked a check-in, each with the full intake it follows: she reads the
+    check-in beside what she knew until now."""
+    return [
+        (assignment, earlier)
+        for assignment, _response in attendees
+        if services.questionnaire_for(assignment).checkin_for
+        and (earlier := services.earlier_answers(assignment)) is not None
+    ]
 
 
 def _state(response: Response | None) -> str:

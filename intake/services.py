@@ -32,6 +32,7 @@ NO_QUESTIONNAIRE = "This booking's offering has no intake questionnaire."
 CONSENT_REQUIRED = "Please agree to how your answers are stored before they are saved."
 ERASED = "These answers were erased and cannot be changed."
 UNKNOWN_SECTION = "There is no section {section!r} in this questionnaire."
+NO_EARLIER_ANSWERS = "There are no earlier answers to start from."
 
 
 class IntakeError(UserFacingError):
@@ -62,8 +63,33 @@ def _attendees(booking: Booking) -> list[tuple[str, str, str]]:
     return attendees
 
 
-def assign_for_booking(*, booking_id: int) -> list[Assignment]:
+def last_sent_full(*, booking: Booking, email: str, questionnaire_id: str, now: datetime):
+    """The person's latest ``questionnaire_id`` response sent to this practitioner within
+    her ``checkin_within_days``, not erased, from another booking; None otherwise.
+
+    Found by the email they were asked at (any case): each partner of a couple by their own.
+    """
+    since = now - timedelta(days=booking.practitioner.checkin_within_days)
+    return (
+        Response.objects.filter(
+            assignment__email__iexact=email,
+            assignment__booking__practitioner_id=booking.practitioner_id,
+            questionnaire_id=questionnaire_id,
+            submitted_at__gte=since,
+            erased_at__isnull=True,
+        )
+        .exclude(assignment__booking=booking)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def assign_for_booking(*, booking_id: int, now: datetime) -> list[Assignment]:
     """Create the assignments of a confirmed booking whose offering has a questionnaire.
+
+    Someone who sent the full questionnaire recently (``last_sent_full``) is asked its
+    check-in instead, with that response kept beside it (``earlier_response``): a few
+    minutes about now rather than the same long form again.
 
     Idempotent: returns only the assignments created now, so a repeated confirmation (a
     webhook delivered twice, a task retried) invites no one twice. The booking's row lock
@@ -83,12 +109,21 @@ def assign_for_booking(*, booking_id: int) -> list[Assignment]:
         )
         if booking is None or booking.status != Booking.Status.CONFIRMED:
             return []
-        if questionnaires.for_offering_kind(booking.offering.kind) is None:
+        offered = questionnaires.for_offering_kind(booking.offering.kind)
+        if offered is None:
             return []
+        has_checkin = questionnaires.checkin_after(offered.id) is not None
         created = []
         for email, name, role in _attendees(booking):
+            earlier = (
+                last_sent_full(booking=booking, email=email, questionnaire_id=offered.id, now=now)
+                if has_checkin
+                else None
+            )
             assignment, is_new = Assignment.objects.get_or_create(
-                booking=booking, email=email, defaults={"name": name, "role": role}
+                booking=booking,
+                email=email,
+                defaults={"name": name, "role": role, "earlier_response": earlier},
             )
             if is_new:
                 created.append(assignment)
@@ -114,14 +149,24 @@ def uninvited(*, now: datetime) -> list[Assignment]:
     )
 
 
+def earlier_answers(assignment: Assignment) -> Response | None:
+    """The full intake this assignment's check-in follows, while its answers are there."""
+    earlier = assignment.earlier_response
+    return earlier if earlier is not None and earlier.erased_at is None else None
+
+
 def questionnaire_for(assignment: Assignment) -> Questionnaire:
-    """The version this assignment answers: its response's, else the newest for the offering."""
+    """The version this assignment answers: its response's, else the newest for the
+    offering, or that one's check-in when there are earlier answers to go with it."""
     response = Response.objects.filter(assignment=assignment).first()
     if response is not None:
         return response.questionnaire
     questionnaire = questionnaires.for_offering_kind(assignment.booking.offering.kind)
     if questionnaire is None:
         raise IntakeError(NO_QUESTIONNAIRE)
+    checkin = questionnaires.checkin_after(questionnaire.id)
+    if checkin is not None and earlier_answers(assignment) is not None:
+        return checkin
     return questionnaire
 
 
@@ -180,8 +225,14 @@ def has_consent(response: Response) -> bool:
     ).exists()
 
 
-def _refresh_flags(response: Response, answers: dict[str, Any]) -> None:
+def _refresh_flags(response: Response, answers: dict[str, Any], now: datetime) -> None:
+    """Re-derive the flag from the answers. She sees such an answer before it is sent, so
+    she is told at once; once per response, so that saving as one types does not fill her
+    inbox."""
     response.flagged_unsafe = bool(response.questionnaire.unsafe_question_ids(answers))
+    if response.flagged_unsafe and response.practitioner_alerted_at is None:
+        response.practitioner_alerted_at = now
+        _tell_practitioner_on_commit(response, tasks.ALERTED)
 
 
 def _tell_practitioner_on_commit(response: Response, reason: str) -> None:
@@ -222,12 +273,46 @@ def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: dateti
             else:
                 merged[question_id] = value
         response.answers = merged
-        _refresh_flags(response, merged)
-        # She sees such an answer before it is sent, so she is told at once; once per
-        # response, so that saving as one types does not fill her inbox.
-        if response.flagged_unsafe and response.practitioner_alerted_at is None:
-            response.practitioner_alerted_at = now
-            _tell_practitioner_on_commit(response, tasks.ALERTED)
+        _refresh_flags(response, merged, now)
+        response.updated_at = now
+        response.save()
+        return response
+
+
+def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
+    """Turn a check-in into the full questionnaire, filled in with the earlier answers.
+
+    The earlier answers that the newest full version still asks come first, then this
+    check-in's answers to the same questions (they are newer). The check-in's own questions
+    have no place in the full one and are left behind, as the page says before. Consent is
+    asked again: the full questionnaire's wording is its own. Nothing is sent until Send.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        earlier = earlier_answers(assignment)
+        if earlier is None:
+            raise IntakeError(NO_EARLIER_ANSWERS)
+        response = Response.objects.filter(assignment=assignment).first()
+        if response is not None and response.erased_at is not None:
+            raise IntakeError(ERASED)
+        if response is not None and not response.questionnaire.checkin_for:
+            return response  # already the full one (a second click, another tab)
+        full = questionnaires.for_offering_kind(assignment.booking.offering.kind)
+        given = earlier.answers | (response.answers if response is not None else {})
+        answers = {
+            qid: value
+            for qid, value in given.items()
+            if (question := full.question(qid)) is not None and not question.answer_error(value)
+        }
+        if response is None:
+            response = Response(assignment=assignment, started_at=now)
+        response.questionnaire_id, response.questionnaire_version = full.key
+        response.answers = answers
+        response.skipped_sections = [
+            section.id for section in full.sections if section.id in earlier.skipped_sections
+        ]
+        response.submitted_at = None
+        _refresh_flags(response, answers, now)
         response.updated_at = now
         response.save()
         return response
@@ -266,7 +351,7 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
             raise IntakeError(CONSENT_REQUIRED)
         shown = response.questionnaire.shown_answers(response.answers)
         response.answers = shown
-        _refresh_flags(response, shown)
+        _refresh_flags(response, shown, now)
         response.submitted_at = now
         response.updated_at = now
         response.save()
