@@ -44,8 +44,8 @@ def sent_full(offering, *, email, name, at, answers=None) -> Response:
     return services.submit(assignment=assignment, now=at)
 
 
-def next_booking(offering, now, **fields):
-    booking = insert_booking(offering, now + timedelta(days=5), **fields)
+def next_booking(offering, now, *, days=5, **fields):
+    booking = insert_booking(offering, now + timedelta(days=days), **fields)
     return {a.email: a for a in services.assign_for_booking(booking_id=booking.pk, now=now)}
 
 
@@ -76,7 +76,7 @@ def test_after_the_period_it_is_the_full_intake_again(offering, practitioner, no
     practitioner.checkin_within_days = 200  # she chose a longer period
     practitioner.save()
     with time_machine.travel(later):
-        [assignment] = next_booking(offering, later, email="Client@Example.org").values()
+        [assignment] = next_booking(offering, later, days=6, email="Client@Example.org").values()
     assert services.questionnaire_for(assignment).id == "checkin"
 
 
