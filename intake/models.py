@@ -70,7 +70,7 @@ class Response(models.Model):
     skipped_sections = models.JSONField(default=list, blank=True)
     flagged_unsafe = models.BooleanField(default=False)
     # When the practitioner was emailed, once, that an answer she sees before sending was
-    # saved; a later save that raises the flag again emails no one.
+    # saved (``services.claim_alert``); a later save that raises the flag again emails no one.
     practitioner_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -108,7 +108,9 @@ def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlterna
 
 
 def send_practitioner_notice(*, response_id: int, reason: str) -> None:
-    """Send one notice; nothing for a response erased (or gone) since it was queued."""
+    """Send one notice; nothing for a response erased (or gone) since it was queued, and
+    the flagged one only by the job that claims it (``services.claim_alert``), given back
+    when sending fails so that a later save tries again."""
     response = (
         Response.objects.select_related(
             "assignment__booking__practitioner", "assignment__booking__offering"
@@ -118,5 +120,14 @@ def send_practitioner_notice(*, response_id: int, reason: str) -> None:
     )
     if response is None:
         return
-    practitioner_notice(response, reason=reason).send()
+    alert = reason == tasks.ALERTED
+    if alert and not services.claim_alert(response_id=response_id, now=timezone.now()):
+        return
+    try:
+        practitioner_notice(response, reason=reason).send()
+    except Exception:
+        if alert:
+            services.release_alert(response_id=response_id)
+        # Not chained or named: an SMTP error may carry her address; ids are enough.
+        raise NotificationError(f"Notice about response {response_id} not sent.") from None
     logger.info("Told the practitioner about response %s (%s).", response_id, reason)

@@ -119,7 +119,7 @@ def _earlier_intakes(attendees) -> list[tuple]:
         (assignment, earlier)
         for assignment, _response in attendees
         if services.questionnaire_for(assignment).checkin_for
-        and (earlier := services.earlier_answers(assignment)) is not None
+        and (earlier := selectors.earlier_answers(assignment)) is not None
     ]
 
 

@@ -31,6 +31,6 @@ def erase_expired_intake() -> dict[str, int]:
     """Erase the intake answers and booking notes past the retention period (run daily)."""
     from django.utils import timezone
 
-    from intake import services
+    from intake import retention
 
-    return services.apply_retention(now=timezone.now())
+    return retention.apply_retention(now=timezone.now())

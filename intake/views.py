@@ -100,7 +100,7 @@ def _base(
 def _earlier(assignment: Assignment, questionnaire) -> dict | None:
     """On a check-in, when the full answers it follows were sent (to say "your answers from
     3 March"): in the booked zone for the client, in the practice's for a partner."""
-    earlier = services.earlier_answers(assignment) if questionnaire.checkin_for else None
+    earlier = selectors.earlier_answers(assignment) if questionnaire.checkin_for else None
     if earlier is None:
         return None
     booking = assignment.booking

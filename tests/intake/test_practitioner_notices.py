@@ -63,6 +63,20 @@ def test_a_worrying_answer_emails_her_at_once_and_only_once(consented, now):
     assert len(mail.outbox) == 1
 
 
+def test_a_worrying_answer_whose_email_failed_is_sent_by_the_next_save(consented, now, smtp_sink):
+    smtp_sink.refuse.add("mara@example.org")  # her mail server says no, this once
+    services.save_answers(assignment=consented, answers={"safe_now": "no"}, now=now)
+    assert smtp_sink.envelopes == []
+
+    smtp_sink.refuse.clear()
+    services.save_answers(assignment=consented, answers={"safety_note": "later"}, now=now)
+    services.save_answers(assignment=consented, answers={"safety_note": "later still"}, now=now)
+
+    [envelope] = smtp_sink.envelopes
+    assert envelope.rcpt_tos == ["mara@example.org"]
+    assert b"Please open Sam's intake soon" in envelope.content
+
+
 def test_no_email_carries_an_answer_a_question_a_part_or_a_telling_word(consented, now):
     services.save_answers(
         assignment=consented, answers={"what_brings_you": SECRETS["what_brings_you"]}, now=now
