@@ -87,6 +87,7 @@ def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlterna
     name = assignment.name.split()[0] if assignment.name.strip() else "A client"
     context = {
         "reason": reason,
+        "was_sent": response.submitted_at is not None,  # an answer changed after sending
         "name": name,
         "offering_name": booking.offering.name,
         "meeting": booking.offering.meeting_word,

@@ -56,6 +56,7 @@ def test_a_worrying_answer_emails_her_at_once_and_only_once(consented, now):
         assert "Sam has saved an answer in their intake that you see before it is sent" in body
         assert REVIEW_PATH.format(public_id=consented.booking.public_id) in body
 
+        assert "They have not sent the intake yet, and they are not told about this email." in body
     later = now + timedelta(minutes=1)
     services.save_answers(assignment=consented, answers={"safe_now": "no"}, now=later)
     services.save_answers(assignment=consented, answers={"safe_now": "yes"}, now=later)
@@ -114,3 +115,13 @@ def test_a_response_erased_before_the_job_ran_emails_no_one(consented, now):
     notifications.send_practitioner_notice(response_id=response.pk, reason=tasks.SENT)
 
     assert mail.outbox == []
+
+
+def test_a_worrying_answer_after_sending_says_it_came_after(consented, now):
+    services.submit(assignment=consented, now=now)
+    services.save_answers(assignment=consented, answers={"safe_now": "no"}, now=now)
+
+    sent, alerted = mail.outbox
+    assert alerted.subject.startswith("Please open Sam's intake soon")
+    for body in texts(alerted)[1:]:
+        assert "They had sent it before and changed it since; they are not told" in body
