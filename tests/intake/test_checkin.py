@@ -161,3 +161,11 @@ def test_a_checkin_names_an_existing_questionnaire_and_no_offering_kinds(tmp_pat
     assert str(caught.value) == (
         "checkin-v1.toml: a check-in takes no 'offering_kinds': its 'checkin_for' chooses it"
     )
+
+
+def test_she_sets_the_period_in_the_admin(admin_client, practitioner):
+    page = admin_client.get(reverse("admin:practice_practitioner_change", args=[practitioner.pk]))
+
+    html = page.content.decode()
+    assert 'name="checkin_within_days" value="180"' in html
+    assert "asked a short check-in before their next session instead" in html
