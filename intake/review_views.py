@@ -43,9 +43,9 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if response is not None and response.erased_at is None and response.flagged_unsafe
     ]
     read = shown + [response for _a, response in flagged if response not in shown]
+    has_note = booking.note_encrypted is not None
     earlier = _earlier_intakes(attendees)
     read += [response for _a, response in earlier if response not in read]
-    has_note = booking.note_encrypted is not None
     services.record_reads(
         user=request.user,
         responses=read,
