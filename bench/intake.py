@@ -151,7 +151,7 @@ def setup_couple():
         consented_at=now,
         privacy_notice_version="bench",
     )
-    assignments = services.assign_for_booking(booking_id=booking.pk, now=now)
+    assignments = services.assign_for_booking(booking_id=booking.pk)
     return user, booking, assignments
 
 

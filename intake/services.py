@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from booking.models import Booking
 from intake import questionnaires, selectors, tasks
@@ -62,7 +63,7 @@ def _attendees(booking: Booking) -> list[tuple[str, str, str]]:
     return attendees
 
 
-def assign_for_booking(*, booking_id: int, now: datetime) -> list[Assignment]:
+def assign_for_booking(*, booking_id: int, now: datetime | None = None) -> list[Assignment]:
     """Create the assignments of a confirmed booking whose offering has a questionnaire.
 
     Someone who sent the full questionnaire recently (``last_sent_full``) is asked its
@@ -78,6 +79,7 @@ def assign_for_booking(*, booking_id: int, now: datetime) -> list[Assignment]:
     """
     if not settings.INTAKE_ENCRYPTION_KEYS:
         return []
+    now = now or timezone.now()  # the moment the check-in period counts back from
     with transaction.atomic(durable=True):
         booking = (
             Booking.objects.select_for_update()

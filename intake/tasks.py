@@ -10,12 +10,9 @@ ALERTED = "alerted"  # an answer she sees before sending was saved
 @task()
 def assign_intake(*, booking_id: int) -> None:
     """Ask the attendees of a newly confirmed booking to fill its questionnaire, once."""
-    from django.utils import timezone
-
     from intake import notifications, services
 
-    assignments = services.assign_for_booking(booking_id=booking_id, now=timezone.now())
-    notifications.send_invitations(assignments)
+    notifications.send_invitations(services.assign_for_booking(booking_id=booking_id))
 
 
 @task()
