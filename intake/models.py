@@ -38,6 +38,11 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set once the invitation email went out; until then `send_intake_invitations` retries.
     invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The full intake this person sent recently, when they are asked a check-in instead:
+    # the check-in's page offers it to read and update, her review shows it beside.
+    earlier_response = models.ForeignKey(
+        "Response", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["booking", "role"]
@@ -64,6 +69,9 @@ class Response(models.Model):
     answers_encrypted = models.BinaryField(null=True, editable=False)
     skipped_sections = models.JSONField(default=list, blank=True)
     flagged_unsafe = models.BooleanField(default=False)
+    # When the practitioner was emailed, once, that an answer she sees before sending was
+    # saved (``services.claim_alert``); a later save that raises the flag again emails no one.
+    practitioner_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -56,6 +56,8 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     ]
     read = list({r.pk: r for r in shown + [r for _a, r in flagged + early]}.values())
     has_note = booking.note_encrypted is not None
+    earlier = _earlier_intakes(attendees)
+    read += [response for _a, response in earlier if response not in read]
     services.record_reads(
         user=request.user,
         responses=read,
@@ -64,16 +66,7 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
     people = [
-        review.Person(
-            key=assignment.role,
-            name=assignment.name,
-            questionnaire=response.questionnaire,
-            answers=response.answers,
-            skipped=tuple(response.skipped_sections),
-            flagged_unsafe=response.flagged_unsafe,
-        )
-        for assignment, response in attendees
-        if response in shown
+        _person(assignment, response) for assignment, response in attendees if response in shown
     ]
     statuses = [
         {
@@ -120,10 +113,40 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "svg": mark_safe(review.power_svg(dimensions, [p.name for p in people]))  # noqa: S308
         if dimensions
         else "",
+        "earlier": [
+            {
+                "name": assignment.name,
+                "sent": response.submitted_at,
+                "sections": review.answers_by_section([_person(assignment, response)]),
+            }
+            for assignment, response in earlier
+        ],
     }
     page = render(request, "intake/review/booking.html", context)
     page["X-Robots-Tag"] = "noindex"
     return page
+
+
+def _person(assignment, response: Response) -> review.Person:
+    return review.Person(
+        key=assignment.role,
+        name=assignment.name,
+        questionnaire=response.questionnaire,
+        answers=response.answers,
+        skipped=tuple(response.skipped_sections),
+        flagged_unsafe=response.flagged_unsafe,
+    )
+
+
+def _earlier_intakes(attendees) -> list[tuple]:
+    """The attendees asked a check-in, each with the full intake it follows: she reads the
+    check-in beside what she knew until now."""
+    return [
+        (assignment, earlier)
+        for assignment, _response in attendees
+        if services.questionnaire_for(assignment).checkin_for
+        and (earlier := selectors.earlier_answers(assignment)) is not None
+    ]
 
 
 def _state(response: Response | None) -> str:

@@ -1,7 +1,9 @@
-"""Reads for the fill pages: which sections and questions show, and how far along it is."""
+"""Reads for the fill pages: which sections and questions show, how far along it is, and
+the earlier full intake a check-in follows; and for the practitioner's review."""
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from booking.models import Booking
@@ -184,6 +186,35 @@ def review(questionnaire: Questionnaire, answers: dict[str, Any], skipped: list[
         ]
         rows.append({"section": section, "skipped": section.id in skipped, "answers": given})
     return rows
+
+
+def last_sent_full(
+    *, booking: Booking, email: str, questionnaire_id: str, now: datetime
+) -> Response | None:
+    """The person's latest ``questionnaire_id`` response sent to this practitioner within
+    her ``checkin_within_days``, not erased, from another booking; None otherwise.
+
+    Found by the email they were asked at (any case): each partner of a couple by their own.
+    """
+    since = now - timedelta(days=booking.practitioner.checkin_within_days)
+    return (
+        Response.objects.filter(
+            assignment__email__iexact=email,
+            assignment__booking__practitioner_id=booking.practitioner_id,
+            questionnaire_id=questionnaire_id,
+            submitted_at__gte=since,
+            erased_at__isnull=True,
+        )
+        .exclude(assignment__booking=booking)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def earlier_answers(assignment: Assignment) -> Response | None:
+    """The full intake this assignment's check-in follows, while its answers are there."""
+    earlier = assignment.earlier_response
+    return earlier if earlier is not None and earlier.erased_at is None else None
 
 
 def booking_for_review(*, user, public_id) -> Booking | None:

@@ -1,4 +1,5 @@
-"""Writes: consent, answers (save as you go), submission and erasure of an intake.
+"""Writes: assignment, consent, answers (save as you go), submission and erasure of an
+intake (erasure past the retention period is ``intake.retention``'s).
 
 Each entry point is one durable transaction that locks the assignment's row, so two tabs
 saving at once merge one after the other instead of losing answers. Answers are only ever
@@ -18,11 +19,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from booking.models import Booking
-from intake import questionnaires
+from intake import questionnaires, selectors, tasks
 from intake.models import AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
@@ -32,6 +32,7 @@ NO_QUESTIONNAIRE = "This booking's offering has no intake questionnaire."
 CONSENT_REQUIRED = "Please agree to how your answers are stored before they are saved."
 ERASED = "These answers were erased and cannot be changed."
 UNKNOWN_SECTION = "There is no section {section!r} in this questionnaire."
+NO_EARLIER_ANSWERS = "There are no earlier answers to start from."
 
 
 class IntakeError(UserFacingError):
@@ -62,8 +63,12 @@ def _attendees(booking: Booking) -> list[tuple[str, str, str]]:
     return attendees
 
 
-def assign_for_booking(*, booking_id: int) -> list[Assignment]:
+def assign_for_booking(*, booking_id: int, now: datetime | None = None) -> list[Assignment]:
     """Create the assignments of a confirmed booking whose offering has a questionnaire.
+
+    Someone who sent the full questionnaire recently (``last_sent_full``) is asked its
+    check-in instead, with that response kept beside it (``earlier_response``): a few
+    minutes about now rather than the same long form again.
 
     Idempotent: returns only the assignments created now, so a repeated confirmation (a
     webhook delivered twice, a task retried) invites no one twice. The booking's row lock
@@ -74,6 +79,7 @@ def assign_for_booking(*, booking_id: int) -> list[Assignment]:
     """
     if not settings.INTAKE_ENCRYPTION_KEYS:
         return []
+    now = now or timezone.now()  # the moment the check-in period counts back from
     with transaction.atomic(durable=True):
         booking = (
             Booking.objects.select_for_update()
@@ -83,12 +89,23 @@ def assign_for_booking(*, booking_id: int) -> list[Assignment]:
         )
         if booking is None or booking.status != Booking.Status.CONFIRMED:
             return []
-        if questionnaires.for_offering_kind(booking.offering.kind) is None:
+        offered = questionnaires.for_offering_kind(booking.offering.kind)
+        if offered is None:
             return []
+        has_checkin = questionnaires.checkin_after(offered.id) is not None
         created = []
         for email, name, role in _attendees(booking):
+            earlier = (
+                selectors.last_sent_full(
+                    booking=booking, email=email, questionnaire_id=offered.id, now=now
+                )
+                if has_checkin
+                else None
+            )
             assignment, is_new = Assignment.objects.get_or_create(
-                booking=booking, email=email, defaults={"name": name, "role": role}
+                booking=booking,
+                email=email,
+                defaults={"name": name, "role": role, "earlier_response": earlier},
             )
             if is_new:
                 created.append(assignment)
@@ -115,13 +132,17 @@ def uninvited(*, now: datetime) -> list[Assignment]:
 
 
 def questionnaire_for(assignment: Assignment) -> Questionnaire:
-    """The version this assignment answers: its response's, else the newest for the offering."""
+    """The version this assignment answers: its response's, else the newest for the
+    offering, or that one's check-in when there are earlier answers to go with it."""
     response = Response.objects.filter(assignment=assignment).first()
     if response is not None:
         return response.questionnaire
     questionnaire = questionnaires.for_offering_kind(assignment.booking.offering.kind)
     if questionnaire is None:
         raise IntakeError(NO_QUESTIONNAIRE)
+    checkin = questionnaires.checkin_after(questionnaire.id)
+    if checkin is not None and selectors.earlier_answers(assignment) is not None:
+        return checkin
     return questionnaire
 
 
@@ -181,7 +202,48 @@ def has_consent(response: Response) -> bool:
 
 
 def _refresh_flags(response: Response, answers: dict[str, Any]) -> None:
+    """Re-derive the flag from the answers. She sees such an answer before it is sent, so
+    she is told at once: until her email has gone out (``claim_alert``), each save that
+    finds the flag raised asks for it, and the first job to run sends it."""
     response.flagged_unsafe = bool(response.questionnaire.unsafe_question_ids(answers))
+    if response.flagged_unsafe and response.practitioner_alerted_at is None:
+        _tell_practitioner_on_commit(response, tasks.ALERTED)
+
+
+def claim_alert(*, response_id: int, now: datetime) -> bool:
+    """Whether this job is the one to email her that a response is flagged: true once per
+    response, and only while it still is. The assignment's lock keeps a save that read the
+    response before the claim from writing over it."""
+    with transaction.atomic(durable=True):
+        assignment = Assignment.objects.filter(response__pk=response_id).first()
+        if assignment is None:
+            return False
+        _lock(assignment)
+        return bool(
+            Response.objects.filter(
+                pk=response_id,
+                practitioner_alerted_at__isnull=True,
+                flagged_unsafe=True,
+                erased_at__isnull=True,
+            ).update(practitioner_alerted_at=now)
+        )
+
+
+def release_alert(*, response_id: int) -> None:
+    """Give the claim back when her email could not be sent, so that the next save that
+    finds the flag raised tries again."""
+    with transaction.atomic(durable=True):
+        assignment = Assignment.objects.filter(response__pk=response_id).first()
+        if assignment is not None:
+            _lock(assignment)
+            Response.objects.filter(pk=response_id).update(practitioner_alerted_at=None)
+
+
+def _tell_practitioner_on_commit(response: Response, reason: str) -> None:
+    """Email the practitioner after the save commits, from a job (never in the request)."""
+    transaction.on_commit(
+        lambda: tasks.tell_practitioner.enqueue(response_id=response.pk, reason=reason)
+    )
 
 
 def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: datetime) -> Response:
@@ -216,6 +278,45 @@ def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: dateti
                 merged[question_id] = value
         response.answers = merged
         _refresh_flags(response, merged)
+        response.updated_at = now
+        response.save()
+        return response
+
+
+def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
+    """Turn a check-in into the full questionnaire, filled in with the earlier answers.
+
+    The earlier answers that the newest full version still asks come first, then this
+    check-in's answers to the same questions (they are newer). The check-in's own questions
+    have no place in the full one and are left behind, as the page says before. Consent is
+    asked again: the full questionnaire's wording is its own. Nothing is sent until Send.
+    """
+    with transaction.atomic(durable=True):
+        assignment = _lock(assignment)
+        earlier = selectors.earlier_answers(assignment)
+        if earlier is None:
+            raise IntakeError(NO_EARLIER_ANSWERS)
+        response = Response.objects.filter(assignment=assignment).first()
+        if response is not None and response.erased_at is not None:
+            raise IntakeError(ERASED)
+        if response is not None and not response.questionnaire.checkin_for:
+            return response  # already the full one (a second click, another tab)
+        full = questionnaires.for_offering_kind(assignment.booking.offering.kind)
+        given = earlier.answers | (response.answers if response is not None else {})
+        answers = {
+            qid: value
+            for qid, value in given.items()
+            if (question := full.question(qid)) is not None and not question.answer_error(value)
+        }
+        if response is None:
+            response = Response(assignment=assignment, started_at=now)
+        response.questionnaire_id, response.questionnaire_version = full.key
+        response.answers = answers
+        response.skipped_sections = [
+            section.id for section in full.sections if section.id in earlier.skipped_sections
+        ]
+        response.submitted_at = None
+        _refresh_flags(response, answers)
         response.updated_at = now
         response.save()
         return response
@@ -258,6 +359,7 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
         response.submitted_at = now
         response.updated_at = now
         response.save()
+        _tell_practitioner_on_commit(response, tasks.SENT)
         return response
 
 
@@ -277,6 +379,7 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
             return response
         response.answers_encrypted = None
         response.flagged_unsafe = False
+        response.practitioner_alerted_at = None
         response.skipped_sections = []
         response.erased_at = now
         response.updated_at = now
@@ -297,86 +400,3 @@ def record_reads(
         rows.append(AccessLog(user=user, booking=note_of, action=AccessLog.Action.READ, at=now))
     with transaction.atomic():
         AccessLog.objects.bulk_create(rows)
-
-
-def _last_session_end(*, practitioner, client_email) -> Subquery:
-    """The end of the client's latest confirmed or completed booking with the practitioner
-    (both given as outer references): where a retention period starts."""
-    return Subquery(
-        Booking.objects.filter(
-            practitioner=practitioner,
-            client_email=client_email,
-            status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED],
-        )
-        .order_by("-end")
-        .values("end")[:1]
-    )
-
-
-def _past_retention(rows, *, now: datetime) -> list[int]:
-    """The ids of ``(id, last session's end, retention days)`` rows whose period has ended:
-    more than that many days since, to the microsecond."""
-    return [pk for pk, last_end, days in rows if now - last_end > timedelta(days=days)]
-
-
-def expired_assignment_ids(*, now: datetime) -> list[int]:
-    """The assignments whose answers are past the practice's retention period.
-
-    The period runs from the client's last session with that practitioner: the latest end
-    of a confirmed or completed booking with the same client email (a confirmed booking
-    still ahead keeps everything). A client with none of those (only cancelled bookings)
-    counts from the end of the booking the intake was for. Expired means more than
-    ``intake_retention_days`` have passed since then, to the microsecond.
-    """
-    last_session = _last_session_end(
-        practitioner=OuterRef("assignment__booking__practitioner"),
-        client_email=OuterRef("assignment__booking__client_email"),
-    )
-    candidates = (
-        Response.objects.filter(erased_at__isnull=True)
-        .annotate(
-            last_end=Coalesce(last_session, F("assignment__booking__end")),
-            retention_days=F("assignment__booking__practitioner__intake_retention_days"),
-        )
-        .values_list("assignment_id", "last_end", "retention_days")
-        .order_by("assignment_id")
-    )
-    return _past_retention(candidates, now=now)
-
-
-def erase_expired(*, now: datetime) -> int:
-    """Erase (with ``erase``: a tombstone stays) every response past its retention period;
-    how many were erased. Each erasure is its own transaction, so one failure keeps the
-    others, and a run that is interrupted simply finishes on the next."""
-    erased = 0
-    for assignment in Assignment.objects.filter(pk__in=expired_assignment_ids(now=now)):
-        response = erase(assignment=assignment, now=now)
-        if response is not None and response.erased_at == now:
-            erased += 1
-    return erased
-
-
-def erase_expired_notes(*, now: datetime) -> int:
-    """Erase the booking notes past the same retention period as the answers (counted from
-    the client's last session, else from the booking's end); how many were erased."""
-    candidates = (
-        Booking.objects.filter(note_encrypted__isnull=False)
-        .annotate(
-            last_end=Coalesce(
-                _last_session_end(
-                    practitioner=OuterRef("practitioner"), client_email=OuterRef("client_email")
-                ),
-                F("end"),
-            ),
-            retention_days=F("practitioner__intake_retention_days"),
-        )
-        .values_list("pk", "last_end", "retention_days")
-    )
-    expired = _past_retention(candidates, now=now)
-    return Booking.objects.filter(pk__in=expired).update(note_encrypted=None)
-
-
-def apply_retention(*, now: datetime) -> dict[str, int]:
-    """Erase the answers and the booking notes past the retention period (run daily); how
-    many of each were erased."""
-    return {"responses": erase_expired(now=now), "notes": erase_expired_notes(now=now)}

@@ -2,6 +2,10 @@
 
 from django_tasks import task
 
+# Why the practitioner is emailed about a response (``tell_practitioner``'s ``reason``).
+SENT = "sent"  # the client pressed Send
+ALERTED = "alerted"  # an answer she sees before sending was saved
+
 
 @task()
 def assign_intake(*, booking_id: int) -> None:
@@ -12,10 +16,18 @@ def assign_intake(*, booking_id: int) -> None:
 
 
 @task()
+def tell_practitioner(*, response_id: int, reason: str) -> None:
+    """Email the practitioner that a response was sent, or holds an answer to read now."""
+    from intake import notifications
+
+    notifications.send_practitioner_notice(response_id=response_id, reason=reason)
+
+
+@task()
 def erase_expired_intake() -> dict[str, int]:
     """Erase the intake answers and booking notes past the retention period (run daily)."""
     from django.utils import timezone
 
-    from intake import services
+    from intake import retention
 
-    return services.apply_retention(now=timezone.now())
+    return retention.apply_retention(now=timezone.now())

@@ -8,17 +8,19 @@ the POST.
 
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking.models import Booking
-from intake import crisis, forms, links, selectors, services
+from intake import crisis, forms, links, review, selectors, services
 from intake.models import Assignment, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY_LABEL, Section
 
@@ -91,7 +93,25 @@ def _base(
         "zone_cookie": ZONE_COOKIE,
         "link_path": links.fill_path(assignment),
         "here": request.get_full_path(),
+        "earlier": _earlier(assignment, questionnaire),
     }
+
+
+def _earlier(assignment: Assignment, questionnaire) -> dict | None:
+    """On a check-in, when the full answers it follows were sent (to say "your answers from
+    3 March"): in the booked zone for the client, in the practice's for a partner."""
+    earlier = selectors.earlier_answers(assignment) if questionnaire.checkin_for else None
+    if earlier is None:
+        return None
+    booking = assignment.booking
+    zone = (
+        booking.client_timezone
+        if assignment.role == Assignment.Role.CLIENT
+        else booking.practitioner.timezone
+    )
+    sent = timezone.localtime(earlier.submitted_at, ZoneInfo(zone))
+    same_year = sent.year == timezone.localtime(timezone.now(), ZoneInfo(zone)).year
+    return {"response": earlier, "date": date_format(sent, "j F" if same_year else "j F Y")}
 
 
 def _consented(response: Response | None) -> bool:
@@ -305,3 +325,29 @@ def erase_page(request, assignment, questionnaire, response):
     return render(
         request, "intake/erase_confirm.html", _base(request, assignment, questionnaire, response)
     )
+
+
+@by_link
+def earlier_page(request, assignment, questionnaire, response):
+    """A check-in's earlier full answers, to read on this link (changing them is
+    ``update_full``'s)."""
+    context = _base(request, assignment, questionnaire, response)
+    if context["earlier"] is None:
+        return redirect("intake:start", token=assignment.token)
+    earlier = context["earlier"]["response"]
+    context["export"] = review.export(
+        earlier.questionnaire, earlier.answers, earlier.skipped_sections
+    )
+    return render(request, "intake/earlier.html", context)
+
+
+@by_link
+def update_full(request, assignment, questionnaire, response):
+    """ "Update my full answers": the check-in becomes the full questionnaire, filled in with
+    the earlier answers; then its consent step, as for any questionnaire."""
+    if request.method == "POST" and questionnaire.checkin_for:
+        try:
+            services.switch_to_full(assignment=assignment, now=timezone.now())
+        except services.IntakeError:
+            pass  # the earlier answers were erased meanwhile: the check-in stays
+    return redirect("intake:start", token=assignment.token)

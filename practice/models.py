@@ -55,6 +55,13 @@ class Practitioner(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Intake answers are erased this many days after the client's last session.",
     )
+    checkin_within_days = models.PositiveIntegerField(
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text="A client who sent the full intake questionnaire within this many days is "
+        "asked a short check-in before their next session instead, with their earlier answers "
+        "at hand to read and update.",
+    )
 
     def __str__(self) -> str:
         return self.name

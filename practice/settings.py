@@ -28,6 +28,8 @@ DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only-key-not-for-use"
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where "Leave this page" on the intake pages goes: a neutral page, the same for everyone.
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.com/weather")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 API_ALLOWED_ORIGINS = env_list("API_ALLOWED_ORIGINS")

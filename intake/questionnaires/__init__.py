@@ -8,6 +8,7 @@ such as ``full-v1.toml: sections[3].questions[2]: 'scale' needs 'low_label' and
 Schema (see ``full-v1.toml`` for a worked example)::
 
     id, version, title, intro, offering_kinds, estimated_minutes
+    checkin_for?          a check-in's instead of offering_kinds (below)
     [consent]             version, text          (explicit consent, versioned on its own)
     [[sections]]          id, title, intro, content_note?, show_if?
     [[sections.questions]] id, type, label, help?, show_if?, flags?, + the type's own keys
@@ -32,6 +33,9 @@ Nothing is ever required: a ``required`` key is refused. Every question can be l
 by every type and never written in a file. ``show_if = {question = "...", in = [...]}``
 shows a question or a section only when an earlier question's answer is one of the values.
 ``flags = {unsafe = [...]}`` marks answers that signal someone may not be safe.
+
+A check-in (``checkin_for = "full"``) names no offering kinds: it is the short questionnaire
+given instead of ``full`` to someone who sent a ``full`` one recently (``checkin_after``).
 """
 
 from __future__ import annotations
@@ -72,7 +76,15 @@ LEAN_NEEDS_MORE_POWER = (
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _FILE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9_]*)-v(?P<version>[0-9]+)\.toml$")
 
-_TOP_KEYS = {"id", "version", "title", "intro", "offering_kinds", "estimated_minutes"}
+_TOP_KEYS = {
+    "id",
+    "version",
+    "title",
+    "intro",
+    "offering_kinds",
+    "estimated_minutes",
+    "checkin_for",
+}
 _TOP_KEYS_ALL = _TOP_KEYS | {"consent", "sections"}
 _SECTION_KEYS = {"id", "title", "intro", "content_note", "show_if", "questions"}
 _QUESTION_KEYS = {"id", "type", "label", "help", "show_if", "flags"}
@@ -201,6 +213,7 @@ class Questionnaire:
     estimated_minutes: int
     consent: Consent
     sections: tuple[Section, ...]
+    checkin_for: str = ""  # a check-in: the id of the questionnaire it stands in for
     _questions: dict[str, tuple[Section, Question]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -429,7 +442,14 @@ def parse(text: str, file_name: str) -> Questionnaire:
             "after its id and version"
         )
     kinds = data.get("offering_kinds")
-    if (
+    checkin_for = data.get("checkin_for")
+    if checkin_for is not None:
+        if not isinstance(checkin_for, str) or not _ID.match(checkin_for):
+            raise top.error("'checkin_for' should be the id of another questionnaire")
+        if kinds is not None:
+            raise top.error("a check-in takes no 'offering_kinds': its 'checkin_for' chooses it")
+        kinds = []
+    elif (
         not isinstance(kinds, list)
         or not kinds
         or any(kind not in OFFERING_KINDS for kind in kinds)
@@ -491,6 +511,7 @@ def parse(text: str, file_name: str) -> Questionnaire:
         estimated_minutes=minutes,
         consent=consent,
         sections=tuple(sections),
+        checkin_for=checkin_for or "",
     )
 
 
@@ -507,7 +528,28 @@ def load_directory(directory: Path) -> dict[tuple[str, int], Questionnaire]:
                     f"{path.name}: offering_kinds: '{kind}' already belongs to '{owner}'"
                 )
         found[questionnaire.key] = questionnaire
+    _check_checkins(found)
     return found
+
+
+def _check_checkins(found: Mapping[tuple[str, int], Questionnaire]) -> None:
+    """Each check-in stands in for a questionnaire that is there and is not a check-in
+    itself, and each questionnaire has one check-in id at most."""
+    plain = {q.id for q in found.values() if not q.checkin_for}
+    owner: dict[str, str] = {}
+    for questionnaire in found.values():
+        target = questionnaire.checkin_for
+        if not target:
+            continue
+        file_name = f"{questionnaire.id}-v{questionnaire.version}.toml"
+        if target not in plain:
+            raise QuestionnaireError(
+                f"{file_name}: checkin_for: there is no questionnaire '{target}'"
+            )
+        if owner.setdefault(target, questionnaire.id) != questionnaire.id:
+            raise QuestionnaireError(
+                f"{file_name}: checkin_for: '{target}' already has the check-in '{owner[target]}'"
+            )
 
 
 @cache
@@ -533,4 +575,11 @@ def latest(questionnaire_id: str) -> Questionnaire:
 def for_offering_kind(kind: str) -> Questionnaire | None:
     """The newest questionnaire for an offering kind, or None when it has none."""
     owners = {q.id for q in registry().values() if kind in q.offering_kinds}
+    return latest(owners.pop()) if owners else None
+
+
+def checkin_after(questionnaire_id: str) -> Questionnaire | None:
+    """The newest check-in given instead of ``questionnaire_id`` to someone who sent it
+    recently, or None when it has none."""
+    owners = {q.id for q in registry().values() if q.checkin_for == questionnaire_id}
     return latest(owners.pop()) if owners else None

@@ -117,4 +117,5 @@ def test_staff_can_read_the_questionnaires_from_the_admin_but_visitors_cannot(
     assert "version 1" in page
     lean = 'who carries more of it? <small>(lean, "Mostly my partner" means more power)'
     assert lean in page
-    assert page.count("as soon as saved, before Send") == 1  # version 2's safety part
+    # The safety parts of version 2 and of the check-in are read before Send; v1's is not.
+    assert page.count("as soon as saved, before Send") == 2

@@ -10,7 +10,7 @@ from django.urls import reverse
 from booking import services as booking_services
 from booking.models import Booking
 from booking.selectors import booking_note
-from intake import services
+from intake import retention, services
 from intake.models import AccessLog, Assignment
 from tests.factories import make_offering, raw_table_text
 
@@ -91,8 +91,8 @@ def test_retention_erases_the_note_once_the_period_has_passed(noted):
     days = noted.practitioner.intake_retention_days
     on_the_day = noted.end + timedelta(days=days)
 
-    assert services.apply_retention(now=on_the_day) == {"responses": 0, "notes": 0}
+    assert retention.apply_retention(now=on_the_day) == {"responses": 0, "notes": 0}
     assert booking_note(Booking.objects.get(pk=noted.pk)) == NOTE
     later = on_the_day + timedelta(microseconds=1)
-    assert services.apply_retention(now=later) == {"responses": 0, "notes": 1}
+    assert retention.apply_retention(now=later) == {"responses": 0, "notes": 1}
     assert Booking.objects.get(pk=noted.pk).note_encrypted is None

@@ -344,7 +344,10 @@ def test_a_partner_flagging_unsafe_changes_nothing_the_other_sees(couple, now):
     assert sum(page.startswith("200 ") for page in after) >= 10  # real pages, not redirects
     assert after == before
     assert all(PARTNER_NAME not in page for page in after)
-    assert len(mail.outbox) == outbox_before  # no one was emailed about it
+    # No one but the practitioner was emailed about it.
+    assert [letter.to for letter in mail.outbox[outbox_before:]] == [
+        [couple[0].booking.practitioner.email]
+    ] * 2
 
 
 def test_the_partners_pages_do_not_change_with_the_clients_state_either(couple, now):

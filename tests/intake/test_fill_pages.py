@@ -149,7 +149,7 @@ def test_prefer_not_to_say_on_a_text_question(client, consented):
     assert 'id="q_what_brings_you__prefer_not" checked' in client.get(url).content.decode()
 
 
-def test_an_unsafe_answer_shows_crisis_resources_at_once_and_tells_no_one(client, consented):
+def test_an_unsafe_answer_shows_crisis_resources_at_once_and_tells_only_her(client, consented):
     mail.outbox.clear()
 
     done = answer(client, section_url(consented, "safety"), q_safe_now="no")
@@ -159,8 +159,9 @@ def test_an_unsafe_answer_shows_crisis_resources_at_once_and_tells_no_one(client
     assert '<details class="notice crisis" open>' in page
     assert "immediate danger" in page and "112" in page  # the client booked from Berlin
     assert "Only you see this message" in page
+    assert "Apart from Dr. Mara Lindqvist, nobody is told what you answered" in page
     assert Response.objects.get().flagged_unsafe
-    assert mail.outbox == []
+    assert [letter.to for letter in mail.outbox] == [["mara@example.org"]]
     # Still at hand on every later page, folded so that the questions come first.
     later = client.get(section_url(consented, "what_brings_you")).content.decode()
     assert '<details class="notice crisis">' in later and "immediate danger" in later

@@ -8,7 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from booking.models import Booking
-from intake import services
+from intake import retention, services
 from intake.models import Assignment, Response
 from intake.tasks import erase_expired_intake
 from tests.factories import insert_booking, make_session_offering
@@ -53,14 +53,14 @@ def test_the_default_retention_is_a_year(practitioner):
 
 
 def test_answers_are_kept_until_the_retention_period_has_passed(completed):
-    assert services.erase_expired(now=SESSION_END + RETENTION) == 0
+    assert retention.erase_expired(now=SESSION_END + RETENTION) == 0
     assert response_of(completed).answers["safe_now"] == "no"
 
 
 def test_answers_past_the_retention_period_are_erased_and_a_tombstone_kept(completed):
     moment = SESSION_END + RETENTION + timedelta(microseconds=1)
 
-    assert services.erase_expired(now=moment) == 1
+    assert retention.erase_expired(now=moment) == 1
 
     response = response_of(completed)
     assert response.erased_at == moment
@@ -68,28 +68,28 @@ def test_answers_past_the_retention_period_are_erased_and_a_tombstone_kept(compl
     assert response.answers == {}
     assert response.flagged_unsafe is False
     assert (response.questionnaire_id, response.questionnaire_version) == ("full", 2)
-    assert services.erase_expired(now=moment + timedelta(days=1)) == 0  # once
+    assert retention.erase_expired(now=moment + timedelta(days=1)) == 0  # once
 
 
 def test_a_later_session_with_the_practitioner_restarts_the_period(offering, completed):
     later = insert_booking(offering, SESSION_START + timedelta(days=20))
 
-    assert services.erase_expired(now=SESSION_END + RETENTION + timedelta(days=1)) == 0
+    assert retention.erase_expired(now=SESSION_END + RETENTION + timedelta(days=1)) == 0
     assert response_of(completed).erased_at is None
-    assert services.erase_expired(now=later.end + RETENTION + timedelta(seconds=1)) == 1
+    assert retention.erase_expired(now=later.end + RETENTION + timedelta(seconds=1)) == 1
 
 
 def test_a_confirmed_session_still_ahead_keeps_the_answers(offering, completed):
     insert_booking(offering, SESSION_START + timedelta(days=400))
 
-    assert services.erase_expired(now=SESSION_END + timedelta(days=300)) == 0
+    assert retention.erase_expired(now=SESSION_END + timedelta(days=300)) == 0
 
 
 def test_cancelled_bookings_and_other_clients_do_not_count_as_sessions(offering, completed):
     insert_booking(offering, SESSION_START + timedelta(days=20), status=Booking.Status.CANCELLED)
     insert_booking(offering, SESSION_START + timedelta(days=21), email="other@example.org")
 
-    assert services.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 1
+    assert retention.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 1
 
 
 def test_sessions_with_another_practitioner_do_not_count(offering, completed):
@@ -98,21 +98,21 @@ def test_sessions_with_another_practitioner_do_not_count(offering, completed):
     elsewhere = make_session_offering(make_practitioner(name="Someone Else"), slug="other")
     insert_booking(elsewhere, SESSION_START + timedelta(days=20))
 
-    assert services.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 1
+    assert retention.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 1
 
 
 def test_each_practice_keeps_answers_as_long_as_it_says(offering, completed):
     offering.practitioner.intake_retention_days = 90
     offering.practitioner.save()
 
-    assert services.erase_expired(now=SESSION_END + RETENTION + timedelta(days=1)) == 0
-    assert services.erase_expired(now=SESSION_END + timedelta(days=90, seconds=1)) == 1
+    assert retention.erase_expired(now=SESSION_END + RETENTION + timedelta(days=1)) == 0
+    assert retention.erase_expired(now=SESSION_END + timedelta(days=90, seconds=1)) == 1
 
 
 def test_both_partners_of_a_couples_session_are_erased_together(offering, completed):
     partner = answered(completed.booking, email="partner@example.org")
 
-    assert services.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 2
+    assert retention.erase_expired(now=SESSION_END + RETENTION + timedelta(seconds=1)) == 2
     assert response_of(partner).erased_at is not None
 
 

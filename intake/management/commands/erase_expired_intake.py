@@ -7,14 +7,14 @@ run as often as you like: what is already erased is left alone.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from intake import services
+from intake import retention
 
 
 class Command(BaseCommand):
     help = "Erase intake answers whose retention period after the last session has ended."
 
     def handle(self, *args, **options):
-        erased = services.apply_retention(now=timezone.now())
+        erased = retention.apply_retention(now=timezone.now())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Erased {erased['responses']} intake responses and {erased['notes']} booking "

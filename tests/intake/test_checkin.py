@@ -1,0 +1,171 @@
+"""Someone who sent the full intake within the practice's period is asked a short check-in
+for the next session, with their earlier answers one click away; each partner by their own."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from intake import questionnaires, services
+from intake.models import AccessLog, Assignment, Response
+from intake.questionnaires import QuestionnaireError, load_directory
+from practice.models import Offering
+from tests.factories import insert_booking, make_offering, make_session_offering
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EARLIER_SECRET = "Pelican-Oboe-3307 is what brought me in March"
+CHANGED = "Walrus-Fennel-6610: we moved house"
+
+
+@pytest.fixture
+def offering(practitioner):
+    return make_session_offering(practitioner)
+
+
+@pytest.fixture
+def couples(practitioner):
+    return make_offering(
+        practitioner, slug="couples", name="Couples session", kind=Offering.Kind.COUPLES_SESSION
+    )
+
+
+def sent_full(offering, *, email, name, at, answers=None) -> Response:
+    """A full intake sent at ``at``, for a session that took place then."""
+    booking = insert_booking(offering, at - timedelta(days=2), email=email, client_name=name)
+    assignment = Assignment.objects.create(booking=booking, email=email, name=name)
+    services.give_consent(assignment=assignment, now=at)
+    services.save_answers(
+        assignment=assignment,
+        answers=answers or {"what_brings_you": EARLIER_SECRET, "safe_now": "yes"},
+        now=at,
+    )
+    return services.submit(assignment=assignment, now=at)
+
+
+def next_booking(offering, now, *, days=5, **fields):
+    booking = insert_booking(offering, now + timedelta(days=days), **fields)
+    return {a.email: a for a in services.assign_for_booking(booking_id=booking.pk, now=now)}
+
+
+def test_a_full_intake_sent_within_the_period_brings_a_checkin(offering, now):
+    earlier = sent_full(
+        offering, email="client@example.org", name="Sam", at=now - timedelta(days=90)
+    )
+
+    [assignment] = next_booking(offering, now).values()
+
+    checkin = services.questionnaire_for(assignment)
+    assert (checkin.id, checkin.checkin_for, checkin.estimated_minutes) == ("checkin", "full", 4)
+    assert assignment.earlier_response == earlier
+    labels = [q.label for section in checkin.sections for q in section.questions]
+    assert labels[0] == "What has changed since we last met?"
+    assert labels[-1] == "What would you like from this session?"
+    assert [s.id for s in checkin.sections] == ["since_we_met", "safety", "this_session"]
+
+
+def test_after_the_period_it_is_the_full_intake_again(offering, practitioner, now):
+    sent_full(offering, email="client@example.org", name="Sam", at=now)
+
+    with time_machine.travel(now + timedelta(days=181)):
+        later = now + timedelta(days=181)
+        [assignment] = next_booking(offering, later).values()
+    assert services.questionnaire_for(assignment).id == "full"
+
+    practitioner.checkin_within_days = 200  # she chose a longer period
+    practitioner.save()
+    with time_machine.travel(later):
+        [assignment] = next_booking(offering, later, days=6, email="Client@Example.org").values()
+    assert services.questionnaire_for(assignment).id == "checkin"
+
+
+def test_each_partner_is_asked_by_their_own_last_full_intake(couples, now):
+    sent_full(couples, email="robin@example.org", name="Robin", at=now - timedelta(days=10))
+    # Sam sent one too, but only for someone else's practice record: an erased one.
+    erased = sent_full(couples, email="sam@example.org", name="Sam", at=now - timedelta(days=5))
+    services.erase(assignment=erased.assignment, now=now)
+
+    attendees = next_booking(
+        couples,
+        now,
+        email="sam@example.org",
+        partner_name="Robin",
+        partner_email="robin@example.org",
+    )
+
+    assert services.questionnaire_for(attendees["sam@example.org"]).id == "full"
+    assert services.questionnaire_for(attendees["robin@example.org"]).id == "checkin"
+
+
+def test_the_checkin_page_offers_the_earlier_answers_and_to_update_them(client, offering, now):
+    sent_full(offering, email="client@example.org", name="Sam", at=now - timedelta(days=30))
+    [assignment] = next_booking(offering, now).values()
+    start = reverse("intake:start", kwargs={"token": assignment.token})
+
+    page = client.get(start).content.decode()
+    assert "A short check-in" in page and "about 4 minutes" in page
+    assert "Review your answers from 2 November" in page
+    earlier = client.get(reverse("intake:earlier", kwargs={"token": assignment.token}))
+    assert EARLIER_SECRET in earlier.content.decode()
+
+    client.post(start, {"agree": "1"})
+    services.save_answers(assignment=assignment, answers={"safe_now": "not_sure"}, now=now)
+    client.post(reverse("intake:update_full", kwargs={"token": assignment.token}))
+
+    response = Response.objects.get(assignment=assignment)
+    assert (response.questionnaire_id, response.submitted_at) == ("full", None)
+    assert response.answers == {"what_brings_you": EARLIER_SECRET, "safe_now": "not_sure"}
+    page = client.get(start).content.decode()
+    assert "How your answers are kept" in page and "Before we meet" in page  # its consent
+
+
+def test_her_review_shows_the_checkin_beside_the_last_full_intake(
+    client, offering, practitioner_user, now
+):
+    earlier = sent_full(
+        offering, email="client@example.org", name="Sam", at=now - timedelta(days=30)
+    )
+    [assignment] = next_booking(offering, now).values()
+    services.give_consent(assignment=assignment, now=now)
+    services.save_answers(assignment=assignment, answers={"what_changed": CHANGED}, now=now)
+    checkin = services.submit(assignment=assignment, now=now)
+    client.force_login(practitioner_user)
+
+    page = client.get(
+        reverse("intake:booking_review", kwargs={"public_id": assignment.booking.public_id})
+    ).content.decode()
+
+    assert "What has changed since we last met?" in page and CHANGED in page
+    assert "Sam Client's last full intake, sent 2 November 2026" in page
+    assert EARLIER_SECRET in page
+    assert page.index(CHANGED) < page.index(EARLIER_SECRET)
+    read = set(AccessLog.objects.values_list("response_id", flat=True))
+    assert read == {checkin.pk, earlier.pk}
+
+
+def test_a_checkin_names_an_existing_questionnaire_and_no_offering_kinds(tmp_path):
+    checkin = (questionnaires.DIRECTORY / "checkin-v1.toml").read_text()
+    (tmp_path / "checkin-v1.toml").write_text(checkin)
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == "checkin-v1.toml: checkin_for: there is no questionnaire 'full'"
+
+    (tmp_path / "checkin-v1.toml").write_text(
+        checkin.replace(
+            'checkin_for = "full"', 'checkin_for = "full"\noffering_kinds = ["session"]'
+        )
+    )
+    with pytest.raises(QuestionnaireError) as caught:
+        load_directory(tmp_path)
+    assert str(caught.value) == (
+        "checkin-v1.toml: a check-in takes no 'offering_kinds': its 'checkin_for' chooses it"
+    )
+
+
+def test_she_sets_the_period_in_the_admin(admin_client, practitioner):
+    page = admin_client.get(reverse("admin:practice_practitioner_change", args=[practitioner.pk]))
+
+    html = page.content.decode()
+    assert 'name="checkin_within_days" value="180"' in html
+    assert "asked a short check-in before their next session instead" in html
