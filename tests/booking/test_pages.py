@@ -311,7 +311,11 @@ def test_a_paid_offering_names_its_price_before_a_time_is_chosen(client, assessm
 
 def test_help_texts_are_tied_to_their_fields(client, assessment, now):
     page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}").content.decode()
-    described = set(re.findall(r'aria-describedby="([^"]+)"', page))
+    described = {
+        target
+        for targets in re.findall(r'aria-describedby="([^"]+)"', page)
+        for target in targets.split()  # a list of ids
+    }
     assert described
     for target in described:
         assert f'id="{target}"' in page

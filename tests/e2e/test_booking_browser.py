@@ -5,9 +5,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.models import Booking
 from practice.timezones import clock
+from tests.e2e.axe import assert_accessible, assert_accessible_without_script
 from tests.factories import make_offering, make_practitioner
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -20,17 +22,24 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     context = browser.new_context(timezone_id="Asia/Kolkata", locale="en-GB")
     page = context.new_page()
     page.goto(f"{live_server.url}/")
+    assert_accessible(page, "the home page")
     page.get_by_role("link", name="Book a free assessment call").click()
     page.wait_for_url(re.compile(r"tz=Asia%2F"))
     assert page.get_by_label("Times are shown in").input_value() == "Asia/Kolkata"
+    assert_accessible(page, "the week in Kolkata")
 
     # They change it to New York; the list submits itself.
     page.get_by_label("Times are shown in").select_option("America/New_York")
     page.wait_for_url(re.compile(r"tz=America%2FNew_York"))
+    assert_accessible(page, "the week in New York")
     slot = page.locator("a.slot").first
     label = slot.get_attribute("aria-label")  # e.g. "Thursday 3 December, 4:00 AM"
     slot.click()
+    assert_accessible(page, "the details form")
 
+    page.get_by_role("button", name="Book this call").click()
+    page.locator("#error-summary").wait_for()
+    assert_accessible(page, "the details form with its errors")
     page.get_by_label("Your name").fill("Ana Example")
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label("What brings you? (optional)").fill("Finding my footing again")
@@ -38,6 +47,7 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     page.get_by_role("button", name="Book this call").click()
 
     page.get_by_role("heading", name="You're booked").wait_for()
+    assert_accessible(page, "the booking's page, just booked")
     booking = Booking.objects.get()
     local = booking.start.astimezone(ZoneInfo("America/New_York"))
     assert label == f"{local:%A} {local.day} {local:%B}, {clock(local, 'America/New_York')}"
@@ -55,6 +65,7 @@ def test_the_booking_page_fits_a_phone(browser, live_server):
     context = browser.new_context(viewport={"width": 375, "height": 740}, timezone_id="UTC")
     page = context.new_page()
     page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    assert_accessible(page, "the week on a phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator("#zone-submit").is_hidden()  # the list submits itself with JS
     context.close()
@@ -67,16 +78,72 @@ def test_without_javascript_the_zone_is_picked_with_the_button_and_booking_works
     context = browser.new_context(java_script_enabled=False, timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.goto(f"{live_server.url}/book/assessment/")
+    assert_accessible_without_script(page, "the week")
     # No detection without JavaScript: the practitioner's zone, changeable by hand.
     assert page.get_by_label("Times are shown in").input_value() == "Europe/Berlin"
     page.get_by_label("Times are shown in").select_option("Australia/Sydney")
     page.get_by_role("button", name="Show times").click()
     page.wait_for_url(re.compile(r"tz=Australia%2FSydney"))
+    assert_accessible_without_script(page, "the week in Sydney")
     page.locator("a.slot").first.click()
+    assert_accessible_without_script(page, "the details form")
     page.get_by_label("Your name").fill("Kai")
     page.get_by_label("Email").fill("kai@example.org")
     page.get_by_label(re.compile("I agree")).check()
     page.get_by_role("button", name="Book this call").click()
     page.get_by_role("heading", name="You're booked").wait_for()
+    assert_accessible_without_script(page, "the booking's page")
     assert Booking.objects.get().client_timezone == "Australia/Sydney"
+    context.close()
+
+
+def test_the_note_counts_its_characters_and_an_over_long_one_is_sent_back_whole(
+    browser, live_server
+):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    page.locator("a.slot").first.click()
+    count = page.locator("#id_note_count")
+    expect(count).to_have_text("0 of 1,000 characters")
+    note = page.get_by_label("What brings you? (optional)")
+    note.fill("Finding my footing again")
+    expect(count).to_have_text("24 of 1,000 characters")
+    assert_accessible(page, "the note with its count")
+
+    # Pasted past the limit, nothing is cut: the count says by how much, and so does the
+    # form when it is sent anyway.
+    note.fill("a" * 1020)
+    expect(count).to_have_text("1,020 of 1,000 characters: 20 too many")
+    assert_accessible(page, "the note over its limit")
+    page.get_by_label("Your name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.org")
+    page.get_by_label(re.compile("I agree")).check()
+    page.get_by_role("button", name="Book this call").click()
+    page.get_by_text(
+        "Please keep this to 1,000 characters or fewer: it has 1,020 now."
+    ).first.wait_for()
+    assert len(note.input_value()) == 1020
+    assert_accessible(page, "the note refused as too long")
+    assert not Booking.objects.exists()
+    context.close()
+
+
+def test_cancelling_by_the_link_says_so_in_an_accessible_message(browser, live_server):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    page.get_by_role("link", name="Later →").click()  # far enough ahead to cancel by link
+    page.locator("a.slot").first.click()
+    page.get_by_label("Your name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.org")
+    page.get_by_label(re.compile("I agree")).check()
+    page.get_by_role("button", name="Book this call").click()
+    page.get_by_role("link", name=re.compile("Cancel")).first.click()
+    assert_accessible(page, "the cancel confirmation")
+    page.get_by_role("button", name=re.compile("Cancel")).first.click()
+    page.get_by_role("status").get_by_text("Your call is cancelled.").wait_for()
+    assert_accessible(page, "the booking's page with the cancelled message")
     context.close()
