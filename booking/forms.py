@@ -5,7 +5,13 @@ from datetime import UTC, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from practice.timezones import canonical_timezone, common_timezones, validate_timezone
+from practice.timezones import (
+    canonical_timezone,
+    country_names,
+    country_of_zone,
+    validate_timezone,
+    zone_choices,
+)
 
 NOTE_MAX_LENGTH = 1000
 NAME_MAX_LENGTH = 120  # Booking.client_name
@@ -100,13 +106,27 @@ class TimezoneField(forms.CharField):
         return canonical_timezone(value) if value else value
 
 
-class TimezoneForm(forms.Form):
-    """The visitor's choice of zone (query string); an unknown zone falls back politely."""
+class ZoneSelect(forms.Select):
+    """The zone list; each option also names its country for the page's search box, so
+    that "Brazil" finds São Paulo as well as "Sao" does."""
 
-    tz = forms.ChoiceField(
-        label="Show times in",
-        choices=[(z, z.replace("_", " ")) for z in common_timezones()],
-    )
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if country := country_names().get(country_of_zone(value) or ""):
+            option["attrs"]["data-country"] = country
+        return option
+
+
+class TimezoneForm(forms.Form):
+    """The visitor's choice of zone (query string); an unknown zone falls back politely.
+    The choices are drawn at ``now`` (each shows its offset and time), the device's zone
+    and ``first`` on top."""
+
+    tz = forms.ChoiceField(label="Times are shown in", widget=ZoneSelect)
+
+    def __init__(self, *args, now: datetime, device_zone: str = "", first=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tz"].choices = zone_choices(now=now, device_zone=device_zone, first=first)
 
 
 class BookingDetailsForm(forms.Form):

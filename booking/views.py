@@ -31,6 +31,7 @@ from practice.models import Offering
 from practice.timezones import canonical_timezone
 
 TZ_COOKIE = "tz"
+DEVICE_TZ_COOKIE = "tz_device"  # the zone the browser reports, set by the week's script
 WEEK_DAYS = 7
 
 
@@ -90,7 +91,12 @@ def _week_context(
     return {
         "offering": offering,
         "zone_name": zone_name,
-        "zone_form": TimezoneForm(initial={"tz": zone_name}),
+        "zone_form": TimezoneForm(
+            initial={"tz": zone_name},
+            now=now,
+            device_zone=request.COOKIES.get(DEVICE_TZ_COOKIE, ""),
+            first=(zone_name, offering.practitioner.timezone),
+        ),
         "days": days,
         "slot_url": slot_url,
         "previous_week": week_link(first_day - timedelta(days=WEEK_DAYS))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from booking.forms import parse_instant
 from booking.models import Booking
 from practice.timezones import clock
 from tests.e2e.axe import assert_accessible, assert_accessible_without_script
@@ -28,7 +29,7 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     assert page.get_by_label("Times are shown in").input_value() == "Asia/Kolkata"
     assert_accessible(page, "the week in Kolkata")
 
-    # They change it to New York; the list submits itself.
+    # They change it to New York; a zone picked with the mouse shows its week at once.
     page.get_by_label("Times are shown in").select_option("America/New_York")
     page.wait_for_url(re.compile(r"tz=America%2FNew_York"))
     assert_accessible(page, "the week in New York")
@@ -55,7 +56,7 @@ def test_visitor_picks_a_zone_books_a_slot_and_sees_the_confirmation(browser, li
     assert booking.status == Booking.Status.CONFIRMED
     when = page.locator(".when").first.inner_text()
     # New York reads a 12-hour clock: "4:00–4:30 AM".
-    assert f"{local.hour % 12 or 12}:{local:%M}–" in when and "America/New_York" in when
+    assert f"{local.hour % 12 or 12}:{local:%M}–" in when and "(New York time)" in when
     assert datetime.now(booking.start.tzinfo) < booking.start
     context.close()
 
@@ -67,7 +68,7 @@ def test_the_booking_page_fits_a_phone(browser, live_server):
     page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
     assert_accessible(page, "the week on a phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert page.locator("#zone-submit").is_hidden()  # the list submits itself with JS
+    assert page.get_by_label("Find your city or country").is_visible()
     context.close()
 
 
@@ -147,3 +148,57 @@ def test_cancelling_by_the_link_says_so_in_an_accessible_message(browser, live_s
     page.get_by_role("status").get_by_text("Your call is cancelled.").wait_for()
     assert_accessible(page, "the booking's page with the cancelled message")
     context.close()
+
+
+def test_the_zone_is_found_by_typing_part_of_its_name(browser, live_server):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/assessment/")
+    page.wait_for_url(re.compile(r"tz=Asia%2FTokyo"))
+    zones = page.get_by_label("Times are shown in")
+    # The device's zone comes first, with its offset and the time there.
+    tokyo = zones.locator("option").first
+    assert tokyo.get_attribute("value") == "Asia/Tokyo"
+    assert re.fullmatch(r"Tokyo — UTC\+9, \d\d:\d\d \(this device\)", tokyo.inner_text())
+    assert_accessible(page, "the week in Tokyo")
+
+    page.get_by_label("Find your city or country").fill("São")  # accents or none
+    expect(page.locator("#zone-find-status")).to_have_text("2 time zones match.")
+    names = [name.split(" — ")[0] for name in zones.locator("option").all_inner_texts()]
+    assert names == ["Sao Tome", "Sao Paulo"]
+    assert_accessible(page, "the zone list narrowed to Sao")
+    page.get_by_label("Find your city or country").fill("Brazil sao")  # the country too
+    expect(page.locator("#zone-find-status")).to_have_text("1 time zone matches.")
+    page.get_by_label("Find your city or country").fill("Sao")
+    zones.select_option("America/Sao_Paulo")
+    page.wait_for_url(re.compile(r"tz=America%2FSao_Paulo"))
+
+    slot = page.locator("a.slot").first
+    start = parse_instant(re.search(r"start=([^&]+)", slot.get_attribute("href"))[1])
+    local = start.astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert slot.inner_text() == f"{local:%H:%M}"  # São Paulo reads a 24-hour clock
+    assert re.fullmatch(
+        r"Sao Paulo — UTC−3, \d\d:\d\d", zones.locator("option:checked").inner_text()
+    )
+    assert zones.locator("option").first.inner_text().startswith("Tokyo — UTC+9")
+    assert_accessible(page, "the week in Sao Paulo")
+
+    # From the keyboard: type, then Enter takes the first match.
+    page.get_by_label("Find your city or country").fill("berlin")
+    page.get_by_label("Find your city or country").press("Enter")
+    page.wait_for_url(re.compile(r"tz=Europe%2FBerlin"))
+    context.close()
+
+
+def test_a_search_that_finds_nothing_says_so_and_keeps_the_whole_list(browser, live_server):
+    make_offering(make_practitioner(), min_notice_minutes=60)
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    page.get_by_label("Find your city or country").fill("Atlantis")
+    expect(page.locator("#zone-find-status")).to_have_text(
+        "No time zone matches “Atlantis”. Try the nearest large city, or your country's name."
+    )
+    assert page.get_by_label("Times are shown in").input_value() == "Europe/Berlin"
+    assert_accessible(page, "a zone search that found nothing")
+    page.close()
