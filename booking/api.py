@@ -283,6 +283,10 @@ def bookings(request: HttpRequest) -> HttpResponse:
             }
     except payment_services.PaymentUnavailable as error:
         return error_response(503, error.message)
+    except services.AlreadyBooked as refusal:
+        # Whether the existing booking's link went out again: the resend limit may hold it.
+        body = {"error": refusal.message, "code": refusal.code, "link_sent": refusal.link_sent}
+        return JsonResponse(body, status=409)
     except services.BookingError as error:
         return error_response(409, error.message)
     zone = ZoneInfo(data["timezone"])

@@ -14,6 +14,7 @@ from practice.timezones import (
 )
 
 NOTE_MAX_LENGTH = 1000
+TIMEZONE_MAX_LENGTH = 64  # Booking.client_timezone
 NAME_MAX_LENGTH = 120  # Booking.client_name
 EMAIL_MAX_LENGTH = 254  # Booking.client_email
 EMAIL_TOO_LONG = (
@@ -99,7 +100,7 @@ class TimezoneField(forms.CharField):
     default_validators = [validate_timezone]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=64, **kwargs)
+        super().__init__(max_length=TIMEZONE_MAX_LENGTH, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)

@@ -250,7 +250,7 @@ def _details_flow(
                 return _taken(request, offering, data["start"], data["timezone"], here)
             except services.AlreadyBooked as refusal:
                 address = links.masked_email(refusal.booking.client_email)
-                context = {"offering": offering, "address": address}
+                context = {"offering": offering, "address": address, "refusal": refusal}
                 return render(request, "booking/already_booked.html", context, status=409)
             except services.BookingError as error:
                 form.add_error(None, error.message)

@@ -150,8 +150,12 @@ def test_a_second_open_assessment_is_refused_kindly_and_its_link_sent_again(
     assert links.manage_url(booking) in message.body
     assert "Thursday 3 December 2026" in message.body
 
-    details(client, assessment, start="2026-12-04T09:00:00Z")
+    again = details(client, assessment, start="2026-12-04T09:00:00Z").content.decode()
     assert len(mail.outbox) == 1  # once in ten minutes, however often the form is sent
+    assert "emailed its details again" not in again
+    assert (
+        "a few minutes ago, with the link to change its time or cancel it, so we haven't" in again
+    )
 
 
 def test_returning_clients_only_offering_sends_newcomers_to_the_free_call(client, assessment):
