@@ -216,8 +216,11 @@ def test_an_old_link_emails_the_current_one_to_the_booking_address_once_in_a_whi
     assert links.manage_url(booking) in message.alternatives[0][0]
     assert "Friday 4 December 2026" in message.body
 
-    assert client.post(old_path + "send-link/").status_code == 200
+    again = client.post(old_path + "send-link/")
+    assert again.status_code == 200
     assert len(mail.outbox) == 1  # not again within ten minutes
+    assert "a few minutes ago, so we haven't sent it again" in again.content.decode()
+    assert "on its way" not in again.content.decode()
     assert client.get(old_path + "send-link/").status_code == 405
 
 
