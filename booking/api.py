@@ -283,6 +283,10 @@ def bookings(request: HttpRequest) -> HttpResponse:
             }
     except payment_services.PaymentUnavailable as error:
         return error_response(503, error.message)
+    except services.AlreadyBooked as refusal:
+        # Whether the existing booking's link went out again: the resend limit may hold it.
+        body = {"error": refusal.message, "reason": refusal.reason, "link_sent": refusal.link_sent}
+        return JsonResponse(body, status=409)
     except services.SlotUnavailable as refusal:
         status = 409 if refusal.reason in refusals.CONFLICTS else 400
         return JsonResponse({"error": refusal.message, "reason": refusal.reason}, status=status)

@@ -11,7 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from booking.forms import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, AwareDateTimeField, TimezoneField
+from booking.forms import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    AwareDateTimeField,
+    TimezoneField,
+)
 
 MAX_SLOT_DAYS = 62
 SLUG_MAX_LENGTH = 50  # Offering.slug
@@ -92,10 +98,10 @@ class BookingRequest(forms.Form):
     offering = TextField(max_length=SLUG_MAX_LENGTH)
     start = AwareDateTimeField()
     name = TextField(max_length=NAME_MAX_LENGTH)
-    email = EmailField(max_length=254)
+    email = EmailField(max_length=EMAIL_MAX_LENGTH)
     timezone = TimezoneField()
     note = TextField(max_length=NOTE_MAX_LENGTH, required=False)
     consent = ConsentField()
     # A couples session's partner (required there: see booking.api.partner_errors).
     partner_name = TextField(max_length=NAME_MAX_LENGTH, required=False)
-    partner_email = EmailField(max_length=254, required=False)
+    partner_email = EmailField(max_length=EMAIL_MAX_LENGTH, required=False)

@@ -5,10 +5,22 @@ from datetime import UTC, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from practice.timezones import canonical_timezone, common_timezones, validate_timezone
+from practice.timezones import (
+    canonical_timezone,
+    country_names,
+    country_of_zone,
+    validate_timezone,
+    zone_choices,
+)
 
 NOTE_MAX_LENGTH = 1000
+TIMEZONE_MAX_LENGTH = 64  # Booking.client_timezone
 NAME_MAX_LENGTH = 120  # Booking.client_name
+EMAIL_MAX_LENGTH = 254  # Booking.client_email
+EMAIL_TOO_LONG = (
+    f"An email address has at most {EMAIL_MAX_LENGTH} characters; please check this one."
+)
+TOO_LONG = "Please keep this to {limit:,} characters or fewer: it has {length:,} now."
 BAD_TIME = "Enter a time in ISO 8601 format with its offset, like 2026-12-03T10:00:00+01:00."
 NAIVE_TIME = "Give the time with its UTC offset, like 2026-12-03T10:00:00+01:00."
 TIME_OUT_OF_RANGE = "This time is out of range."
@@ -58,26 +70,64 @@ def parse_instant(value: str) -> datetime | None:
         return None
 
 
+class LimitedTextField(forms.CharField):
+    """Text with a length limit that the server checks and the page counts, but that the
+    browser is not told to enforce: a ``maxlength`` attribute silently drops whatever is
+    pasted past it, so the client would send less than they wrote without knowing.
+    Over the limit, the form comes back with everything typed and says by how much."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length  # after the widget's attributes: no ``maxlength``
+
+    def validate(self, value):
+        super().validate(value)
+        # Browsers send a line break as CR LF but count it as one character, like people.
+        length = len(value.replace("\r\n", "\n"))
+        if length > self.max_length:
+            message = TOO_LONG.format(limit=self.max_length, length=length)
+            raise ValidationError(message, code="max_length")
+
+    @property
+    def limit_text(self) -> str:
+        """What the page says before its script counts: ``Up to 1,000 characters.``"""
+        return f"Up to {self.max_length:,} characters."
+
+
 class TimezoneField(forms.CharField):
     """An IANA zone, returned under the name the zone list uses (Asia/Calcutta → Kolkata)."""
 
     default_validators = [validate_timezone]
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=64, **kwargs)
+        super().__init__(max_length=TIMEZONE_MAX_LENGTH, **kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         return canonical_timezone(value) if value else value
 
 
-class TimezoneForm(forms.Form):
-    """The visitor's choice of zone (query string); an unknown zone falls back politely."""
+class ZoneSelect(forms.Select):
+    """The zone list; each option also names its country for the page's search box, so
+    that "Brazil" finds São Paulo as well as "Sao" does."""
 
-    tz = forms.ChoiceField(
-        label="Show times in",
-        choices=[(z, z.replace("_", " ")) for z in common_timezones()],
-    )
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if country := country_names().get(country_of_zone(value) or ""):
+            option["attrs"]["data-country"] = country
+        return option
+
+
+class TimezoneForm(forms.Form):
+    """The visitor's choice of zone (query string); an unknown zone falls back politely.
+    The choices are drawn at ``now`` (each shows its offset and time), the device's zone
+    and ``first`` on top."""
+
+    tz = forms.ChoiceField(label="Times are shown in", widget=ZoneSelect)
+
+    def __init__(self, *args, now: datetime, device_zone: str = "", first=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tz"].choices = zone_choices(now=now, device_zone=device_zone, first=first)
 
 
 class BookingDetailsForm(forms.Form):
@@ -85,7 +135,7 @@ class BookingDetailsForm(forms.Form):
 
     start = AwareDateTimeField(widget=forms.HiddenInput)
     timezone = TimezoneField(widget=forms.HiddenInput)
-    name = forms.CharField(
+    name = LimitedTextField(
         label="Your name",
         max_length=NAME_MAX_LENGTH,
         help_text="The name you'd like to be called.",
@@ -93,15 +143,20 @@ class BookingDetailsForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
         help_text="Your confirmation and calendar invite go here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    note = forms.CharField(
+    note = LimitedTextField(
         label="What brings you? (optional)",
         required=False,
         max_length=NOTE_MAX_LENGTH,
         help_text="A line is plenty, and you can leave it empty. Only the practitioner sees it.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # The count below the box (templates/booking/details.html) describes it too.
+        widget=forms.Textarea(
+            attrs={"rows": 3, "aria-describedby": "id_note_helptext id_note_count"}
+        ),
     )
     consent = forms.BooleanField(
         label="I agree that my details are used to arrange this booking, as the privacy notice "
@@ -130,13 +185,15 @@ class CouplesDetailsForm(PaidDetailsForm):
 
     client_email = ""
 
-    partner_name = forms.CharField(
+    partner_name = LimitedTextField(
         label="Your partner's name",
         max_length=NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     partner_email = forms.EmailField(
         label="Your partner's email",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
         help_text="They get their own private link to a few questions before the session. "
         "Neither of you sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

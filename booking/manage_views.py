@@ -69,8 +69,9 @@ def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     booking = _booking_by_id(public_id)
     if booking is None or not links.was_valid_once(booking, token):
         return render(request, "booking/link_invalid.html", status=404)
-    services.resend_manage_link(booking)
-    context = {"booking": booking, "address": links.masked_email(booking.client_email)}
+    sent = services.resend_manage_link(booking)
+    address = links.masked_email(booking.client_email)
+    context = {"booking": booking, "address": address, "sent": sent}
     return render(request, "booking/link_sent.html", context)
 
 

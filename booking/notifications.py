@@ -27,7 +27,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
-from practice.timezones import clock, clock_span
+from practice.timezones import clock, clock_span, zone_label
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,11 @@ def _local(moment: datetime, zone_name: str) -> datetime:
 
 
 def format_span(start: datetime, end: datetime, zone_name: str) -> str:
-    """A meeting in one zone: ``Thursday 3 December 2026, 04:00–04:30 (America/New_York)``."""
+    """A meeting in one zone: ``Thursday 3 December 2026, 4:00–4:30 AM (New York time)``."""
     start, end = _local(start, zone_name), _local(end, zone_name)
     return (
-        f"{dateformat.format(start, 'l j F Y')}, {clock_span(start, end, zone_name)} ({zone_name})"
+        f"{dateformat.format(start, 'l j F Y')}, {clock_span(start, end, zone_name)} "
+        f"({zone_label(zone_name)} time)"
     )
 
 
@@ -78,32 +79,28 @@ def format_span_in_two_zones(
     start: datetime, end: datetime, zone_name: str, other_zone_name: str
 ) -> str:
     """The reader's zone first, the other party's beside it:
-    ``Thursday 3 December 2026, 04:00–04:30 (America/New_York) · 10:00–10:30 in
-    Europe/Berlin``. The other side's date is named when it differs."""
+    ``Thursday 3 December 2026, 4:00–4:30 AM (New York time) · 10:00–10:30 in Berlin``.
+    The other side's date is named when it differs."""
     text = format_span(start, end, zone_name)
     other = _in_other_zone(start, end, zone_name, other_zone_name)
     return f"{text} · {other}" if other else text
 
 
 def _in_other_zone(start: datetime, end: datetime, zone_name: str, other_zone_name: str) -> str:
-    """``10:00–10:30 in Europe/Berlin``, or nothing when both sides share the zone."""
+    """``10:00–10:30 in Berlin``, or nothing when both sides share the zone."""
     if other_zone_name == zone_name:
         return ""
     own, other = _local(start, zone_name), _local(start, other_zone_name)
     other_end = _local(end, other_zone_name)
     day = "" if other.date() == own.date() else f"{dateformat.format(other, 'l j F')}, "
-    return f"{day}{clock_span(other, other_end, other_zone_name)} in {other_zone_name}"
+    return f"{day}{clock_span(other, other_end, other_zone_name)} in {zone_label(other_zone_name)}"
 
 
 def format_moment(moment: datetime, zone_name: str) -> str:
-    """One instant: ``Wednesday 2 December 2026, 04:00 (America/New_York)``."""
+    """One instant: ``Wednesday 2 December 2026, 4:00 AM (New York time)``."""
     local = _local(moment, zone_name)
-    return f"{dateformat.format(local, 'l j F Y')}, {clock(local, zone_name)} ({zone_name})"
-
-
-def zone_label(zone_name: str) -> str:
-    """``America/New_York`` → ``New York``, for short texts such as subjects."""
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    when = f"{dateformat.format(local, 'l j F Y')}, {clock(local, zone_name)}"
+    return f"{when} ({zone_label(zone_name)} time)"
 
 
 def format_short(moment: datetime, zone_name: str) -> str:

@@ -1,16 +1,34 @@
 """The OpenAPI 3.1 description of the JSON API (booking.api), written by hand, as data.
 
 Limits and choices come from the forms and models they describe, so the document cannot
-drift from what the code accepts; tests compare each response with its schema here.
+drift from what the code accepts; tests compare each response with its schema here, and
+each limit with the form field that enforces it.
 """
 
-from booking.api_forms import MAX_SLOT_DAYS
-from booking.forms import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
+from booking.api_forms import MAX_SLOT_DAYS, SLUG_MAX_LENGTH
+from booking.forms import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    TIMEZONE_MAX_LENGTH,
+)
 from booking.models import Booking
-from booking.refusals import Unbookable
+from booking.refusals import CONFLICTS, Unbookable
+from booking.services import RESEND_LINK_EVERY, AlreadyBooked
 from practice.models import Offering
 
 _ISO_EXAMPLE = "2026-12-03T04:00:00-05:00"
+_COUPLES = Offering.Kind.COUPLES_SESSION.value
+_TIMEZONE = {
+    "type": "string",
+    "maxLength": TIMEZONE_MAX_LENGTH,
+    "description": "An IANA zone (Area/City). Legacy names a browser may report "
+    "(Asia/Calcutta) are accepted and answered under the listed name (Asia/Kolkata).",
+    "examples": ["America/New_York"],
+}
+_PARTNER_REQUIRED = (
+    f"Required, non-empty, when the offering's `kind` is `{_COUPLES}`; ignored otherwise."
+)
 
 
 def _json(schema_name: str, description: str) -> dict:
@@ -63,6 +81,7 @@ DOCUMENT: dict = {
             "get": {
                 "operationId": "listSlots",
                 "summary": "Bookable slots of one offering between two dates.",
+                "x-max-range-days": MAX_SLOT_DAYS,
                 "description": (
                     "`start` and `end` are dates in `timezone`, `end` included: the slots "
                     "starting from `start` 00:00 up to (not including) the day after `end` "
@@ -76,7 +95,7 @@ DOCUMENT: dict = {
                         "in": "query",
                         "required": True,
                         "description": "The offering's slug.",
-                        "schema": {"type": "string", "maxLength": 50},
+                        "schema": {"type": "string", "maxLength": SLUG_MAX_LENGTH},
                     },
                     {
                         "name": "start",
@@ -89,15 +108,18 @@ DOCUMENT: dict = {
                         "name": "end",
                         "in": "query",
                         "required": True,
-                        "description": "Last date (included), in `timezone`; not before `start`.",
+                        "description": "Last date (included), in `timezone`; not before "
+                        f"`start`, and at most {MAX_SLOT_DAYS - 1} days after it "
+                        f"({MAX_SLOT_DAYS} days in all).",
                         "schema": {"type": "string", "format": "date"},
                     },
                     {
                         "name": "timezone",
                         "in": "query",
                         "required": False,
-                        "description": "IANA zone (Area/City). The practitioner's when omitted.",
-                        "schema": {"type": "string", "examples": ["America/New_York"]},
+                        "description": "The zone of the dates and of the answer's times. "
+                        "The practitioner's when omitted.",
+                        "schema": _TIMEZONE,
                     },
                 ],
                 "responses": {
@@ -111,10 +133,17 @@ DOCUMENT: dict = {
         "/bookings": {
             "post": {
                 "operationId": "createBooking",
-                "summary": "Book a free offering; confirmed at once.",
+                "summary": "Book a free offering (confirmed at once), or hold a paid one.",
                 "description": (
-                    "Returning-clients-only and paid offerings cannot be booked here (403). "
-                    "One open free assessment call per email address."
+                    "A free offering is confirmed at once. A paid one needs a signed-in "
+                    "client (the session cookie), is held while they pay and answers with "
+                    "`checkout_url` and `hold_expires_at`. Returning-clients-only offerings "
+                    "need a signed-in returning client (403 otherwise). One open free "
+                    "assessment call per email address: a second one is a 409 with "
+                    f"`reason: {AlreadyBooked.reason}`, and `link_sent` says whether the existing "
+                    "booking's link was emailed again now (at most once in "
+                    f"{RESEND_LINK_EVERY // 60} minutes per booking). A couples session "
+                    "needs `partner_name` and `partner_email`."
                 ),
                 "requestBody": {
                     "required": True,
@@ -129,11 +158,13 @@ DOCUMENT: dict = {
                     "403": _json("Error", "This offering cannot be booked by this caller."),
                     "404": _ref("NotFound"),
                     "409": _json(
-                        "Error",
+                        "Refusal",
                         "The time is held by a booking (`reason`: taken, own_hold), its day "
                         "is fully booked (fully_booked) or the practitioner is busy (busy); "
-                        "or this address already has an open assessment call (no `reason`).",
+                        "or this address already has an open assessment call "
+                        f"(`reason`: {AlreadyBooked.reason}, with `link_sent`).",
                     ),
+                    "503": _json("Error", "Payment cannot be taken at the moment."),
                     "415": _json("Error", "The body was not sent as application/json."),
                     **_COMMON_ERRORS,
                     # After the common errors: this operation's 400 says more.
@@ -234,21 +265,30 @@ DOCUMENT: dict = {
                 "type": "object",
                 "required": ["offering", "start", "name", "email", "timezone", "consent"],
                 "properties": {
-                    "offering": {"type": "string", "description": "The offering's slug."},
+                    "offering": {
+                        "type": "string",
+                        "maxLength": SLUG_MAX_LENGTH,
+                        "description": "The offering's slug.",
+                    },
                     "start": {
                         "type": "string",
                         "format": "date-time",
                         "description": "A slot's start, with its UTC offset (a naive time is "
-                        "refused).",
+                        "refused), between the years 2 and 9998.",
                         "examples": [_ISO_EXAMPLE],
                     },
                     "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX_LENGTH},
-                    "email": {"type": "string", "format": "email", "maxLength": 254},
-                    "timezone": {
+                    "email": {
                         "type": "string",
+                        "format": "email",
+                        "maxLength": EMAIL_MAX_LENGTH,
+                        "description": "For a paid offering, the signed-in account's address "
+                        "is used instead.",
+                    },
+                    "timezone": _TIMEZONE
+                    | {
                         "description": "The client's IANA zone: times in the answer and in "
-                        "emails are given in it.",
-                        "examples": ["America/New_York"],
+                        "emails are given in it."
                     },
                     "note": {
                         "type": ["string", "null"],
@@ -258,13 +298,17 @@ DOCUMENT: dict = {
                     "partner_name": {
                         "type": ["string", "null"],
                         "maxLength": NAME_MAX_LENGTH,
-                        "description": "Couples sessions only (required there).",
+                        "description": f"The partner's name. {_PARTNER_REQUIRED}",
+                        "x-required-when": {"offering.kind": _COUPLES},
                     },
                     "partner_email": {
                         "type": ["string", "null"],
                         "format": "email",
-                        "description": "Couples sessions only (required there); the partner "
-                        "gets their own private intake link. Must differ from `email`.",
+                        "maxLength": EMAIL_MAX_LENGTH,
+                        "description": f"{_PARTNER_REQUIRED} The partner gets their own "
+                        "private intake link. Must differ from `email` and from the "
+                        "signed-in account's address.",
+                        "x-required-when": {"offering.kind": _COUPLES},
                     },
                     "consent": {
                         "const": True,
@@ -289,6 +333,35 @@ DOCUMENT: dict = {
                         "type": "string",
                         "format": "uri",
                         "description": "Private link to reschedule or cancel.",
+                    },
+                    "checkout_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "Paid offerings: where the client pays.",
+                    },
+                    "hold_expires_at": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "Paid offerings: the slot is held until then.",
+                    },
+                },
+            },
+            "Refusal": {
+                "type": "object",
+                "required": ["error"],
+                "additionalProperties": False,
+                "properties": {
+                    "error": {"type": "string"},
+                    "reason": {
+                        "type": "string",
+                        "enum": sorted(CONFLICTS) + [AlreadyBooked.reason],
+                        "description": "Why the booking was refused; `error` says it in words.",
+                    },
+                    "link_sent": {
+                        "type": "boolean",
+                        "description": "With `already_booked`: whether that booking's link "
+                        "was emailed again just now (false: it was sent less than "
+                        f"{RESEND_LINK_EVERY // 60} minutes ago and is not sent again).",
                     },
                 },
             },

@@ -27,6 +27,11 @@ OPEN_ASSESSMENT_EXISTS = (
     "details again, with the link to change its time."
 )
 RESEND_LINK_EVERY = 10 * 60  # seconds between two emails of a booking's current link
+OPEN_ASSESSMENT_LINK_SENT_RECENTLY = (
+    "You already have a free assessment call booked with this address. We emailed you its "
+    f"details, with the link to change its time, less than {RESEND_LINK_EVERY // 60} minutes "
+    "ago, so we have not sent them again: please look for that email, in spam too."
+)
 NOT_FREE = "This offering is paid and cannot be booked without payment."
 NOT_ACTIVE = "This offering cannot be booked at the moment."
 TOO_LATE_TO_CHANGE = "It is too close to the start to change this booking online."
@@ -64,11 +69,16 @@ def refused(
 
 
 class AlreadyBooked(BookingError):
-    """The address has an upcoming assessment already: ``booking``."""
+    """The address has an upcoming assessment already: ``booking``; ``link_sent`` says
+    whether its link was emailed again just now (None: not asked yet), since the resend
+    limit may have held it back and the client should not be told it is on its way."""
 
-    def __init__(self, message: str, *, booking: Booking):
+    def __init__(self, message: str, *, booking: Booking, link_sent: bool | None = None):
         super().__init__(message)
         self.booking = booking
+        self.link_sent = link_sent
+
+    reason = "already_booked"  # for the JSON API's answer, beside refusals.Unbookable
 
 
 class ChangeNotAllowed(BookingError):
@@ -254,19 +264,22 @@ def book_assessment(
     except AlreadyBooked as refusal:
         # After the rollback: whoever typed the address learns only what its owner is
         # emailed about at once.
-        resend_manage_link(refusal.booking)
-        raise
+        sent = resend_manage_link(refusal.booking)
+        message = OPEN_ASSESSMENT_EXISTS if sent else OPEN_ASSESSMENT_LINK_SENT_RECENTLY
+        raise AlreadyBooked(message, booking=refusal.booking, link_sent=sent) from None
     return booking
 
 
-def resend_manage_link(booking: Booking) -> None:
+def resend_manage_link(booking: Booking) -> bool:
     """Email the booking's current manage link to the address it was booked with, at most
     once in RESEND_LINK_EVERY per booking, so that neither an old link nor a repeated form
-    can flood the client's inbox. Only ever to that address."""
+    can flood the client's inbox. Only ever to that address. True if it was sent now."""
     from booking.tasks import send_manage_link
 
-    if cache.add(f"booking:link-sent:{booking.public_id}", True, timeout=RESEND_LINK_EVERY):
-        send_manage_link.enqueue(booking_id=booking.pk)
+    if not cache.add(f"booking:link-sent:{booking.public_id}", True, timeout=RESEND_LINK_EVERY):
+        return False
+    send_manage_link.enqueue(booking_id=booking.pk)
+    return True
 
 
 def _check_may_change(booking: Booking, *, actor: str, now: datetime) -> None:

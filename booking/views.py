@@ -28,6 +28,7 @@ from practice.models import Offering
 from practice.timezones import canonical_timezone
 
 TZ_COOKIE = "tz"
+DEVICE_TZ_COOKIE = "tz_device"  # the zone the browser reports, set by the week's script
 WEEK_DAYS = 7
 
 
@@ -87,7 +88,12 @@ def _week_context(
     return {
         "offering": offering,
         "zone_name": zone_name,
-        "zone_form": TimezoneForm(initial={"tz": zone_name}),
+        "zone_form": TimezoneForm(
+            initial={"tz": zone_name},
+            now=now,
+            device_zone=request.COOKIES.get(DEVICE_TZ_COOKIE, ""),
+            first=(zone_name, offering.practitioner.timezone),
+        ),
         "days": days,
         "slot_url": slot_url,
         "previous_week": week_link(first_day - timedelta(days=WEEK_DAYS))
@@ -284,7 +290,7 @@ def _details_flow(
                 )
             except services.AlreadyBooked as refusal:
                 address = links.masked_email(refusal.booking.client_email)
-                context = {"offering": offering, "address": address}
+                context = {"offering": offering, "address": address, "refusal": refusal}
                 return render(request, "booking/already_booked.html", context, status=409)
             except services.BookingError as error:
                 form.add_error(None, error.message)

@@ -116,6 +116,87 @@ def day_and_clock(moment: datetime, zone_name: str, *, now: datetime | None = No
     return f"{day(moment, zone_name, now=now)}, {clock(moment, zone_name)}"
 
 
+def zone_label(name: str) -> str:
+    """The one way a zone is named to people, in the picker, on pages and in emails: its
+    place as tzdata spells it, ``America/New_York`` → ``New York``,
+    ``America/Argentina/Buenos_Aires`` → ``Buenos Aires`` (no two listed zones share one)."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def utc_offset(moment: datetime, zone_name: str) -> str:
+    """``UTC+9``, ``UTC+5:30``, ``UTC−3`` (a minus sign, read as "minus"): the offset of
+    ``zone_name`` at ``moment``, which moves with summer time."""
+    offset = moment.astimezone(ZoneInfo(zone_name)).utcoffset() or timedelta(0)
+    sign = "−" if offset < timedelta(0) else "+"
+    hours, seconds = divmod(abs(int(offset.total_seconds())), 3600)
+    return f"UTC{sign}{hours}" + (f":{seconds // 60:02d}" if seconds else "")
+
+
+def zone_option_label(zone_name: str, now: datetime) -> str:
+    """How the picker offers a zone: ``Tokyo — UTC+9, 6:43 AM``, its clock read as there."""
+    if zone_name == "UTC":
+        return f"UTC — {clock(now, zone_name)}"
+    return f"{zone_label(zone_name)} — {utc_offset(now, zone_name)}, {clock(now, zone_name)}"
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """ISO country code → English name, from tzdata's iso3166.tab."""
+    rows = (line.split("\t") for line in _tzdata_text("iso3166.tab").splitlines())
+    return {row[0]: row[1] for row in rows if len(row) == 2 and not row[0].startswith("#")}
+
+
+# The picker's groups, named for people (tzdata's first part says "America" and "Indian").
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific",
+    "UTC": "Universal time",
+}
+# Offered first, after the visitor's own zones: where most clients of an English-speaking
+# practice live.
+COMMON_ZONES = (
+    "Europe/London",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+)
+SUGGESTED = "Suggested"
+THIS_DEVICE = "(this device)"
+
+
+def zone_choices(
+    *, now: datetime, device_zone: str | None = None, first: tuple[str, ...] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The picker's choices, ``[(group, [(zone, label), …]), …]``: a "Suggested" group
+    (the device's zone, then ``first``, then the common ones), then every offered zone once
+    more in its region, by name. Labels carry each zone's offset and time at ``now``."""
+    device = canonical_timezone(device_zone or "")
+    suggested = dict.fromkeys(z for z in (device, *first, *COMMON_ZONES) if z)
+    groups: dict[str, list[tuple[str, str]]] = {
+        SUGGESTED: [
+            (z, zone_option_label(z, now) + (f" {THIS_DEVICE}" if z == device else ""))
+            for z in suggested
+        ]
+    }
+    for zone in sorted(common_timezones(), key=zone_label):
+        region = REGIONS[zone.split("/", 1)[0]]
+        groups.setdefault(region, []).append((zone, zone_option_label(zone, now)))
+    order = [SUGGESTED, *REGIONS.values()]
+    return sorted(groups.items(), key=lambda group: order.index(group[0]))
+
+
 def is_valid_timezone(name: str) -> bool:
     return canonical_timezone(name) is not None
 

@@ -1,4 +1,5 @@
-"""``{{ moment|clock:zone_name }}``: a time as people in that zone read a clock."""
+"""``{{ moment|clock:zone_name }}``: a time as people in that zone read a clock; and the one
+name of a zone."""
 
 from django import template
 
@@ -12,6 +13,12 @@ def clock(moment, zone_name: str) -> str:
     if not moment:
         return ""
     return timezones.clock(moment, zone_name)
+
+
+@register.filter
+def zone_label(zone_name: str) -> str:
+    """``{{ zone_name|zone_label }}``: ``New York``, as the picker and the emails name it."""
+    return timezones.zone_label(zone_name) if zone_name else ""
 
 
 @register.simple_tag

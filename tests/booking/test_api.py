@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -556,14 +557,33 @@ def test_a_time_that_could_not_be_booked_now_is_a_400_that_says_why(
     assert_documented(response, "/bookings", "post")
 
 
-def test_a_second_open_assessment_for_the_same_address_is_a_409(api_client, assessment, now):
+def test_a_second_open_assessment_is_a_409_that_says_whether_its_link_was_sent(
+    api_client, assessment, now
+):
     assert post_booking(api_client).status_code == 201
+    mail.outbox.clear()
 
     response = post_booking(api_client, start="2026-12-04T04:00:00-05:00", email="ANA@example.org")
 
     assert response.status_code == 409
-    assert response.json() == {"error": services.OPEN_ASSESSMENT_EXISTS}
+    assert response.json() == {
+        "error": services.OPEN_ASSESSMENT_EXISTS,
+        "reason": "already_booked",
+        "link_sent": True,
+    }
     assert Booking.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+
+    again = post_booking(api_client, start="2026-12-04T04:00:00-05:00")
+
+    assert again.status_code == 409
+    assert again.json() == {
+        "error": services.OPEN_ASSESSMENT_LINK_SENT_RECENTLY,
+        "reason": "already_booked",
+        "link_sent": False,
+    }
+    assert "less than 10 minutes ago, so we have not sent them again" in again.json()["error"]
+    assert len(mail.outbox) == 1  # the resend limit held the second one back
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ reaches (after a click that changes the page, an error shown, a box opened), so 
 whole client journey is checked, not only its first page.
 """
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 
 FAILING_IMPACTS = ("serious", "critical")
@@ -35,3 +37,19 @@ def assert_accessible(page, state: str) -> None:
         for v in failing
     ]
     assert not failing, f"axe on {state} ({page.url}):\n" + "\n".join(lines)
+
+
+def assert_accessible_without_script(page, state: str) -> None:
+    """``assert_accessible`` for a page opened with JavaScript off, where axe cannot run:
+    the page as served, without its scripts and with its ``<noscript>`` shown, is opened
+    at the same address in a scripted page of its own, and checked there."""
+    html = page.content()
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
+    html = re.sub(r"</?noscript>", "", html, flags=re.IGNORECASE)
+    twin = page.context.browser.new_page(viewport=page.viewport_size)
+    try:
+        twin.route(page.url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        twin.goto(page.url)
+        assert_accessible(twin, f"{state} (without JavaScript)")
+    finally:
+        twin.close()

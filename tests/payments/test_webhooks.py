@@ -194,7 +194,7 @@ def test_a_payment_delayed_past_the_hold_for_a_taken_time_is_refunded_in_full(
     assert "refunded" in letter.subject
     assert "120.00 EUR" in letter.body
     assert "These times near it are free now:" in letter.body
-    assert "(America/New_York)" in letter.body
+    assert "(New York time)" in letter.body
     # Stripe's own word on the refund arrives later and agrees.
     assert flush() == [200]
     payment.refresh_from_db()

@@ -8,7 +8,11 @@ from practice.timezones import (
     clock,
     clock_span,
     common_timezones,
+    utc_offset,
     validate_timezone,
+    zone_choices,
+    zone_label,
+    zone_option_label,
 )
 
 
@@ -82,3 +86,54 @@ def test_a_span_names_the_end_day_only_past_midnight(start, end, zone, expected)
     first = datetime(2026, 12, 3, *start, tzinfo=UTC)
     last = datetime(2026, 12, 3, *end, tzinfo=UTC)
     assert clock_span(first, last, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("America/New_York", "New York"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires"),
+        ("Asia/Kolkata", "Kolkata"),
+        ("UTC", "UTC"),
+    ],
+)
+def test_a_zone_has_one_name_for_people(zone, label):
+    assert zone_label(zone) == label
+
+
+def test_no_two_offered_zones_share_a_name():
+    names = [zone_label(zone) for zone in common_timezones()]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset", "label"),
+    [
+        ("Asia/Tokyo", "UTC+9", "Tokyo — UTC+9, 17:00"),
+        ("Asia/Kolkata", "UTC+5:30", "Kolkata — UTC+5:30, 1:30 PM"),
+        ("America/Sao_Paulo", "UTC−3", "Sao Paulo — UTC−3, 05:00"),
+        ("America/New_York", "UTC−5", "New York — UTC−5, 3:00 AM"),
+        ("Europe/London", "UTC+0", "London — UTC+0, 08:00"),
+        ("UTC", "UTC+0", "UTC — 08:00"),
+    ],
+)
+def test_the_picker_shows_each_zones_offset_and_time_there(zone, offset, label):
+    moment = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    assert utc_offset(moment, zone) == offset
+    assert zone_option_label(zone, moment) == label
+
+
+def test_the_offset_follows_summer_time():
+    assert utc_offset(datetime(2026, 7, 1, tzinfo=UTC), "America/New_York") == "UTC−4"
+
+
+def test_the_picker_offers_every_zone_once_by_region_and_the_devices_first():
+    moment = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    choices = zone_choices(now=moment, device_zone="Asia/Calcutta", first=("Europe/Berlin",))
+    (suggested, first), *regions = choices
+    assert suggested == "Suggested"
+    assert first[0] == ("Asia/Kolkata", "Kolkata — UTC+5:30, 1:30 PM (this device)")
+    assert [zone for zone, _ in first[1:3]] == ["Europe/Berlin", "Europe/London"]
+    listed = [zone for _, options in regions for zone, _ in options]
+    assert sorted(listed) == sorted(common_timezones())  # every zone, each once
+    assert [name for name, _ in regions][:3] == ["Africa", "Americas", "Antarctica"]
