@@ -5,7 +5,7 @@ import pytest
 
 from intake import questionnaires, services
 from intake.models import Response
-from intake.questionnaires import PREFER_NOT_TO_SAY
+from intake.questionnaires import PREFER_NOT_TO_SAY, lookups
 from tests.factories import raw_table_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,7 +149,7 @@ def test_a_response_keeps_the_version_it_started_with(consented, now, monkeypatc
         current, version=current.version + 1, sections=current.sections[:1]
     )
     shipped = questionnaires.registry()
-    monkeypatch.setattr(questionnaires, "registry", lambda: {**shipped, newer.key: newer})
+    monkeypatch.setattr(lookups, "registry", lambda: {**shipped, newer.key: newer})
     assert questionnaires.latest("full") is newer
 
     response = services.save_answers(assignment=consented, answers={"money_balance": 4}, now=now)

@@ -1,0 +1,48 @@
+"""The questionnaires shipped in this directory, read once, and the lookups over them."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from intake.questionnaires.loading import load_directory
+from intake.questionnaires.model import Questionnaire
+
+DIRECTORY = Path(__file__).resolve().parent
+
+
+class UnknownQuestionnaire(LookupError):
+    pass
+
+
+@cache
+def registry() -> dict[tuple[str, int], Questionnaire]:
+    """The questionnaires shipped in this directory, read once per process."""
+    return load_directory(DIRECTORY)
+
+
+def load(questionnaire_id: str, version: int) -> Questionnaire:
+    try:
+        return registry()[(questionnaire_id, version)]
+    except KeyError:
+        raise UnknownQuestionnaire(f"No questionnaire {questionnaire_id!r} v{version}") from None
+
+
+def latest(questionnaire_id: str) -> Questionnaire:
+    versions = [q for (qid, _v), q in registry().items() if qid == questionnaire_id]
+    if not versions:
+        raise UnknownQuestionnaire(f"No questionnaire {questionnaire_id!r}")
+    return max(versions, key=lambda q: q.version)
+
+
+def for_offering_kind(kind: str) -> Questionnaire | None:
+    """The newest questionnaire for an offering kind, or None when it has none."""
+    owners = {q.id for q in registry().values() if kind in q.offering_kinds}
+    return latest(owners.pop()) if owners else None
+
+
+def checkin_after(questionnaire_id: str) -> Questionnaire | None:
+    """The newest check-in given instead of ``questionnaire_id`` to someone who sent it
+    recently, or None when it has none."""
+    owners = {q.id for q in registry().values() if q.checkin_for == questionnaire_id}
+    return latest(owners.pop()) if owners else None
