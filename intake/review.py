@@ -200,7 +200,7 @@ def answers_by_section(people: list[Person]) -> list[SectionRows]:
 
 def before_sending(person: Person) -> list[SectionRows]:
     """What the practitioner may read of answers saved but not sent yet: the parts that tell
-    the client so on their page (``Section.read_before_send``, the safety part), so that she
+    the client so in their ``who_sees`` note (``Section.read_before_send``), so that she
     can look out for someone's safety without reading the rest before they choose to send."""
     early = {
         question.id

@@ -36,9 +36,9 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         if response is not None and response.erased_at is None and response.submitted_at
     ]
     # The safety flag is raised at once, before the client sends anything: it is for the
-    # practitioner to see as soon as it exists. So are the safety part's answers, where that
-    # part's page tells the client so (``Section.read_before_send``); the rest waits until
-    # sent. An unsent response counts as read when it could hold such answers, since
+    # practitioner to see as soon as it exists. So are the answers of a part whose file
+    # gives it a ``who_sees`` note, shown on its page (``Section.read_before_send``); the rest
+    # waits until sent. An unsent response counts as read when it could hold such answers, since
     # knowing whether it does would mean decrypting it before the log is written.
     flagged = [
         (assignment, response)

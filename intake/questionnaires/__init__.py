@@ -10,7 +10,7 @@ Schema (see ``full-v1.toml`` for a worked example)::
     id, version, title, intro, offering_kinds, estimated_minutes
     checkin_for?          a check-in's instead of offering_kinds (below)
     [consent]             version, text          (explicit consent, versioned on its own)
-    [[sections]]          id, title, intro, content_note?, show_if?
+    [[sections]]          id, title, intro, content_note?, show_if?, who_sees?
     [[sections.questions]] id, type, label, help?, show_if?, flags?, + the type's own keys
 
 Question types and their own keys: ``single_choice`` and ``multiple_choice`` (``options``:
@@ -24,9 +24,11 @@ A ``lean`` question asks which way an area of the relationship leans, each in it
 more power there (carrying more of the care work is less power, so that question says
 ``"partner"``); the practitioner's picture turns every row to that one meaning.
 
-A section's intro may end with a paragraph that begins ``Who sees these answers:``. The fill
-page shows it as a note of its own, and the practitioner's review shows that section's
-answers as soon as they are saved, before the client sends: only where the client was told.
+A section's ``who_sees`` (a text) is its note on who sees its answers and when. The fill page
+shows it under "Who sees these answers:", and it is what lets the practitioner's review show
+that section's answers as soon as they are saved, before the client sends: only where the
+client was told, because the note and the rule are one key. Those words may not begin a
+paragraph of an intro instead, where they would mark nothing.
 
 Nothing is ever required: a ``required`` key is refused. Every question can be left out
 (no key in the answers) or answered with ``PREFER_NOT_TO_SAY``, a reserved value accepted

@@ -17,6 +17,7 @@ from intake.questionnaires.model import (
     PREFER_NOT_TO_SAY,
     QUESTION_TYPES,
     SCALE_VALUES,
+    WHO_SEES,
     YES_NO_OPTIONS,
     Condition,
     Consent,
@@ -45,7 +46,7 @@ _TOP_KEYS = {
     "checkin_for",
 }
 _TOP_KEYS_ALL = _TOP_KEYS | {"consent", "sections"}
-_SECTION_KEYS = {"id", "title", "intro", "content_note", "show_if", "questions"}
+_SECTION_KEYS = {"id", "title", "intro", "content_note", "show_if", "who_sees", "questions"}
 _QUESTION_KEYS = {"id", "type", "label", "help", "show_if", "flags"}
 _TYPE_KEYS = {
     "single_choice": {"options"},
@@ -55,6 +56,13 @@ _TYPE_KEYS = {
     "lean": {"more_power"},
     "yes_no": set(),
 }
+
+
+WHO_SEES_IN_INTRO = (
+    f"'intro' has a '{WHO_SEES}' paragraph: put that note in 'who_sees', which shows it "
+    "and is what lets the practitioner read this part before Send"
+)
+WHO_SEES_LEAD_TWICE = f"'who_sees' should leave out '{WHO_SEES}': the page puts it in front"
 
 
 class QuestionnaireError(ValueError):
@@ -211,6 +219,18 @@ def _question(data: Any, place: _Place, earlier: Mapping[str, Question]) -> Ques
     return Question(**fields)
 
 
+def _who_sees(data: Mapping, intro: str, place: _Place) -> str:
+    """The section's note on who sees its answers. The note is the rule: the practitioner
+    reads a part early only where its page tells the client so, so the words may not stand
+    in the intro, where they would tell the client something the code does not do."""
+    if any(part.strip().startswith(WHO_SEES) for part in intro.split("\n\n")):
+        raise place.at("intro").error(WHO_SEES_IN_INTRO)
+    note = _text(data, "who_sees", place, optional=True)
+    if note.startswith(WHO_SEES):
+        raise place.at("who_sees").error(WHO_SEES_LEAD_TWICE)
+    return note
+
+
 def parse(text: str, file_name: str) -> Questionnaire:
     """Validate one questionnaire file's text; ``file_name`` is used in messages and checked."""
     top = _Place(file_name)
@@ -281,11 +301,13 @@ def parse(text: str, file_name: str) -> Questionnaire:
                 raise q_place.error(f"question id '{question.id}' appears twice")
             earlier[question.id] = question
             questions.append(question)
+        intro = _text(raw_section, "intro", s_place, optional=True)
         sections.append(
             Section(
                 id=section_id,
                 title=_text(raw_section, "title", s_place),
-                intro=_text(raw_section, "intro", s_place, optional=True),
+                intro=intro,
+                who_sees=_who_sees(raw_section, intro, s_place),
                 content_note=_text(raw_section, "content_note", s_place, optional=True),
                 show_if=show_if,
                 questions=tuple(questions),

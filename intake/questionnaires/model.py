@@ -22,7 +22,7 @@ LEAN_OPTIONS = (
 )
 YES_NO_OPTIONS = (("yes", "Yes"), ("no", "No"))
 MORE_POWER = ("me", "partner")  # the lean answers that can mean "holds more power here"
-WHO_SEES = "Who sees these answers:"  # a section intro's note; see the package docstring
+WHO_SEES = "Who sees these answers:"  # the lead words of a section's ``who_sees`` note
 
 
 @dataclass(frozen=True)
@@ -91,28 +91,19 @@ class Section:
     questions: tuple[Question, ...]
     content_note: str = ""
     show_if: Condition | None = None
+    # The note on who sees this part's answers and when, shown on its page after
+    # ``WHO_SEES``; a part that has one is read as soon as it is saved (``read_before_send``).
+    who_sees: str = ""
     who_sees_lead: ClassVar[str] = WHO_SEES  # for the page that shows ``who_sees`` after it
 
     @property
-    def _paragraphs(self) -> list[str]:
-        return [part.strip() for part in self.intro.split("\n\n") if part.strip()]
-
-    @property
     def intro_paragraphs(self) -> list[str]:
-        """The intro without its "Who sees these answers" note, paragraph by paragraph."""
-        return [part for part in self._paragraphs if not part.startswith(WHO_SEES)]
-
-    @property
-    def who_sees(self) -> str:
-        """The intro's note on who sees this part's answers and when, after its lead words
-        (``WHO_SEES``); empty when the section has none."""
-        notes = [part for part in self._paragraphs if part.startswith(WHO_SEES)]
-        return notes[0].removeprefix(WHO_SEES).strip() if notes else ""
+        return [part.strip() for part in self.intro.split("\n\n") if part.strip()]
 
     @property
     def read_before_send(self) -> bool:
         """Whether the practitioner may read this part's answers before the client sends:
-        only a part that tells the client who sees them, on the page, in its note."""
+        only a part whose file gives it a ``who_sees`` note, which its page always shows."""
         return bool(self.who_sees)
 
 

@@ -1,6 +1,8 @@
 """Honest about who sees what: the safety part says the practitioner reads it as soon as it is
 saved, and the code does exactly that, no more, no less."""
 
+import dataclasses
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,6 +11,9 @@ from django.utils.html import escape
 from booking.models import Booking
 from intake import questionnaires, services
 from intake.models import AccessLog, Response
+from intake.questionnaires import QuestionnaireError, lookups, parse
+from intake.questionnaires.loading import WHO_SEES_IN_INTRO, WHO_SEES_LEAD_TWICE
+from tests.intake.test_questionnaires import with_question
 from tests.intake.test_review import fill, review_url
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +135,102 @@ def test_the_thanks_page_says_a_later_change_is_seen_when_saved(
         f"{practitioner.name} sees a change as soon as you save it."
     ) in html
     assert "then send them again" not in html
+
+
+def with_notes_swapped(monkeypatch):
+    """Full v2 with its safety part's note moved into the intro's prose (no key), and a
+    ``who_sees`` key on "What brings you" instead, whose intro says nothing of the kind."""
+    shipped = questionnaires.registry()
+    full = shipped[("full", 2)]
+    sections = tuple(
+        dataclasses.replace(
+            section, intro=section.intro + "\n\nWho sees these answers: " + NOTE, who_sees=""
+        )
+        if section.id == "safety"
+        else dataclasses.replace(section, who_sees="I read this part as soon as it is saved.")
+        if section.id == "what_brings_you"
+        else section
+        for section in full.sections
+    )
+    swapped = dataclasses.replace(full, sections=sections)
+    monkeypatch.setattr(lookups, "registry", lambda: {**shipped, swapped.key: swapped})
+    return swapped
+
+
+def test_the_early_read_follows_the_key_not_the_words(
+    client, practitioner_user, assignment, now, monkeypatch
+):
+    swapped = with_notes_swapped(monkeypatch)
+    assert [section.id for section in swapped.read_before_send] == ["what_brings_you"]
+    fill(
+        assignment,
+        now,
+        {"what_brings_you": UNSENT_SECRET, "safety_note": SAFETY_SECRET},
+        submit=False,
+    )
+    client.force_login(practitioner_user)
+    html = client.get(review_url(assignment.booking)).content.decode()
+    assert UNSENT_SECRET in html
+    assert SAFETY_SECRET not in html
+
+
+def test_the_note_is_shown_where_the_key_is_and_only_there(assignment, now, monkeypatch):
+    with_notes_swapped(monkeypatch)
+    services.give_consent(assignment=assignment, now=now)
+    html = page_of(assignment, "what_brings_you")
+    assert (
+        '<div class="notice who-sees" id="who-sees"><p><strong>Who sees these answers:</strong> '
+        "I read this part as soon as it is saved.</p></div>"
+    ) in html
+    assert "who-sees" not in page_of(assignment, "safety")
+
+
+def test_a_who_sees_key_marks_its_section_read_before_send():
+    questionnaire = parse(
+        with_question(
+            """
+            who_sees = "I read this part as soon as it is saved."
+
+            [[sections.questions]]
+            id = "later"
+            type = "yes_no"
+            label = "Later?"
+            """
+        ),
+        "full-v1.toml",
+    )
+    assert [section.id for section in questionnaire.read_before_send] == ["second"]
+    assert questionnaire.sections[1].who_sees == "I read this part as soon as it is saved."
+    assert not questionnaire.sections[0].read_before_send
+
+
+@pytest.mark.parametrize(
+    ("section_keys", "message"),
+    [
+        (
+            'intro = """\nHello.\n\nWho sees these answers: I read it at once.\n"""',
+            f"full-v1.toml: sections[1].intro: {WHO_SEES_IN_INTRO}",
+        ),
+        (
+            'who_sees = "Who sees these answers: I read it at once."',
+            f"full-v1.toml: sections[1].who_sees: {WHO_SEES_LEAD_TWICE}",
+        ),
+        ("who_sees = true", "full-v1.toml: sections[1]: 'who_sees' should be a non-empty text"),
+        ('who_sees = "  "', "full-v1.toml: sections[1]: 'who_sees' should be a non-empty text"),
+    ],
+    ids=["words-in-intro", "lead-twice", "boolean", "blank"],
+)
+def test_a_who_sees_note_is_a_text_of_its_own_and_nowhere_else(section_keys, message):
+    text = with_question(
+        section_keys
+        + """
+
+        [[sections.questions]]
+        id = "later"
+        type = "yes_no"
+        label = "Later?"
+        """
+    )
+    with pytest.raises(QuestionnaireError) as caught:
+        parse(text, "full-v1.toml")
+    assert str(caught.value) == message
