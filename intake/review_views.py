@@ -77,6 +77,16 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for assignment, response in attendees
     ]
     dimensions = review.power_dimensions(people) if people else []
+    # Each attendee's answers for this session, named for what they were asked: in a couple,
+    # one partner may have a check-in and the other the full intake.
+    this_session = [
+        {
+            "name": assignment.name,
+            "checkin": bool(services.questionnaire_for(assignment).checkin_for),
+            "sent": response.submitted_at if response in shown else None,
+        }
+        for assignment, response in attendees
+    ]
     context = {
         "booking": booking,
         "practitioner": booking.practitioner,
@@ -113,6 +123,8 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "svg": mark_safe(review.power_svg(dimensions, [p.name for p in people]))  # noqa: S308
         if dimensions
         else "",
+        "this_session": this_session,
+        "all_checkins": all(entry["checkin"] for entry in this_session),
         "earlier": [
             {
                 "name": assignment.name,

@@ -137,11 +137,80 @@ def test_her_review_shows_the_checkin_beside_the_last_full_intake(
     ).content.decode()
 
     assert "What has changed since we last met?" in page and CHANGED in page
-    assert "Sam Client's last full intake, sent 2 November 2026" in page
     assert EARLIER_SECRET in page
-    assert page.index(CHANGED) < page.index(EARLIER_SECRET)
+    # Two columns, each labelled with its date: this session's first, then the one before.
+    beside = page[page.index('<div class="beside">') :]
+    assert beside.index("This session's check-in") < beside.index(CHANGED)
+    assert '<span class="when">Sent 2 December 2026</span>' in beside
+    assert beside.index(CHANGED) < beside.index("Last full intake")
+    assert '<span class="when">Sent 2 November 2026</span>' in beside
+    assert beside.index("Last full intake") < beside.index(EARLIER_SECRET)
     read = set(AccessLog.objects.values_list("response_id", flat=True))
     assert read == {checkin.pk, earlier.pk}
+
+
+def test_her_review_of_a_couple_names_what_each_was_asked_and_whose_intake_is_whose(
+    client, couples, practitioner_user, now
+):
+    robin_before = sent_full(
+        couples, email="robin@example.org", name="Robin", at=now - timedelta(days=10)
+    )
+    attendees = next_booking(
+        couples,
+        now,
+        email="sam@example.org",
+        partner_name="Robin",
+        partner_email="robin@example.org",
+    )
+    robin = attendees["robin@example.org"]
+    services.give_consent(assignment=robin, now=now)
+    services.save_answers(assignment=robin, answers={"what_changed": CHANGED}, now=now)
+    robin_now = services.submit(assignment=robin, now=now)
+    client.force_login(practitioner_user)
+
+    page = client.get(
+        reverse("intake:booking_review", kwargs={"public_id": robin.booking.public_id})
+    ).content.decode()
+
+    beside = page[page.index('<div class="beside">') :]
+    # Sam never sent a full intake, so is asked it: not a check-in for both.
+    assert "This session's answers" in beside and "This session's check-in" not in beside
+    assert "<li>Robin, the check-in: sent 2 December 2026</li>" in beside
+    assert "<li>Sam Client, the full intake: not sent yet</li>" in beside
+    assert "Robin's last full intake" not in beside  # one earlier intake: no name needed
+    assert "Last full intake" in beside and EARLIER_SECRET in beside
+    read = set(AccessLog.objects.values_list("response_id", flat=True))
+    assert read == {robin_now.pk, robin_before.pk}
+
+
+def test_her_review_of_a_couple_both_checking_in_names_each_earlier_intake(
+    client, couples, practitioner_user, now
+):
+    for email, name, days in (("sam@example.org", "Sam", 20), ("robin@example.org", "Robin", 10)):
+        sent_full(couples, email=email, name=name, at=now - timedelta(days=days))
+    attendees = next_booking(
+        couples,
+        now,
+        email="sam@example.org",
+        partner_name="Robin",
+        partner_email="robin@example.org",
+    )
+    client.force_login(practitioner_user)
+
+    page = client.get(
+        reverse(
+            "intake:booking_review",
+            kwargs={"public_id": attendees["sam@example.org"].booking.public_id},
+        )
+    ).content.decode()
+
+    beside = page[page.index('<div class="beside">') :]
+    assert "This session's check-ins" in beside
+    assert "Sam Client, the check-in: not sent yet" in beside
+    assert "Robin, the check-in: not sent yet" in beside
+    for name, sent in (("Sam Client", "12 November 2026"), ("Robin", "22 November 2026")):
+        heading = beside.index(f"{name}'s last full intake")
+        assert beside.index(f"Sent {sent}", heading) < beside.index("</h2>", heading)
 
 
 def test_a_checkin_names_an_existing_questionnaire_and_no_offering_kinds(tmp_path):
