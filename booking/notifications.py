@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from booking import links, refusals, selectors, services
 from booking.calendars import ics
@@ -27,7 +27,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
-from practice.timezones import clock, clock_span, zone_label
+from practice.timezones import clock, clock_span, day, zone_label
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,11 @@ def _local(moment: datetime, zone_name: str) -> datetime:
 
 
 def format_span(start: datetime, end: datetime, zone_name: str) -> str:
-    """A meeting in one zone: ``Thursday 3 December 2026, 4:00–4:30 AM (New York time)``."""
+    """A meeting in one zone: ``Thursday 3 December, 4:00–4:30 AM (New York time)``, the
+    year named only when it is not this year for the reader (``practice.timezones.day``)."""
     start, end = _local(start, zone_name), _local(end, zone_name)
     return (
-        f"{dateformat.format(start, 'l j F Y')}, {clock_span(start, end, zone_name)} "
+        f"{day(start, zone_name)}, {clock_span(start, end, zone_name)} "
         f"({zone_label(zone_name)} time)"
     )
 
@@ -79,7 +80,7 @@ def format_span_in_two_zones(
     start: datetime, end: datetime, zone_name: str, other_zone_name: str
 ) -> str:
     """The reader's zone first, the other party's beside it:
-    ``Thursday 3 December 2026, 4:00–4:30 AM (New York time) · 10:00–10:30 in Berlin``.
+    ``Thursday 3 December, 4:00–4:30 AM (New York time) · 10:00–10:30 in Berlin``.
     The other side's date is named when it differs."""
     text = format_span(start, end, zone_name)
     other = _in_other_zone(start, end, zone_name, other_zone_name)
@@ -92,21 +93,21 @@ def _in_other_zone(start: datetime, end: datetime, zone_name: str, other_zone_na
         return ""
     own, other = _local(start, zone_name), _local(start, other_zone_name)
     other_end = _local(end, other_zone_name)
-    day = "" if other.date() == own.date() else f"{dateformat.format(other, 'l j F')}, "
-    return f"{day}{clock_span(other, other_end, other_zone_name)} in {zone_label(other_zone_name)}"
+    on = "" if other.date() == own.date() else f"{day(other, other_zone_name)}, "
+    return f"{on}{clock_span(other, other_end, other_zone_name)} in {zone_label(other_zone_name)}"
 
 
 def format_moment(moment: datetime, zone_name: str) -> str:
-    """One instant: ``Wednesday 2 December 2026, 4:00 AM (New York time)``."""
+    """One instant: ``Wednesday 2 December, 4:00 AM (New York time)``."""
     local = _local(moment, zone_name)
-    when = f"{dateformat.format(local, 'l j F Y')}, {clock(local, zone_name)}"
+    when = f"{day(local, zone_name)}, {clock(local, zone_name)}"
     return f"{when} ({zone_label(zone_name)} time)"
 
 
 def format_short(moment: datetime, zone_name: str) -> str:
-    """For subjects: ``Thu 3 Dec, 4:00 AM (New York time)``."""
+    """For subjects: ``Thu 3 Dec, 4:00 AM (New York time)`` (``Fri 8 Jan 2027`` next year)."""
     local = _local(moment, zone_name)
-    when = f"{dateformat.format(local, 'D j M')}, {clock(local, zone_name)}"
+    when = f"{day(local, zone_name, short=True)}, {clock(local, zone_name)}"
     return f"{when} ({zone_label(zone_name)} time)"
 
 

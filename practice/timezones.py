@@ -95,19 +95,21 @@ def clock_span(start: datetime, end: datetime, zone_name: str) -> str:
         if first[-3:] in (" AM", " PM") and first[-3:] == last[-3:]:
             first = first[:-3]  # 4:00–4:30 PM
         return f"{first}–{last}"
-    day = f"{end:%A} {end.day} {end:%B}"
-    return f"{first} – {day}, {last}"
+    return f"{first} – {day(end, zone_name)}, {last}"
 
 
-def day(value: date | datetime, zone_name: str, *, now: datetime | None = None) -> str:
+def day(
+    value: date | datetime, zone_name: str, *, now: datetime | None = None, short: bool = False
+) -> str:
     """``Tuesday 1 December`` (a moment's date in ``zone_name``, or a plain date), with the
     year added when it is not this year there: ``Friday 8 January 2027``. A date in words
-    is read the same everywhere; the year matters only when it is not the obvious one."""
+    is read the same everywhere; the year matters only when it is not the obvious one.
+    ``short`` abbreviates for an email's subject: ``Fri 8 Jan 2027``."""
     zone = ZoneInfo(zone_name)
     if isinstance(value, datetime):
         value = value.astimezone(zone).date()
     this_year = (now or datetime.now(UTC)).astimezone(zone).year
-    words = f"{value:%A} {value.day} {value:%B}"
+    words = f"{value:%a} {value.day} {value:%b}" if short else f"{value:%A} {value.day} {value:%B}"
     return words if value.year == this_year else f"{words} {value.year}"
 
 

@@ -108,17 +108,15 @@ def test_each_email_shows_both_local_times(assessment, now, send):
     _, messages = book(send, assessment)
     client, practitioner = split(messages)
 
-    assert (
-        "Thursday 3 December 2026, 4:00–4:30 AM (New York time) · 10:00–10:30 in Berlin"
-        in text(client)
+    assert "Thursday 3 December, 4:00–4:30 AM (New York time) · 10:00–10:30 in Berlin" in text(
+        client
     )
-    assert "Thursday 3 December 2026, 4:00–4:30 AM (New York time)" in html(client)
+    assert "Thursday 3 December, 4:00–4:30 AM (New York time)" in html(client)
     assert "10:00–10:30 in Berlin" in html(client)
-    assert (
-        "Thursday 3 December 2026, 10:00–10:30 (Berlin time) · 4:00–4:30 AM in New York"
-        in text(practitioner)
+    assert "Thursday 3 December, 10:00–10:30 (Berlin time) · 4:00–4:30 AM in New York" in text(
+        practitioner
     )
-    assert "Thursday 3 December 2026, 10:00–10:30 (Berlin time)" in html(practitioner)
+    assert "Thursday 3 December, 10:00–10:30 (Berlin time)" in html(practitioner)
     assert "4:00–4:30 AM in New York" in html(practitioner)
 
 
@@ -139,11 +137,9 @@ def test_local_times_are_right_when_only_new_york_has_changed_clocks(
     client, practitioner = split(messages)
 
     assert client.subject.endswith("on Tue 10 Mar, 5:00 AM (New York time)")
-    assert "Tuesday 10 March 2026, 5:00–5:30 AM (New York time) · 10:00–10:30 in Berlin" in text(
-        client
-    )
+    assert "Tuesday 10 March, 5:00–5:30 AM (New York time) · 10:00–10:30 in Berlin" in text(client)
     assert practitioner.subject.endswith("on Tue 10 Mar, 10:00 (Berlin time)")
-    assert "Tuesday 10 March 2026, 10:00–10:30 (Berlin time) · 5:00–5:30 AM in New York" in text(
+    assert "Tuesday 10 March, 10:00–10:30 (Berlin time) · 5:00–5:30 AM in New York" in text(
         practitioner
     )
     assert "5:00–5:30 AM in New York" in html(practitioner)
@@ -163,7 +159,7 @@ def test_the_client_gets_the_video_link_the_manage_link_and_the_cut_off(assessme
         assert manage_url in body
         assert (
             "You can change or cancel online until "
-            "Wednesday 2 December 2026, 4:00 AM (New York time)." in body
+            "Wednesday 2 December, 4:00 AM (New York time)." in body
         )
         assert "Reply to this email and Mara will get back to you." in body
 
@@ -226,8 +222,8 @@ def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, n
         assert event.uid == before.uid == booking.ical_uid
         assert event.sequence > before.sequence
         assert event.start == new_start
-    assert "Friday 4 December 2026, 6:00–6:30 AM (New York time)" in text(client)
-    assert "Before: Thursday 3 December 2026, 4:00–4:30 AM (New York time)" in text(client)
+    assert "Friday 4 December, 6:00–6:30 AM (New York time)" in text(client)
+    assert "Before: Thursday 3 December, 4:00–4:30 AM (New York time)" in text(client)
     assert "moved by the client" in text(practitioner)
     # The old link no longer works; the email carries the new one.
     assert links.manage_url(moved) in text(client)
@@ -314,7 +310,7 @@ def test_an_unknown_change_is_refused(assessment, now, send):
             datetime(2026, 12, 3, 16, 0, tzinfo=UTC),
             "Asia/Tokyo",
             "Europe/Berlin",
-            "Friday 4 December 2026, 00:30–01:00 (Tokyo time)"
+            "Friday 4 December, 00:30–01:00 (Tokyo time)"
             " · Thursday 3 December, 16:30–17:00 in Berlin",
         ),
         (
@@ -322,14 +318,14 @@ def test_an_unknown_change_is_refused(assessment, now, send):
             datetime(2026, 12, 3, 23, 0, tzinfo=UTC),
             "Europe/Berlin",
             "Europe/Berlin",
-            "Thursday 3 December 2026, 23:30–00:00 (Berlin time)",
+            "Thursday 3 December, 23:30–00:00 (Berlin time)",
         ),
         (
             datetime(2026, 12, 3, 22, 45, tzinfo=UTC),
             datetime(2026, 12, 3, 23, 15, tzinfo=UTC),
             "Europe/Berlin",
             "UTC",
-            "Thursday 3 December 2026, 23:45 – Friday 4 December, 00:15 (Berlin time)"
+            "Thursday 3 December, 23:45 – Friday 4 December, 00:15 (Berlin time)"
             " · 22:45–23:15 in UTC",
         ),
     ],
@@ -493,3 +489,40 @@ def test_a_time_moved_by_the_practice_says_so(assessment, now, send):
     )
     client, _ = split(messages)
     assert "had to move your call with Lindqvist Coaching, and is sorry" in text(client)
+
+
+def test_an_email_names_the_year_only_when_it_is_not_this_year_for_its_reader(assessment, now):
+    """New Year's Eve 20:00 UTC is 1 January 2027 in Tokyo (the client) but still 31 December
+    2026 in Berlin (the practitioner): each reads the year only when it is not theirs."""
+    booking = insert_booking(
+        assessment,
+        datetime(2026, 12, 31, 20, 0, tzinfo=UTC),
+        email="ana@example.org",
+        client_name="Ana Sousa",
+        client_timezone="Asia/Tokyo",
+    )
+    mail.outbox.clear()
+    notifications.send_booking_notifications(booking_id=booking.pk, change="confirmed")
+    client, practitioner = split(booking_emails(mail.outbox))
+
+    assert "Fri 1 Jan 2027, 05:00 (Tokyo time)" in client.subject
+    assert (
+        "Friday 1 January 2027, 05:00–05:30 (Tokyo time) · Thursday 31 December, 21:00–21:30"
+        " in Berlin" in text(client)
+    )
+    assert "Friday 1 January 2027, 05:00–05:30 (Tokyo time)" in html(client)
+    assert "Thu 31 Dec, 21:00 (Berlin time)" in practitioner.subject
+    assert (
+        "Thursday 31 December, 21:00–21:30 (Berlin time) · Friday 1 January 2027, 05:00–05:30"
+        " in Tokyo" in text(practitioner)
+    )
+    assert "2026" not in text(client) + text(practitioner)
+
+
+def test_an_email_this_year_leaves_the_year_out(assessment, now, send):
+    _, messages = book(send, assessment)
+    client, practitioner = split(messages)
+
+    assert "Thu 3 Dec, 4:00 AM (New York time)" in client.subject
+    assert "Thursday 3 December, 4:00–4:30 AM (New York time)" in text(client)
+    assert "2026" not in client.subject + text(client) + practitioner.subject + text(practitioner)

@@ -91,7 +91,7 @@ def test_an_empty_week_points_to_the_next_free_time(client, assessment, now):
 
 def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now):
     form_page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}&tz=America/New_York")
-    assert "Thursday 3 December 2026, 4:00–4:30 AM" in form_page.content.decode()
+    assert "Thursday 3 December, 4:00–4:30 AM" in form_page.content.decode()
 
     response = details(client, assessment, note="Trust after a breakup")
     booking = Booking.objects.get()
@@ -99,8 +99,8 @@ def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now
     assert response["Location"] == links.manage_path(booking) + "?booked=1"
     page = client.get(response["Location"]).content.decode()
     assert "You're booked" in page
-    assert "Thursday 3 December 2026, 4:00–4:30 AM" in page
-    assert "Thu 3 Dec, 10:00–10:30 for" in page
+    assert "Thursday 3 December, 4:00–4:30 AM" in page
+    assert "Thursday 3 December, 10:00–10:30 for" in page
     assert booking.client_timezone == "America/New_York"
     assert booking_note(booking) == "Trust after a breakup"
 
@@ -148,7 +148,7 @@ def test_a_second_open_assessment_is_refused_kindly_and_its_link_sent_again(
     [message] = mail.outbox
     assert message.to == ["ana@example.org"]
     assert links.manage_url(booking) in message.body
-    assert "Thursday 3 December 2026" in message.body
+    assert "Thursday 3 December" in message.body
 
     again = details(client, assessment, start="2026-12-04T09:00:00Z").content.decode()
     assert len(mail.outbox) == 1  # once in ten minutes, however often the form is sent
@@ -186,9 +186,7 @@ def test_reschedule_by_link_moves_the_call_and_voids_the_old_link(client, assess
     assert booking.start == datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
     assert booking.sequence == 1
     assert response["Location"] == links.manage_path(booking)
-    assert (
-        "Friday 4 December 2026, 8:00–8:30 AM" in client.get(response["Location"]).content.decode()
-    )
+    assert "Friday 4 December, 8:00–8:30 AM" in client.get(response["Location"]).content.decode()
     old = client.get(old_path)
     assert old.status_code == 410
     assert "This link is from an earlier email" in old.content.decode()
@@ -214,7 +212,7 @@ def test_an_old_link_emails_the_current_one_to_the_booking_address_once_in_a_whi
     assert message.subject == "Your link for your call with Lindqvist Coaching"
     assert links.manage_url(booking) in message.body
     assert links.manage_url(booking) in message.alternatives[0][0]
-    assert "Friday 4 December 2026" in message.body
+    assert "Friday 4 December" in message.body
 
     again = client.post(old_path + "send-link/")
     assert again.status_code == 200
