@@ -175,27 +175,28 @@ COMMON_ZONES = (
     "Asia/Kolkata",
 )
 SUGGESTED = "Suggested"
-THIS_DEVICE = "(this device)"
+# The device's zone gets a group of its own, so the closed picker shows only the zone's
+# label (a 375 px phone cut "Tokyo — UTC+9, 07:23 (this devic").
+THIS_DEVICE = "This device"
 
 
 def zone_choices(
     *, now: datetime, device_zone: str | None = None, first: tuple[str, ...] = ()
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The picker's choices, ``[(group, [(zone, label), …]), …]``: a "Suggested" group
-    (the device's zone, then ``first``, then the common ones), then every offered zone once
-    more in its region, by name. Labels carry each zone's offset and time at ``now``."""
+    """The picker's choices, ``[(group, [(zone, label), …]), …]``: a "This device" group
+    with the device's zone (when known), a "Suggested" group (``first``, then the common
+    ones), then every offered zone once more in its region, by name. Labels carry each
+    zone's offset and time at ``now``."""
     device = canonical_timezone(device_zone or "")
-    suggested = dict.fromkeys(z for z in (device, *first, *COMMON_ZONES) if z)
-    groups: dict[str, list[tuple[str, str]]] = {
-        SUGGESTED: [
-            (z, zone_option_label(z, now) + (f" {THIS_DEVICE}" if z == device else ""))
-            for z in suggested
-        ]
-    }
+    suggested = dict.fromkeys(z for z in (*first, *COMMON_ZONES) if z and z != device)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    if device:
+        groups[THIS_DEVICE] = [(device, zone_option_label(device, now))]
+    groups[SUGGESTED] = [(z, zone_option_label(z, now)) for z in suggested]
     for zone in sorted(common_timezones(), key=zone_label):
         region = REGIONS[zone.split("/", 1)[0]]
         groups.setdefault(region, []).append((zone, zone_option_label(zone, now)))
-    order = [SUGGESTED, *REGIONS.values()]
+    order = [THIS_DEVICE, SUGGESTED, *REGIONS.values()]
     return sorted(groups.items(), key=lambda group: order.index(group[0]))
 
 

@@ -31,14 +31,21 @@
       .replace(/[_/,]/g, " ").replace(/-/g, "\u2212");
   }
 
-  // Every group and its options as the server drew them; the first group ("Suggested")
-  // repeats zones listed again in their regions, so a search leaves it out.
+  // Every group and its options as the server drew them; the first groups ("This device",
+  // "Suggested") repeat zones listed again in their regions, so a search leaves them out.
   var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
     var options = Array.prototype.slice.call(group.children);
     options.forEach(function (option) {
       option.dataset.folded = fold(option.textContent + " " + (option.dataset.country || ""));
     });
     return { element: group, options: options };
+  });
+  groups.forEach(function (group, index) {
+    var later = {};
+    groups.slice(index + 1).forEach(function (other) {
+      other.options.forEach(function (option) { later[option.value] = true; });
+    });
+    group.repeats = group.options.every(function (option) { return later[option.value]; });
   });
   var chosen = select.value;
 
@@ -47,11 +54,11 @@
     var found = 0;
     var shown = 0;
     select.textContent = "";
-    groups.forEach(function (group, index) {
+    groups.forEach(function (group) {
       var keep = group.options.filter(function (option) {
         return words.every(function (word) { return option.dataset.folded.indexOf(word) !== -1; });
       });
-      if (!keep.length || (words.length && index === 0)) { return; }
+      if (!keep.length || (words.length && group.repeats)) { return; }
       group.element.textContent = "";
       keep.forEach(function (option) { group.element.appendChild(option); });
       select.appendChild(group.element);

@@ -130,10 +130,11 @@ def test_the_offset_follows_summer_time():
 def test_the_picker_offers_every_zone_once_by_region_and_the_devices_first():
     moment = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     choices = zone_choices(now=moment, device_zone="Asia/Calcutta", first=("Europe/Berlin",))
-    (suggested, first), *regions = choices
+    (device, [this_device]), (suggested, first), *regions = choices
+    assert device == "This device"
+    assert this_device == ("Asia/Kolkata", "Kolkata — UTC+5:30, 1:30 PM")
     assert suggested == "Suggested"
-    assert first[0] == ("Asia/Kolkata", "Kolkata — UTC+5:30, 1:30 PM (this device)")
-    assert [zone for zone, _ in first[1:3]] == ["Europe/Berlin", "Europe/London"]
+    assert [zone for zone, _ in first[:2]] == ["Europe/Berlin", "Europe/London"]
     listed = [zone for _, options in regions for zone, _ in options]
     assert sorted(listed) == sorted(common_timezones())  # every zone, each once
     assert [name for name, _ in regions][:3] == ["Africa", "Americas", "Antarctica"]
