@@ -6,12 +6,17 @@ whole client journey is checked, not only its first page.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
 FAILING_IMPACTS = ("serious", "critical")
 
 _axe = Axe()
+
+# The paths checked during the current test (reset by tests/e2e/conftest.py, which fails a
+# test that reached a client page and never checked it).
+CHECKED_PATHS: set[str] = set()
 
 
 def violations(page) -> list[dict]:
@@ -30,6 +35,7 @@ def violations(page) -> list[dict]:
 
 def assert_accessible(page, state: str) -> None:
     """Fail with each serious or critical violation, its rule and the elements it found."""
+    CHECKED_PATHS.add(urlsplit(page.url).path)
     failing = [v for v in violations(page) if v["impact"] in FAILING_IMPACTS]
     lines = [
         f"{v['impact']} {v['id']}: {v['help']} — "

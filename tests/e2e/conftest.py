@@ -1,5 +1,6 @@
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,3 +31,52 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+# Pages a client never sees: the Django admin (the practitioner's), files and the API.
+NOT_CLIENT_PAGES = ("/admin/", "/static/", "/api/")
+
+
+@pytest.fixture(autouse=True)
+def every_client_page_is_checked(request, monkeypatch):
+    """Fail a browser test that reached a client page (by its path on the live server)
+    without calling ``assert_accessible`` on it, so a new page state cannot slip past axe.
+
+    Every page the test's browser opens is watched for main-frame navigations; paths of the
+    live server outside NOT_CLIENT_PAGES must each have been checked at least once."""
+    if not {"browser", "live_server"} <= set(request.fixturenames):
+        yield
+        return
+    from tests.e2e import axe
+
+    browser = request.getfixturevalue("browser")
+    origin = request.getfixturevalue("live_server").url
+    visited: set[str] = set()
+
+    def watch(page):
+        def record(frame):
+            if frame == page.main_frame and frame.url.startswith(origin + "/"):
+                path = urlsplit(frame.url).path
+                if not path.startswith(NOT_CLIENT_PAGES):
+                    visited.add(path)
+
+        page.on("framenavigated", record)
+        return page
+
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", lambda *a, **k: watch(new_page(*a, **k)))
+    axe.CHECKED_PATHS.clear()
+    yield
+    unchecked = sorted(visited - axe.CHECKED_PATHS)
+    if unchecked:
+        pytest.fail(
+            "These client pages were reached but never checked with assert_accessible: "
+            + ", ".join(unchecked)
+        )

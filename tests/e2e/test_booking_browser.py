@@ -105,9 +105,11 @@ def test_the_note_counts_its_characters_and_an_over_long_one_is_sent_back_whole(
     context = browser.new_context(timezone_id="Europe/Berlin")
     page = context.new_page()
     page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
+    assert_accessible(page, "the week in Berlin")
     page.locator("a.slot").first.click()
     count = page.locator("#id_note_count")
     expect(count).to_have_text("0 of 1,000 characters")
+    assert_accessible(page, "the details form with an empty note")
     note = page.get_by_label("What brings you? (optional)")
     note.fill("Finding my footing again")
     expect(count).to_have_text("24 of 1,000 characters")
@@ -136,12 +138,17 @@ def test_cancelling_by_the_link_says_so_in_an_accessible_message(browser, live_s
     context = browser.new_context(timezone_id="Europe/Berlin")
     page = context.new_page()
     page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
-    page.get_by_role("link", name="Later →").click()  # far enough ahead to cancel by link
+    with page.expect_navigation():
+        page.get_by_role("link", name="Later →").click()  # far enough ahead to cancel by link
+    assert_accessible(page, "the next week")
     page.locator("a.slot").first.click()
+    assert_accessible(page, "the details form")
     page.get_by_label("Your name").fill("Ana")
     page.get_by_label("Email").fill("ana@example.org")
     page.get_by_label(re.compile("I agree")).check()
     page.get_by_role("button", name="Book this call").click()
+    page.get_by_role("heading", name="You're booked").wait_for()
+    assert_accessible(page, "the booking's page, just booked")
     page.get_by_role("link", name=re.compile("Cancel")).first.click()
     assert_accessible(page, "the cancel confirmation")
     page.get_by_role("button", name=re.compile("Cancel")).first.click()
@@ -189,6 +196,7 @@ def test_the_zone_is_found_by_typing_part_of_its_name(browser, live_server):
     page.get_by_label("Find your city or country").fill("berlin")
     page.get_by_label("Find your city or country").press("Enter")
     page.wait_for_url(re.compile(r"tz=Europe%2FBerlin"))
+    assert_accessible(page, "the week in Berlin, chosen from the keyboard")
     context.close()
 
 

@@ -40,6 +40,7 @@ def open_page(browser, live_server, url):
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/")
+    assert_accessible(page, "the home page, before the intake")
     page.goto(url)
     return context, page
 
@@ -71,6 +72,7 @@ def test_the_button_from_the_keyboard_leaves_and_back_does_not_return(
     button = page.get_by_role("link", name="Leave this page")
     button.focus()
     assert button.evaluate("element => element === document.activeElement")
+    assert_accessible(page, "an intake page with Leave this page focused")
 
     page.keyboard.press("Enter")
 

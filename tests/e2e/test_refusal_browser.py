@@ -25,6 +25,7 @@ def test_the_race_loser_picks_an_offered_time_and_finds_their_details_filled_in(
     context = browser.new_context(timezone_id="America/Sao_Paulo", locale="en-GB")
     page = context.new_page()
     page.goto(f"{live_server.url}/book/assessment/?tz=America/Sao_Paulo")
+    assert_accessible(page, "the week in Sao Paulo")
     page.locator("a.slot").first.click()
     assert_accessible(page, "the details form")
     page.get_by_label("Your name").fill("Ana Sousa")
@@ -55,6 +56,7 @@ def test_the_race_loser_picks_an_offered_time_and_finds_their_details_filled_in(
     page.get_by_role("button", name="Book this call").click()
 
     page.get_by_role("heading", name="You're booked").wait_for()
+    assert_accessible(page, "the booking's page, booked at an offered time")
     booking = Booking.objects.get(client_email="ana@example.org")
     assert booking.client_name == "Ana Sousa"
     assert booking_note(booking) == NOTE
@@ -93,4 +95,5 @@ def test_a_full_day_the_horizon_and_a_cancelled_booking_read_clearly(browser, li
     assert_accessible(page, "an old link to a cancelled booking")
     page.get_by_role("link", name="Book again").click()
     page.get_by_role("heading", name="Free assessment call").wait_for()
+    assert_accessible(page, "the week, to book again")
     context.close()
