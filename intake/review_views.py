@@ -35,16 +35,11 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for _assignment, response in attendees
         if response is not None and response.erased_at is None and response.submitted_at
     ]
-    # The safety flag is raised at once, before the client sends anything: it is for the
-    # practitioner to see as soon as it exists. So are the answers of a part whose file
-    # gives it a ``who_sees`` note, shown on its page (``Section.read_before_send``); the rest
-    # waits until sent. An unsent response counts as read when it could hold such answers, since
-    # knowing whether it does would mean decrypting it before the log is written.
-    flagged = [
-        (assignment, response)
-        for assignment, response in attendees
-        if response is not None and response.erased_at is None and response.flagged_unsafe
-    ]
+    # The answers of a part whose file gives it a ``who_sees`` note, shown on its page
+    # (``Section.read_before_send``), are for her to see as soon as they are saved, and so is
+    # the safety flag they raise; the rest, and any flag it raises, waits until sent. An unsent
+    # response counts as read when it could hold such answers, since knowing whether it does
+    # would mean decrypting it before the log is written.
     early = [
         (assignment, response)
         for assignment, response in attendees
@@ -54,7 +49,7 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         and response.answers_encrypted is not None
         and response.questionnaire.read_before_send
     ]
-    read = list({r.pk: r for r in shown + [r for _a, r in flagged + early]}.values())
+    read = list({r.pk: r for r in shown + [r for _a, r in early]}.values())
     has_note = booking.note_encrypted is not None
     earlier = _earlier_intakes(attendees)
     read += [response for _a, response in earlier if response not in read]
@@ -64,6 +59,15 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         note_of=booking if has_note else None,
         now=timezone.now(),
     )
+    flagged = [
+        (assignment, response)
+        for assignment, response in attendees
+        if (response in shown and response.flagged_unsafe)
+        or (
+            (assignment, response) in early
+            and response.questionnaire.seen_unsafe_question_ids(response.answers, sent=False)
+        )
+    ]
 
     people = [
         _person(assignment, response) for assignment, response in attendees if response in shown

@@ -201,12 +201,16 @@ def has_consent(response: Response) -> bool:
     ).exists()
 
 
-def _refresh_flags(response: Response, answers: dict[str, Any]) -> None:
-    """Re-derive the flag from the answers. She sees such an answer before it is sent, so
-    she is told at once: until her email has gone out (``claim_alert``), each save that
-    finds the flag raised asks for it, and the first job to run sends it."""
-    response.flagged_unsafe = bool(response.questionnaire.unsafe_question_ids(answers))
-    if response.flagged_unsafe and response.practitioner_alerted_at is None:
+def _refresh_flags(response: Response, answers: dict[str, Any], *, sent: bool) -> None:
+    """Re-derive the flag from the answers (it opens the client's own support box). When she
+    may see the answer that raised it (``seen_unsafe_question_ids``: a part read before Send,
+    or any part once sent) she is told at once: until her email has gone out
+    (``claim_alert``), each such save asks for it, and the first job to run sends it. An
+    answer in a part she reads only once sent tells her nothing before Send."""
+    questionnaire = response.questionnaire
+    response.flagged_unsafe = bool(questionnaire.unsafe_question_ids(answers))
+    seen = questionnaire.seen_unsafe_question_ids(answers, sent=sent)
+    if seen and response.practitioner_alerted_at is None:
         _tell_practitioner_on_commit(response, tasks.ALERTED)
 
 
@@ -277,7 +281,7 @@ def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: dateti
             else:
                 merged[question_id] = value
         response.answers = merged
-        _refresh_flags(response, merged)
+        _refresh_flags(response, merged, sent=response.submitted_at is not None)
         response.updated_at = now
         response.save()
         return response
@@ -316,7 +320,7 @@ def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
             section.id for section in full.sections if section.id in earlier.skipped_sections
         ]
         response.submitted_at = None
-        _refresh_flags(response, answers)
+        _refresh_flags(response, answers, sent=False)
         response.updated_at = now
         response.save()
         return response
@@ -355,7 +359,7 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
             raise IntakeError(CONSENT_REQUIRED)
         shown = response.questionnaire.shown_answers(response.answers)
         response.answers = shown
-        _refresh_flags(response, shown)
+        _refresh_flags(response, shown, sent=True)
         response.submitted_at = now
         response.updated_at = now
         response.save()

@@ -177,3 +177,14 @@ class Questionnaire:
             for qid, value in self.shown_answers(answers).items()
             if self.question(qid).signals_unsafe(value)
         ]
+
+    def seen_unsafe_question_ids(self, answers: Mapping[str, Any], *, sent: bool) -> list[str]:
+        """The unsafe answers the practitioner may see: before Send only those in a part read
+        before sending (``Section.read_before_send``), and all of them once sent. The flag in
+        her review and her alert email follow this, so neither tells her of an answer the
+        client was told she reads only once sent."""
+        return [
+            qid
+            for qid in self.unsafe_question_ids(answers)
+            if sent or self.section_of(qid).read_before_send
+        ]

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from intake import notifications, services, tasks
+from intake.models import Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,3 +126,24 @@ def test_a_worrying_answer_after_sending_says_it_came_after(consented, now):
     assert alerted.subject.startswith("Please open Sam's intake soon")
     for body in texts(alerted)[1:]:
         assert "They had sent it before and changed it since; they are not told" in body
+
+
+def test_a_worrying_answer_in_a_part_read_only_once_sent_alerts_no_one_until_sent(assignment, now):
+    """Version 1's safety part carries no ``who_sees`` note: the client was told she reads it
+    once it is sent, so saving "I'm not sure" there emails her nothing; sending does."""
+    Response.objects.create(
+        assignment=assignment,
+        questionnaire_id="full",
+        questionnaire_version=1,
+        started_at=now,
+        updated_at=now,
+    )
+    consented = assignment
+    services.give_consent(assignment=consented, now=now)
+    services.save_answers(assignment=consented, answers={"safe_now": "not_sure"}, now=now)
+    assert mail.outbox == []
+
+    services.submit(assignment=consented, now=now)
+
+    subjects = sorted(letter.subject.split(" ")[1] for letter in mail.outbox)
+    assert subjects == ["open", "sent"]  # the "sent" email, and now the flag's own

@@ -66,10 +66,11 @@ def test_the_practitioner_reads_an_unsent_safety_part_and_nothing_else(
     assert AccessLog.objects.filter(response__assignment=assignment).count() == 1
 
 
-def test_a_version_1_response_keeps_its_safety_part_unread_until_sent(
+def test_a_version_1_response_keeps_its_safety_part_and_flag_unseen_until_sent(
     client, practitioner_user, assignment, now
 ):
-    """Version 1 never told anyone that she reads it early, so she sees its flag only."""
+    """Version 1 told the client that she reads everything once sent, so before Send she
+    sees neither its answers nor the flag they raise; after Send she sees the flag."""
     Response.objects.create(
         assignment=assignment,
         questionnaire_id="full",
@@ -82,6 +83,10 @@ def test_a_version_1_response_keeps_its_safety_part_unread_until_sent(
     client.force_login(practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     assert SAFETY_SECRET not in html and "Safety answers, not sent yet" not in html
+    assert "may not be safe" not in html
+
+    services.submit(assignment=assignment, now=now)
+    html = client.get(review_url(assignment.booking)).content.decode()
     assert "Sam Client answered that they may not be safe" in html
 
 
