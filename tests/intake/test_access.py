@@ -117,5 +117,6 @@ def test_staff_can_read_the_questionnaires_from_the_admin_but_visitors_cannot(
     assert "version 1" in page
     lean = 'who carries more of it? <small>(lean, "Mostly my partner" means more power)'
     assert lean in page
-    # The safety parts of version 2 and of the check-in are read before Send; v1's is not.
-    assert page.count("as soon as saved, before Send") == 2
+    # The safety parts of the full and short version 2 and of the check-in are read before
+    # Send; those of the version 1s are not.
+    assert page.count("as soon as saved, before Send") == 3

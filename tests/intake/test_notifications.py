@@ -10,7 +10,7 @@ from django.core.management import call_command
 from booking import services as booking_services
 from intake import notifications, services
 from intake.models import Assignment
-from intake.questionnaires import load
+from intake.questionnaires import latest
 from tests.factories import booking_emails, make_offering
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,8 @@ def test_a_short_questionnaire_is_told_as_short(assessment, assignment):
 
     letter = notifications.invitation_message(Assignment.objects.get(pk=assignment.pk))
 
-    assert load("short", 1).estimated_minutes == 3
-    assert all("takes about 3 minutes" in body for body in bodies(letter))
+    assert latest("short").estimated_minutes == 5
+    assert all("takes about 5 minutes" in body for body in bodies(letter))
 
 
 def test_the_subject_stays_discreet_and_recognisable(assignment):

@@ -52,6 +52,21 @@ def test_the_default_questionnaires_load_and_serve_their_offering_kinds():
     assert full.consent.version and short.consent.version
 
 
+def test_the_free_call_asks_the_agreed_safety_part_word_for_word():
+    """Fear of, control by and harm from someone close are asked of everyone, before a free
+    call too: the short questionnaire's safety part is the full one's, note included."""
+    short = questionnaires.for_offering_kind("assessment")
+    assert short.key == ("short", 2)
+    [safety] = [section for section in short.sections if section.id == "safety"]
+    [agreed] = [s for s in questionnaires.load("full", 2).sections if s.id == "safety"]
+    assert safety == agreed
+    assert short.read_before_send == (safety,)
+    assert short.consent.version != questionnaires.load("short", 1).consent.version
+    assert "I read the safety ones as soon as they are saved" in short.intro
+    # Answers already begun keep their version's words.
+    assert [q.id for q in questionnaires.load("short", 1).sections[-1].questions] == ["safe_now"]
+
+
 def test_the_full_questionnaire_covers_the_five_power_dimensions_and_safety():
     full = questionnaires.latest("full")
     for dimension in (
