@@ -80,6 +80,37 @@ def test_the_button_from_the_keyboard_leaves_and_back_does_not_return(
     context.close()
 
 
+@pytest.mark.parametrize("way", ["Escape", "the button"])
+def test_leaving_saves_nothing_typed_since_the_last_save(browser, live_server, intake, now, way):
+    """A half-typed note is not saved by the blur or the hidden page that leaving causes, so
+    it reaches no one, and no alert goes out."""
+    from django.core import mail
+
+    from intake.models import Response
+
+    services.save_answers(assignment=intake, answers={"safe_now": "yes"}, now=now)
+    before = Response.objects.get(assignment=intake).answers
+    mail.outbox.clear()
+    context, page = open_page(browser, live_server, section_url(live_server, intake, "safety"))
+    page.get_by_text("“Leave this page” is the exception").wait_for()
+    assert_accessible(page, "a safety page that says Leave this page does not save")
+    requests = []
+    page.on("request", lambda request: requests.append(request.method))
+    page.get_by_label("Is there anything about your safety").fill("abc")
+
+    if way == "Escape":
+        page.keyboard.press("Escape")
+    else:
+        page.get_by_role("link", name="Leave this page").first.click()
+
+    assert_left_for_good(page, live_server)
+    page.wait_for_timeout(300)  # room for a late save, were one sent
+    context.close()
+    assert "POST" not in requests
+    assert Response.objects.get(assignment=intake).answers == before
+    assert mail.outbox == []
+
+
 def test_the_support_box_has_its_own_way_out(browser, live_server, intake, now):
     services.save_answers(assignment=intake, answers={"safe_now": "no"}, now=now)
     url = section_url(live_server, intake, "safety") + "&support=1"
