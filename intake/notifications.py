@@ -12,28 +12,38 @@ sign-in there. An email can be read over a shoulder or on a shared phone.
 """
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from booking.notifications import (
     NotificationError,
-    format_short,
     format_span,
     simple_message,
 )
 from intake import links, selectors, services, tasks
 from intake.models import Assignment, Response
+from practice.timezones import clock, zone_label
 
 logger = logging.getLogger(__name__)
 
 INVITATION_SUBJECT = "Before your {meeting} with {practice}: a few optional questions"
 PRACTITIONER_SUBJECTS = {
     tasks.SENT: "{name} sent their intake for {when}",
-    tasks.ALERTED: "Please open {name}'s intake soon ({when})",
+    tasks.ALERTED: "Please open {name}'s intake soon: {when}",
 }
+
+
+def subject_when(moment: datetime, zone_name: str) -> str:
+    """``Fri 4 Dec, 14:30 Berlin time``: the booking's time for a subject, without the
+    brackets of ``format_short``, which would nest inside a subject's own."""
+    local = moment.astimezone(ZoneInfo(zone_name))
+    day = dateformat.format(local, "D j M")
+    return f"{day}, {clock(local, zone_name)} {zone_label(zone_name)} time"
 
 
 def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
@@ -100,7 +110,7 @@ def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlterna
         template="email/intake_practitioner",
         context=context,
         subject=PRACTITIONER_SUBJECTS[reason].format(
-            name=name, when=format_short(booking.start, practitioner.timezone)
+            name=name, when=subject_when(booking.start, practitioner.timezone)
         ),
         to=practitioner.email,
         reply_to=practitioner.email,

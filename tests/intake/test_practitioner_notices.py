@@ -40,7 +40,7 @@ def test_sending_the_intake_emails_the_practitioner_once_with_the_review_link(co
     [letter] = mail.outbox
     assert letter.to == ["mara@example.org"]
     assert letter.reply_to == ["mara@example.org"]  # never the client's, by a slip
-    assert letter.subject == "Sam sent their intake for Sat 5 Dec, 09:00 (Berlin time)"
+    assert letter.subject == "Sam sent their intake for Sat 5 Dec, 09:00 Berlin time"
     review_url = REVIEW_PATH.format(public_id=consented.booking.public_id)
     for body in texts(letter)[1:]:
         assert "Sam has sent their intake for the Single session on Saturday 5 December" in body
@@ -52,9 +52,12 @@ def test_a_worrying_answer_emails_her_at_once_and_only_once(consented, now):
 
     [letter] = mail.outbox
     assert letter.to == ["mara@example.org"]
-    assert letter.subject == "Please open Sam's intake soon (Sat 5 Dec, 09:00 (Berlin time))"
+    assert letter.subject == "Please open Sam's intake soon: Sat 5 Dec, 09:00 Berlin time"
     for body in texts(letter)[1:]:
-        assert "Sam has saved an answer in their intake that you see before it is sent" in body
+        assert (
+            "Sam's intake holds an answer that you see before it is sent. Please read it soon: "
+            "the Single session is on Saturday 5 December" in body
+        )
         assert REVIEW_PATH.format(public_id=consented.booking.public_id) in body
 
         assert "They have not sent the intake yet, and they are not told about this email." in body
