@@ -81,6 +81,7 @@ def _base(
         # A cancelled meeting needs no answers; the page says so, and what was given stays
         # the client's to read, download or delete.
         "booking_cancelled": booking.status == Booking.Status.CANCELLED,
+        "given": response is not None and response.answers_encrypted is not None,
         "meeting": booking.offering.meeting_word,
         "crisis": place.resources,
         "crisis_place": place,
@@ -114,6 +115,10 @@ def _earlier(assignment: Assignment, questionnaire) -> dict | None:
     return {"response": earlier, "date": date_format(sent, "j F" if same_year else "j F Y")}
 
 
+def _cancelled(assignment: Assignment) -> bool:
+    return assignment.booking.status == Booking.Status.CANCELLED
+
+
 def _consented(response: Response | None) -> bool:
     return response is not None and services.has_consent(response)
 
@@ -125,8 +130,12 @@ def _section_url(token: str, section: Section, *, straight_in: bool = False) -> 
 
 @by_link
 def start_page(request, assignment, questionnaire, response):
-    """The consent step, or a welcome back with the way on."""
+    """The consent step, or a welcome back with the way on; for a cancelled meeting neither
+    (nothing is to be started or answered), only the way to read, download or delete what
+    was given."""
     context = _base(request, assignment, questionnaire, response)
+    if _cancelled(assignment):
+        return render(request, "intake/cancelled.html", context)
     if request.method == "POST":
         if request.POST.get("agree"):
             services.give_consent(assignment=assignment, now=timezone.now())
@@ -153,7 +162,7 @@ def start_page(request, assignment, questionnaire, response):
 @by_link
 def section_page(request, assignment, questionnaire, response, section_id: str):
     """One section: its content note first (if it has one), then its questions."""
-    if not _consented(response):
+    if not _consented(response) or _cancelled(assignment):
         return redirect("intake:start", token=assignment.token)
     token = assignment.token
     answers = response.answers
@@ -246,7 +255,7 @@ def _before(token: str, questionnaire, response: Response, section: Section) -> 
 @by_link
 def review_page(request, assignment, questionnaire, response):
     """The client's answers read back, and "Send" (which they may do again after changes)."""
-    if not _consented(response):
+    if not _consented(response) or _cancelled(assignment):
         return redirect("intake:start", token=assignment.token)
     if request.method == "POST":
         services.submit(assignment=assignment, now=timezone.now())
@@ -345,7 +354,7 @@ def earlier_page(request, assignment, questionnaire, response):
 def update_full(request, assignment, questionnaire, response):
     """ "Update my full answers": the check-in becomes the full questionnaire, filled in with
     the earlier answers; then its consent step, as for any questionnaire."""
-    if request.method == "POST" and questionnaire.checkin_for:
+    if request.method == "POST" and questionnaire.checkin_for and not _cancelled(assignment):
         try:
             services.switch_to_full(assignment=assignment, now=timezone.now())
         except services.IntakeError:

@@ -368,17 +368,38 @@ def test_progress_only_ever_moves_forward_through_the_journey(client, consented)
 
 
 def test_after_a_cancellation_the_link_says_nothing_is_needed_and_keeps_what_was_given(
-    client, assignment, partner
+    client, assignment, partner, now
 ):
-    notice = "This session was cancelled, so there is nothing you need to answer."
-    assert notice not in client.get(start_url(assignment)).content.decode()
+    services.give_consent(assignment=assignment, now=now)
+    services.save_answers(assignment=assignment, answers={"coming_as": "on_my_own"}, now=now)
+    heading = "This session was cancelled</h1>"
+    assert heading not in client.get(start_url(assignment)).content.decode()
     booking = assignment.booking
     booking.status = "cancelled"
     booking.save()
-    for person in (assignment, partner):  # each by their own link
+    page = Client().get(start_url(assignment)).content.decode()
+    assert heading in page and "There is nothing you need to answer." in page
+    assert reverse("intake:export", kwargs={"token": assignment.token}) in page
+    assert reverse("intake:erase", kwargs={"token": assignment.token}) in page
+    # The partner gave nothing: nothing to read or delete, and no way to begin.
+    page = Client().get(start_url(partner)).content.decode()
+    assert heading in page and "You had not given any answers" in page
+    assert reverse("intake:erase", kwargs={"token": partner.token}) not in page
+    for person in (assignment, partner):
         page = Client().get(start_url(person)).content.decode()
-        assert notice in page
-        assert reverse("intake:erase", kwargs={"token": person.token}) in page
+        assert 'name="agree"' not in page and ">Begin<" not in page
+        assert "Continue where you left off" not in page
+
+
+def test_a_cancelled_meetings_intake_cannot_be_started_or_answered(client, assignment, now):
+    booking = assignment.booking
+    booking.status = "cancelled"
+    booking.save()
+    client.post(start_url(assignment), {"agree": "1"})
+    assert not assignment.consents.exists()
+    services.give_consent(assignment=assignment, now=now)  # given before it was cancelled
+    page = client.get(section_url(assignment, "what_brings_you"))
+    assert page.status_code == 302 and page.url == start_url(assignment)
 
 
 def test_the_safety_page_carries_the_support_box_hidden_until_a_danger_answer(client, consented):
