@@ -281,15 +281,26 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", css: str = ""
     return f'<text x="{x}" y="{y}" text-anchor="{anchor}"{klass}>{escape(text)}</text>'
 
 
-def _wrapped_title(x: float, y: float, title: str) -> str:
+def _wrapped_title(x: float, y: float, title: str, width: int = 24) -> str:
     """A dimension's name on up to two lines, so that it stays left of the scale."""
-    lines = textwrap.wrap(title, width=24, max_lines=2, placeholder="…")
+    lines = textwrap.wrap(title, width=width, max_lines=2, placeholder="…")
     first_y = y + 4 - 8 * (len(lines) - 1)
     spans = "".join(
         f'<tspan x="{x}" y="{first_y + 16 * number}">{escape(line)}</tspan>'
         for number, line in enumerate(lines)
     )
     return f'<text class="dimension-title">{spans}</text>'
+
+
+def any_power_answer(dimensions: list[Dimension]) -> bool:
+    """Whether anyone answered any power question (a number, a lean or "I'd rather not
+    say"): with none, there is no picture to draw, only that they were not answered."""
+    unanswered = {NOT_ANSWERED, SKIPPED, ""}
+    return any(
+        reading.balance_text not in unanswered or reading.side_text not in unanswered
+        for dimension in dimensions
+        for reading in dimension.readings
+    )
 
 
 def axis_ends(names: list[str]) -> dict[str, str]:
@@ -309,9 +320,36 @@ def power_text(reading: Reading, ends: dict[str, str]) -> str:
     return holder_text(reading.side, ends) + said
 
 
-def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
+@dataclass(frozen=True)
+class _Layout:
+    """Where the picture's parts go: side by side on a wide screen, or each row's two axes
+    one above the other (``STACKED``), narrow enough to read on a phone without scrolling."""
+
+    width: int
+    row: int
+    scale_x: tuple[int, int]
+    lean_x: dict[str, int]
+    title_width: int  # characters per line of a dimension's name
+    stacked: bool = False
+
+
+WIDE = _Layout(width=_WIDTH, row=_ROW, scale_x=_SCALE_X, lean_x=_LEAN_X, title_width=24)
+STACKED = _Layout(
+    width=360,
+    row=132,
+    scale_x=(24, 336),
+    lean_x={"client": 40, "balanced": 180, "partner": 320},
+    title_width=44,
+    stacked=True,
+)
+
+
+def power_svg(
+    dimensions: list[Dimension], names: list[str], *, layout: _Layout = WIDE, ids: str = "power"
+) -> str:
     """The five dimensions as an accessible inline SVG, one marker series per person."""
-    height = _TOP + _ROW * len(dimensions) + 16
+    top = _TOP if not layout.stacked else 36
+    height = top + layout.row * len(dimensions) + 16
     sides = axis_ends(names)
     description = "; ".join(
         f"{dimension.title}: "
@@ -324,14 +362,14 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="power-map" role="img" '
-        f'viewBox="0 0 {_WIDTH} {height}" width="100%" '
-        f'aria-labelledby="power-title power-desc">',
-        '<title id="power-title">How balanced the five everyday power dimensions feel'
+        f'viewBox="0 0 {layout.width} {height}" width="100%" '
+        f'aria-labelledby="{ids}-title {ids}-desc">',
+        f'<title id="{ids}-title">How balanced the five everyday power dimensions feel'
         + (" to each partner" if len(names) > 1 else "")
         + "</title>",
-        f'<desc id="power-desc">{escape(description)}</desc>',
+        f'<desc id="{ids}-desc">{escape(description)}</desc>',
     ]
-    # Legend, and the two axes' headings.
+    # Legend, and the two axes' headings (on a phone, each row names its two axes).
     legend_x = 8
     for series, name in enumerate(names):
         parts.append(f'<g class="legend" data-series="{series}">')
@@ -339,27 +377,45 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
         parts.append(_text(legend_x + 22, 19, name))
         parts.append("</g>")
         legend_x += 30 + 8 * len(name)
-    parts.append(_text(sum(_SCALE_X) / 2, 44, "How balanced (1–5)", anchor="middle", css="axis"))
-    parts.append(_text(_LEAN_X["balanced"], 44, POWER_AXIS, anchor="middle", css="axis"))
+    scale_x, lean_x = layout.scale_x, layout.lean_x
+    if not layout.stacked:
+        parts.append(
+            _text(sum(scale_x) / 2, 44, "How balanced (1–5)", anchor="middle", css="axis")
+        )
+        parts.append(_text(lean_x["balanced"], 44, POWER_AXIS, anchor="middle", css="axis"))
     for index, dimension in enumerate(dimensions):
-        y = _TOP + _ROW * index + _ROW / 2
-        parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
-        parts.append(_wrapped_title(8, y, dimension.title))
-        low, high = _SCALE_X
+        row_top = top + layout.row * index
+        if layout.stacked:
+            parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
+            parts.append(_wrapped_title(8, row_top + 14, dimension.title, layout.title_width))
+            parts.append(_text(8, row_top + 42, "How balanced (1–5)", css="axis"))
+            parts.append(_text(8, row_top + 90, POWER_AXIS, css="axis"))
+            y, lean_y = row_top + 58, row_top + 106
+        else:
+            y = lean_y = row_top + layout.row / 2
+            parts.append(f'<g class="dimension" data-dimension="{escape(dimension.id)}">')
+            parts.append(_wrapped_title(8, y, dimension.title, layout.title_width))
+        low, high = scale_x
         parts.append(f'<line class="track" x1="{low}" y1="{y}" x2="{high}" y2="{y}"/>')
         for value in range(1, 6):
             x = low + (high - low) * (value - 1) / 4
             parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
             parts.append(_text(x, y + 20, str(value), anchor="middle", css="tick-label"))
         parts.append(
-            f'<line class="track" x1="{_LEAN_X["client"]}" y1="{y}" '
-            f'x2="{_LEAN_X["partner"]}" y2="{y}"/>'
+            f'<line class="track" x1="{lean_x["client"]}" y1="{lean_y}" '
+            f'x2="{lean_x["partner"]}" y2="{lean_y}"/>'
         )
-        for side, x in _LEAN_X.items():
-            parts.append(f'<line class="tick" x1="{x}" y1="{y - 4}" x2="{x}" y2="{y + 4}"/>')
+        for side, x in lean_x.items():
+            parts.append(
+                f'<line class="tick" x1="{x}" y1="{lean_y - 4}" x2="{x}" y2="{lean_y + 4}"/>'
+            )
             # Ends are 100 apart: a long name is cut short there (the legend has it whole).
             label = textwrap.shorten(holder_text(side, sides), width=_END_LABEL, placeholder="…")
-            parts.append(_text(x, y + 20, label, anchor="middle", css="tick-label"))
+            anchor = "middle"
+            if layout.stacked and side != "balanced":
+                anchor = "start" if side == "client" else "end"
+                x = x - 16 if side == "client" else x + 16
+            parts.append(_text(x, lean_y + 20, label, anchor=anchor, css="tick-label"))
         placed = [
             low + (high - low) * (reading.balance - 1) / 4
             for reading in dimension.readings
@@ -375,10 +431,10 @@ def power_svg(dimensions: list[Dimension], names: list[str]) -> str:
                 x = low + (high - low) * (reading.balance - 1) / 4
                 label = f"{name}, {dimension.title}, how balanced: {reading.balance_text}"
                 parts.append(_marker(_MARKERS[series], x, y + offset, label, series))
-            if reading.side in _LEAN_X:
+            if reading.side in lean_x:
                 label = f"{name}, {dimension.title}, more power: {power_text(reading, sides)}"
                 parts.append(
-                    _marker(_MARKERS[series], _LEAN_X[reading.side], y + offset, label, series)
+                    _marker(_MARKERS[series], lean_x[reading.side], lean_y + offset, label, series)
                 )
         parts.append("</g>")
     parts.append("</svg>")

@@ -81,6 +81,8 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for assignment, response in attendees
     ]
     dimensions = review.power_dimensions(people) if people else []
+    power_answered = review.any_power_answer(dimensions)
+    names = [person.name for person in people]
     # Each attendee's answers for this session, named for what they were asked: in a couple,
     # one partner may have a check-in and the other the full intake.
     this_session = [
@@ -124,9 +126,16 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
             for d in dimensions
         ],
         # Built from escaped parts in intake.review; no raw answer text reaches it unescaped.
-        "svg": mark_safe(review.power_svg(dimensions, [p.name for p in people]))  # noqa: S308
-        if dimensions
+        "svg": mark_safe(review.power_svg(dimensions, names))  # noqa: S308
+        if power_answered
         else "",
+        # The same picture with each row's two axes stacked, for a phone (CSS shows one).
+        "svg_stacked": mark_safe(  # noqa: S308
+            review.power_svg(dimensions, names, layout=review.STACKED, ids="power-stacked")
+        )
+        if power_answered
+        else "",
+        "power_unanswered": bool(dimensions) and not power_answered,
         "this_session": this_session,
         "all_checkins": all(entry["checkin"] for entry in this_session),
         "earlier": [

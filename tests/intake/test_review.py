@@ -205,3 +205,25 @@ def test_one_persons_skipped_part_is_listed_without_a_stand_in_row():
 
     [section] = review.answers_by_section([person])
     assert (section.id, section.skipped, section.rows) == ("experiences", [True], [])
+
+
+@pytest.mark.django_db
+def test_no_power_answer_at_all_is_said_in_one_line_not_drawn(
+    client, practitioner_user, assignment, now
+):
+    fill(assignment, now, {"what_brings_you": CLIENT_SECRET}, skip=["relationship"])
+    client.force_login(practitioner_user)
+    html = client.get(review_url(assignment.booking)).content.decode()
+    assert "The power questions were not answered." in html
+    assert "<svg" not in html and "Not answered" not in html
+
+
+@pytest.mark.django_db
+def test_the_picture_comes_stacked_for_a_phone_with_the_same_markers(
+    client, practitioner_user, filled
+):
+    client.force_login(practitioner_user)
+    html = client.get(review_url(filled.booking)).content.decode()
+    wide, stacked = html.split('<div class="power-stacked">')
+    assert wide.count('class="marker series-0"') == stacked.count('class="marker series-0"')
+    assert 'aria-labelledby="power-stacked-title power-stacked-desc"' in stacked
