@@ -20,7 +20,7 @@ from booking.models import Booking, BusyBlock
 from booking.slot_reads import KEEPS_TIME
 from booking.slots import blocked_span
 from practice.models import Offering, Practitioner
-from practice.timezones import day_and_clock
+from practice.timezones import day_and_clock, zone_label
 
 
 class Unbookable(StrEnum):
@@ -155,12 +155,17 @@ def _booked_that_day(booking: Booking, *, now: datetime) -> int:
 class Wording:
     title: str
     message: str  # may name {when}, {name}, {notice} and {days}
+    # Said instead when someone else's booking only overlaps the time (buffers, or another
+    # start), so that "someone booked {when}" is never said of a time nobody booked.
+    overlapping: str = ""
 
 
 WORDINGS = {
     Unbookable.TAKEN: Wording(
         "That time was just taken",
         "Someone else booked {when} a moment before you.",
+        overlapping="Someone else's booking now overlaps {when}, so that time can no longer "
+        "be booked.",
     ),
     Unbookable.OWN_HOLD: Wording(
         "This time is held for you",
@@ -215,6 +220,12 @@ def _duration_words(span: timedelta) -> str:
     return "a little"
 
 
+def when_words(moment: datetime, zone_name: str, *, now: datetime | None = None) -> str:
+    """``Thursday 3 December, 06:30 (Sao Paulo time)``: a time in a refusal's sentence,
+    named with its zone as the form pages name it."""
+    return f"{day_and_clock(moment, zone_name, now=now)} ({zone_label(zone_name)} time)"
+
+
 def refusal_message(
     reason: Unbookable,
     *,
@@ -222,17 +233,25 @@ def refusal_message(
     start: datetime,
     zone_name: str,
     now: datetime | None = None,
+    exclude: Booking | None = None,
     wordings: dict[Unbookable, Wording] = WORDINGS,
 ) -> str:
-    """The sentence for ``reason``, with the time in the client's zone (its year shown when
-    it is not this year). The client's own hold is named by its own time, which may not be
-    the one asked for (a time overlapping it)."""
-    if reason == Unbookable.OWN_HOLD:
+    """The sentence for ``reason``, with the time and zone in the client's zone (its year
+    shown when it is not this year). The client's own hold is named by its own time, which
+    may not be the one asked for (a time overlapping it); someone else's booking that does
+    not start at ``start`` is said to overlap it, not to have booked it. ``exclude`` is the
+    booking being moved, never the one in the way."""
+    wording = wordings[reason]
+    message = wording.message
+    if reason in (Unbookable.OWN_HOLD, Unbookable.TAKEN):
         now = now or timezone.now()
-        if hold := blocking_booking(offering=offering, start=start, now=now):
-            start = hold.start
-    return wordings[reason].message.format(
-        when=day_and_clock(start, zone_name, now=now),
+        holder = blocking_booking(offering=offering, start=start, now=now, exclude=exclude)
+        if holder is not None and reason == Unbookable.OWN_HOLD:
+            start = holder.start
+        elif holder is not None and holder.start != start and wording.overlapping:
+            message = wording.overlapping
+    return message.format(
+        when=when_words(start, zone_name, now=now),
         name=offering.practitioner.name,
         notice=_duration_words(timedelta(minutes=offering.min_notice_minutes)),
         days=offering.horizon_days,
@@ -248,6 +267,7 @@ LATE_PAYMENT_WORDINGS = {
     Unbookable.TAKEN: Wording(
         "That time was taken while you paid",
         "Someone else booked {when} in the meantime.",
+        overlapping="Someone else's booking came to overlap {when} in the meantime.",
     ),
     Unbookable.OWN_HOLD: Wording(
         "That time is held for your newer payment",
@@ -271,7 +291,7 @@ def late_payment_wording(
     now = now or timezone.now()
     zone_name = booking.client_timezone
     if reason is None:
-        when = day_and_clock(booking.start, zone_name, now=now)
+        when = when_words(booking.start, zone_name, now=now)
         return Wording(LATE_PAYMENT_UNKNOWN.title, LATE_PAYMENT_UNKNOWN.message.format(when=when))
     message = refusal_message(
         reason,
@@ -279,6 +299,7 @@ def late_payment_wording(
         start=booking.start,
         zone_name=zone_name,
         now=now,
+        exclude=booking,
         wordings=LATE_PAYMENT_WORDINGS,
     )
     return Wording(LATE_PAYMENT_WORDINGS[reason].title, message)

@@ -58,11 +58,13 @@ def refused(
     start: datetime,
     zone_name: str,
     now: datetime | None,
+    exclude: Booking | None = None,
 ) -> SlotUnavailable:
-    """The refusal for ``reason``, its words naming ``start`` in the client's zone."""
+    """The refusal for ``reason``, its words naming ``start`` in the client's zone;
+    ``exclude`` is the booking being moved."""
     return SlotUnavailable(
         refusals.refusal_message(
-            reason, offering=offering, start=start, zone_name=zone_name, now=now
+            reason, offering=offering, start=start, zone_name=zone_name, now=now, exclude=exclude
         ),
         reason=reason,
     )
@@ -139,7 +141,14 @@ def check_bookable(
         offering=offering, start=start, now=now, exclude=exclude, client_email=client_email
     )
     if reason is not None:
-        raise refused(reason, offering=offering, start=start, zone_name=zone_name, now=now)
+        raise refused(
+            reason,
+            offering=offering,
+            start=start,
+            zone_name=zone_name,
+            now=now,
+            exclude=exclude,
+        )
 
 
 def create_booking(
@@ -199,6 +208,7 @@ def _save_span(booking: Booking) -> Booking:
             start=booking.start,
             zone_name=booking.client_timezone,
             now=None,
+            exclude=booking,
         ) from error
     return booking
 

@@ -170,7 +170,12 @@ def _refused(
         "zone_name": zone_name,
         "title": refusals.WORDINGS[reason].title,
         "message": refusals.refusal_message(
-            reason, offering=offering, start=start, zone_name=zone_name, now=now
+            reason,
+            offering=offering,
+            start=start,
+            zone_name=zone_name,
+            now=now,
+            exclude=booking,
         ),
         "nearest": selectors.nearest_slots(offering=offering, around=start, now=now),
         "slot_url": url,

@@ -458,7 +458,8 @@ def test_a_taken_slot_is_a_409_that_says_someone_else_booked_it(api_client, asse
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": "Someone else booked Thursday 3 December, 4:00 AM a moment before you.",
+        "error": "Someone else booked Thursday 3 December, 4:00 AM (New York time) a moment "
+        "before you.",
         "reason": "taken",
     }
     assert Booking.objects.count() == 1
@@ -473,7 +474,7 @@ def test_a_day_at_its_cap_is_a_409_that_says_it_is_fully_booked(api_client, prac
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": "Thursday 3 December, 8:00 AM is on a day that is fully booked: "
+        "error": "Thursday 3 December, 8:00 AM (New York time) is on a day that is fully booked: "
         "Dr. Mara Lindqvist sees a limited number of people each day.",
         "reason": "fully_booked",
     }
@@ -491,7 +492,8 @@ def test_her_own_busy_time_is_a_409_that_blames_nobody(api_client, practitioner,
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": "Dr. Mara Lindqvist is no longer free at Thursday 3 December, 4:00 AM.",
+        "error": "Dr. Mara Lindqvist is no longer free at Thursday 3 December, 4:00 AM (New "
+        "York time).",
         "reason": "busy",
     }
 
@@ -502,45 +504,51 @@ def test_her_own_busy_time_is_a_409_that_blames_nobody(api_client, practitioner,
         pytest.param(
             "2026-12-03T20:00:00+01:00",
             "off_grid",
-            "Thursday 3 December, 2:00 PM is not one of the times Dr. Mara Lindqvist offers.",
+            "Thursday 3 December, 2:00 PM (New York time) is not one of the times Dr. Mara "
+            "Lindqvist offers.",
             id="outside-hours",
         ),
         pytest.param(
             "2026-12-03T10:10:00+01:00",
             "off_grid",
-            "Thursday 3 December, 4:10 AM is not one of the times Dr. Mara Lindqvist offers.",
+            "Thursday 3 December, 4:10 AM (New York time) is not one of the times Dr. Mara "
+            "Lindqvist offers.",
             id="off-the-grid",
         ),
         pytest.param(
             "2026-12-05T10:00:00+01:00",
             "day_off",
-            "Saturday 5 December, 4:00 AM falls on a day Dr. Mara Lindqvist does not work.",
+            "Saturday 5 December, 4:00 AM (New York time) falls on a day Dr. Mara Lindqvist "
+            "does not work.",
             id="day-off",
         ),
         pytest.param(
             "2026-12-02T16:00:00+01:00",
             "too_soon",
-            "Wednesday 2 December, 10:00 AM is too soon: bookings need to be made at least "
+            "Wednesday 2 December, 10:00 AM (New York time) is too soon: bookings need to be "
+            "made at least "
             "12 hours ahead.",
             id="too-soon",
         ),
         pytest.param(
             "2027-02-04T10:00:00+01:00",
             "too_far",
-            "Thursday 4 February 2027, 4:00 AM is further ahead than you can book: the "
+            "Thursday 4 February 2027, 4:00 AM (New York time) is further ahead than you can "
+            "book: the "
             "furthest is 60 days ahead.",
             id="beyond-the-horizon",
         ),
         pytest.param(
             "2025-12-03T10:00:00+01:00",
             "past",
-            "Wednesday 3 December 2025, 4:00 AM is already in the past.",
+            "Wednesday 3 December 2025, 4:00 AM (New York time) is already in the past.",
             id="past",
         ),
         pytest.param(
             "9998-12-31T10:00:00+01:00",
             "too_far",
-            "Thursday 31 December 9998, 4:00 AM is further ahead than you can book: the "
+            "Thursday 31 December 9998, 4:00 AM (New York time) is further ahead than you can "
+            "book: the "
             "furthest is 60 days ahead.",
             id="far-future",
         ),

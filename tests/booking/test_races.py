@@ -27,7 +27,7 @@ from tests.factories import make_offering
 
 # Thursday 3 December 2026, 10:00 in Berlin (UTC+1); the clock stands at conftest.NOW.
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-TAKEN = "Someone else booked Thursday 3 December, 10:00 a moment before you."
+TAKEN = "Someone else booked Thursday 3 December, 10:00 (Berlin time) a moment before you."
 THREADS = 10
 JOIN_TIMEOUT = 120  # seconds; SQLite's busy timeout is 20 s, far more than a booking takes
 

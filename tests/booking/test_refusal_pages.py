@@ -44,28 +44,29 @@ REASONS = [
         "2026-12-03T19:00:00Z",
         400,
         "That is not one of the open times",
-        f"Thursday 3 December, 2:00 PM is not one of the times {NAME} offers.",
+        f"Thursday 3 December, 2:00 PM (New York time) is not one of the times {NAME} offers.",
         id="outside-hours",
     ),
     pytest.param(
         "2026-12-03T09:10:00Z",
         400,
         "That is not one of the open times",
-        f"Thursday 3 December, 4:10 AM is not one of the times {NAME} offers.",
+        f"Thursday 3 December, 4:10 AM (New York time) is not one of the times {NAME} offers.",
         id="off-the-grid",
     ),
     pytest.param(
         "2026-12-05T09:00:00Z",
         400,
         "No times on that day",
-        f"Saturday 5 December, 4:00 AM falls on a day {NAME} does not work.",
+        f"Saturday 5 December, 4:00 AM (New York time) falls on a day {NAME} does not work.",
         id="day-off",
     ),
     pytest.param(
         "2026-12-02T15:00:00Z",
         400,
         "That time is too soon",
-        "Wednesday 2 December, 10:00 AM is too soon: bookings need to be made at least "
+        "Wednesday 2 December, 10:00 AM (New York time) is too soon: bookings need to be made "
+        "at least "
         "12 hours ahead.",
         id="too-soon",
     ),
@@ -73,7 +74,8 @@ REASONS = [
         "2027-02-04T09:00:00Z",
         400,
         "That time is not open yet",
-        "Thursday 4 February 2027, 4:00 AM is further ahead than you can book: the furthest "
+        "Thursday 4 February 2027, 4:00 AM (New York time) is further ahead than you can "
+        "book: the furthest "
         "is 60 days ahead.",
         id="beyond-the-horizon",
     ),
@@ -81,7 +83,7 @@ REASONS = [
         "2026-12-01T09:00:00Z",
         400,
         "That time has passed",
-        "Tuesday 1 December, 4:00 AM is already in the past.",
+        "Tuesday 1 December, 4:00 AM (New York time) is already in the past.",
         id="past",
     ),
 ]
@@ -123,9 +125,28 @@ def test_someone_booked_it_only_when_someone_else_did(client, assessment, now):
     assert response.status_code == 409
     assert "<h1>That time was just taken</h1>" in page
     assert (
-        f"Someone else booked Thursday 3 December, 4:00 AM a moment before you. {NOTHING_BOOKED}"
-        in page
+        f"Someone else booked Thursday 3 December, 4:00 AM (New York time) a moment before "
+        f"you. {NOTHING_BOOKED}" in page
     )
+
+
+def test_a_booking_that_only_overlaps_the_time_is_not_said_to_have_booked_it(
+    client, practitioner, now
+):
+    buffered = make_offering(practitioner, buffer_after_minutes=15)
+    # Someone's 10:30 call; 10:00 with its 15 minutes after would run into it.
+    insert_booking(buffered, SLOT + timedelta(minutes=30), email="first@example.org")
+
+    response = post_details(client, buffered)
+
+    page = text(response)
+    assert response.status_code == 409
+    assert "<h1>That time was just taken</h1>" in page
+    assert (
+        "Someone else's booking now overlaps Thursday 3 December, 4:00 AM (New York time), "
+        f"so that time can no longer be booked. {NOTHING_BOOKED}" in page
+    )
+    assert "Someone else booked" not in page
 
 
 def test_a_full_day_says_it_is_fully_booked_not_taken(client, practitioner, now):
@@ -138,7 +159,7 @@ def test_a_full_day_says_it_is_fully_booked_not_taken(client, practitioner, now)
     assert response.status_code == 409
     assert "<h1>That day is fully booked</h1>" in page
     assert (
-        "Thursday 3 December, 8:00 AM is on a day that is fully booked: "
+        "Thursday 3 December, 8:00 AM (New York time) is on a day that is fully booked: "
         f"{NAME} sees a limited number of people each day." in page
     )
     assert "Someone" not in page
@@ -152,7 +173,7 @@ def test_her_busy_time_is_no_ones_booking(client, practitioner, assessment, now)
     page = text(response)
     assert response.status_code == 409
     assert "<h1>That time is no longer free</h1>" in page
-    assert f"{NAME} is no longer free at Thursday 3 December, 4:00 AM." in page
+    assert f"{NAME} is no longer free at Thursday 3 December, 4:00 AM (New York time)." in page
     assert "Someone" not in page
 
 
@@ -308,8 +329,8 @@ def test_moving_a_booking_to_a_taken_time_says_so_and_that_it_keeps_its_time(
     page = text(response)
     assert response.status_code == 409
     assert (
-        "Someone else booked Thursday 3 December, 5:00 AM a moment before you. "
-        "Your call keeps its time, Thursday 3 December, 4:00 AM." in page
+        "Someone else booked Thursday 3 December, 5:00 AM (New York time) a moment before you. "
+        "Your call keeps its time, Thursday 3 December, 4:00 AM (New York time)." in page
     )
     booking.refresh_from_db()
     assert booking.start == SLOT

@@ -17,7 +17,8 @@ from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WANTED = "Thursday 3 December, 4:00 AM"  # 10:00 in Berlin, as the client in New York reads it
+# 10:00 in Berlin, as the client in New York reads it
+WANTED = "Thursday 3 December, 4:00 AM (New York time)"
 LATE = "Your payment reached us after the time we could hold for you had ended."
 SORRY = (
     "We are sorry. Nothing is booked for you, and we have refunded your payment in full; "

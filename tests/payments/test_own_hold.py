@@ -3,7 +3,7 @@ never "someone booked it"; and a returning client's name is filled in for them."
 
 import html
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -43,10 +43,14 @@ def test_back_from_checkout_offers_to_continue_to_payment_or_choose_another_time
     assert back.status_code == 409
     assert "<h1>This time is held for you</h1>" in page
     assert (
-        "You started paying for Thursday 3 December, 4:00 AM, and the time is held for you "
+        "You started paying for Thursday 3 December, 4:00 AM (New York time), and the time is "
+        "held for you "
         "while the payment page is open. You can continue to payment, or choose another time."
     ) in page
-    assert "It stays held until 3:31 AM. Nothing has been charged yet." in page
+    assert (
+        "It stays held until 3:31 AM on Wednesday 2 December (New York time). "
+        "Nothing has been charged yet."
+    ) in page
     assert "Someone" not in page
     hold = Booking.objects.get()
     resume = client.get(f"/stripe/checkout/{hold.public_id}/{manage_token(hold)}/resume/")
@@ -59,6 +63,39 @@ def test_back_from_checkout_offers_to_continue_to_payment_or_choose_another_time
     hold.refresh_from_db()
     assert hold.status == Booking.Status.EXPIRED
     assert client.get(PAY_PAGE).status_code == 200  # the time is free again, for anyone
+
+
+def test_a_hold_that_ends_after_midnight_names_its_day_and_zone(
+    client,
+    returning,
+    session_offering,
+    standin,
+    time_machine,
+):
+    # Thursday 3 December, 23:49 in Berlin: the hold (its 30 minutes and Stripe's slack)
+    # ends on Friday.
+    time_machine.move_to(datetime(2026, 12, 3, 22, 49, tzinfo=UTC), tick=False)
+    client.force_login(returning)
+    friday_16 = "2026-12-04T15:00:00Z"
+    assert (
+        client.post(
+            "/book/session/details/",
+            {"start": friday_16, "timezone": "Europe/Berlin", "name": "Ana", "consent": "on"},
+        ).status_code
+        == 302
+    )
+
+    back = client.get(f"/book/session/details/?start={friday_16}&tz=Europe/Berlin")
+
+    page = html.unescape(back.content.decode())
+    assert (
+        "You started paying for Friday 4 December, 16:00 (Berlin time), and the time is held "
+        "for you while the payment page is open."
+    ) in page
+    assert (
+        "It stays held until 00:20 on Friday 4 December (Berlin time). "
+        "Nothing has been charged yet."
+    ) in page
 
 
 def test_a_hold_that_ended_cannot_be_resumed(
@@ -150,8 +187,9 @@ def test_the_api_says_a_time_overlapping_the_clients_own_hold_is_held_for_them(
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": "You started paying for Thursday 3 December, 18:00, and the time is held for "
-        "you while the payment page is open. You can continue to payment, or choose another "
+        "error": "You started paying for Thursday 3 December, 18:00 (Tokyo time), and the time "
+        "is held for you while the payment page is open. You can continue to payment, or "
+        "choose another "
         "time.",
         "reason": "own_hold",
     }
