@@ -62,7 +62,23 @@ def by_link(view: Callable) -> Callable:
     return wrapper
 
 
-@require_http_methods(["POST"])
+def posted_or_back(view: Callable) -> Callable:
+    """An action a button posts, opened some other way (a link pasted, a page reloaded,
+    Back): back to the booking's page, which says where it stands (or, for an older link,
+    offers the current one), never a blank 405. Only POST ever acts."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, public_id, token: str) -> HttpResponse:
+        if request.method != "POST":
+            return redirect(
+                reverse("booking:manage", kwargs={"public_id": public_id, "token": token})
+            )
+        return view(request, public_id=public_id, token=token)
+
+    return wrapper
+
+
+@posted_or_back
 def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """Email the current manage link to the address the booking was made with, asked for
     from an older link (services.resend_manage_link: rate-limited per booking)."""
@@ -197,7 +213,7 @@ def receipt_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     return render(request, "booking/receipt.html", context)
 
 
-@require_http_methods(["POST"])
+@posted_or_back
 @by_link
 def hardship_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     """The client asks for a one-time exception to the refund policy."""

@@ -8,6 +8,7 @@ from django.core import mail
 
 from booking import links, services
 from booking.models import Booking
+from booking.payments.models import HardshipRequest
 from booking.selectors import booking_note
 from tests.factories import insert_booking, make_session_offering
 
@@ -219,7 +220,30 @@ def test_an_old_link_emails_the_current_one_to_the_booking_address_once_in_a_whi
     assert len(mail.outbox) == 1  # not again within ten minutes
     assert "a few minutes ago, so we haven't sent it again" in again.content.decode()
     assert "on its way" not in again.content.decode()
-    assert client.get(old_path + "send-link/").status_code == 405
+    # Opened rather than pressed (a pasted link, a reload): back to what the old link
+    # shows, the offer to send the current one; nothing sent.
+    opened = client.get(old_path + "send-link/")
+    assert (opened.status_code, opened["Location"]) == (302, old_path)
+    assert "This link is from an earlier email" in client.get(old_path).content.decode()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("action", ["hardship/", "send-link/"])
+def test_a_button_only_action_opened_as_a_link_leads_back_to_the_booking_page(
+    client, assessment, now, action
+):
+    booking = booked(client, assessment)
+    path = links.manage_path(booking)
+    mail.outbox.clear()
+
+    response = client.get(path + action)
+
+    assert (response.status_code, response["Location"]) == (302, path)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Thursday 3 December 2026, 4:00–4:30 AM" in page.content.decode()
+    assert mail.outbox == []
+    assert not HardshipRequest.objects.exists()
 
 
 @pytest.mark.parametrize("token", ["0" * 32, "forged"])
