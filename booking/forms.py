@@ -9,6 +9,7 @@ from practice.timezones import (
     canonical_timezone,
     country_names,
     country_of_zone,
+    other_cities,
     validate_timezone,
     zone_choices,
 )
@@ -108,13 +109,16 @@ class TimezoneField(forms.CharField):
 
 
 class ZoneSelect(forms.Select):
-    """The zone list; each option also names its country for the page's search box, so
-    that "Brazil" finds São Paulo as well as "Sao" does."""
+    """The zone list; each option also names its country and the well-known cities on its
+    clock for the page's search box, so that "Brazil" and "Rio" find São Paulo as well as
+    "Sao" does."""
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
         if country := country_names().get(country_of_zone(value) or ""):
             option["attrs"]["data-country"] = country
+        if cities := other_cities(value):
+            option["attrs"]["data-cities"] = ", ".join(cities)
         return option
 
 

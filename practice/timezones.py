@@ -148,6 +148,45 @@ def country_names() -> dict[str, str]:
     return {row[0]: row[1] for row in rows if len(row) == 2 and not row[0].startswith("#")}
 
 
+# Well-known cities on the clock of an offered zone that tzdata names for another city
+# (zone.tab lists one city per region, so "Osaka" alone would find nothing): the picker's
+# search finds the zone by them, as by its country. Only cities whose zone is that one
+# today; the zones offered stay tzdata's (tests/practice/test_timezones.py holds both).
+OTHER_CITIES = {
+    "Africa/Cairo": ("Alexandria", "Giza"),
+    "Africa/Johannesburg": ("Cape Town", "Durban", "Pretoria"),
+    "Africa/Lagos": ("Abuja", "Ibadan"),
+    "Africa/Nairobi": ("Mombasa",),
+    "America/Chicago": ("Houston", "Dallas", "Austin", "San Antonio", "Minneapolis"),
+    "America/Los_Angeles": ("San Francisco", "Seattle", "San Diego"),
+    "America/New_York": ("Boston", "Washington DC", "Miami", "Philadelphia", "Atlanta"),
+    "America/Sao_Paulo": ("Rio de Janeiro", "Brasilia", "Belo Horizonte"),
+    "America/Toronto": ("Montreal", "Ottawa", "Quebec City"),
+    "Asia/Dubai": ("Abu Dhabi",),
+    "Asia/Ho_Chi_Minh": ("Hanoi", "Saigon"),
+    "Asia/Jerusalem": ("Tel Aviv", "Haifa"),
+    "Asia/Karachi": ("Lahore", "Islamabad"),
+    "Asia/Kolkata": ("Mumbai", "Delhi", "New Delhi", "Bangalore", "Bengaluru", "Chennai"),
+    "Asia/Seoul": ("Busan",),
+    "Asia/Shanghai": ("Beijing", "Shenzhen", "Guangzhou"),
+    "Asia/Tokyo": ("Osaka", "Kyoto", "Yokohama", "Nagoya", "Sapporo", "Fukuoka"),
+    "Australia/Sydney": ("Canberra",),
+    "Europe/Amsterdam": ("Rotterdam", "The Hague"),
+    "Europe/Berlin": ("Munich", "Hamburg", "Frankfurt", "Cologne"),
+    "Europe/London": ("Manchester", "Birmingham", "Edinburgh", "Glasgow", "Cardiff", "Belfast"),
+    "Europe/Madrid": ("Barcelona", "Valencia", "Seville"),
+    "Europe/Paris": ("Lyon", "Marseille"),
+    "Europe/Rome": ("Milan", "Florence", "Naples"),
+    "Europe/Zurich": ("Geneva", "Basel"),
+    "Pacific/Auckland": ("Wellington", "Christchurch"),
+}
+
+
+def other_cities(zone_name: str) -> tuple[str, ...]:
+    """The well-known cities that keep ``zone_name``'s clock without naming it."""
+    return OTHER_CITIES.get(zone_name, ())
+
+
 # The picker's groups, named for people (tzdata's first part says "America" and "Indian").
 REGIONS = {
     "Africa": "Africa",

@@ -36,7 +36,8 @@
   var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
     var options = Array.prototype.slice.call(group.children);
     options.forEach(function (option) {
-      option.dataset.folded = fold(option.textContent + " " + (option.dataset.country || ""));
+      option.dataset.folded = fold(option.textContent + " " + (option.dataset.country || "") +
+        " " + (option.dataset.cities || ""));
     });
     return { element: group, options: options };
   });

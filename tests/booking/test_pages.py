@@ -60,7 +60,10 @@ def test_slots_are_shown_in_the_visitors_zone_and_the_zone_is_remembered(client,
 def test_without_a_zone_the_practitioners_zone_is_used(client, assessment, now):
     page = client.get("/book/assessment/").content.decode()
     assert 'aria-label="Thursday 3 December, 10:00"' in page
-    assert 'value="Europe/Berlin" selected data-country="Germany">Berlin — UTC+1, 09:00' in page
+    assert (
+        'value="Europe/Berlin" selected data-country="Germany" '
+        'data-cities="Munich, Hamburg, Frankfurt, Cologne">Berlin — UTC+1, 09:00' in page
+    )
 
 
 def test_an_unknown_zone_falls_back_without_an_error(client, assessment, now):
@@ -299,7 +302,11 @@ def test_a_link_for_one_booking_does_not_open_another(client, assessment, now):
 def test_a_legacy_zone_name_from_the_browser_is_shown_as_the_listed_zone(client, assessment, now):
     response = client.get("/book/assessment/?tz=Asia/Calcutta")
     page = response.content.decode()
-    assert 'value="Asia/Kolkata" selected data-country="India">Kolkata — UTC+5:30, 1:30 PM' in page
+    assert (
+        'value="Asia/Kolkata" selected data-country="India" '
+        'data-cities="Mumbai, Delhi, New Delhi, Bangalore, Bengaluru, Chennai">'
+        "Kolkata — UTC+5:30, 1:30 PM" in page
+    )
     assert 'aria-label="Thursday 3 December, 2:30 PM"' in page  # 10:00 Berlin
     assert response.cookies["tz"].value == "Asia/Kolkata"
 

@@ -138,3 +138,31 @@ def test_the_picker_offers_every_zone_once_by_region_and_the_devices_first():
     listed = [zone for _, options in regions for zone, _ in options]
     assert sorted(listed) == sorted(common_timezones())  # every zone, each once
     assert [name for name, _ in regions][:3] == ["Africa", "Americas", "Antarctica"]
+
+
+def test_well_known_cities_find_the_zone_whose_clock_they_keep():
+    from practice.timezones import OTHER_CITIES, _links, other_cities
+
+    assert "Osaka" in other_cities("Asia/Tokyo")
+    assert "Mumbai" in other_cities("Asia/Kolkata")
+    assert other_cities("Asia/Tokyo") == OTHER_CITIES["Asia/Tokyo"]
+    assert other_cities("Europe/Oslo") == ()
+    offered = set(common_timezones())
+    labels = {zone_label(zone).casefold() for zone in offered}
+    for zone, cities in OTHER_CITIES.items():
+        assert zone in offered, zone
+        for city in cities:
+            # A city tzdata lists (Melbourne) is found by its own zone, not another's.
+            assert city.casefold() not in labels, city
+            # Where tzdata keeps the city's old name as a link, it names this very zone.
+            region = zone.split("/", 1)[0]
+            link = f"{region}/{city.replace(' ', '_')}"
+            if link in _links():
+                assert canonical_timezone(link) == zone, city
+
+
+def test_the_cities_do_not_change_the_zones_offered():
+    from practice.timezones import _zone_countries
+
+    assert common_timezones() == (*sorted(_zone_countries()), "UTC")
+    assert "Asia/Osaka" not in common_timezones()
