@@ -35,6 +35,17 @@ def post_details(client, offering, start=SLOT_PARAM, **data):
     return client.post(f"/book/{offering.slug}/details/", form)
 
 
+def book_ana(assessment) -> Booking:
+    """Ana's free call at SLOT, booked from New York."""
+    return services.book_assessment(
+        offering=assessment,
+        start=SLOT,
+        client_name="Ana",
+        client_email="ana@example.org",
+        client_timezone="America/New_York",
+    )
+
+
 def text(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -288,13 +299,7 @@ def test_the_week_past_the_horizon_says_when_booking_opens_further(client, asses
 def test_an_old_link_to_a_cancelled_booking_says_it_is_cancelled_and_offers_to_book_again(
     client, assessment, now
 ):
-    booking = services.book_assessment(
-        offering=assessment,
-        start=SLOT,
-        client_name="Ana",
-        client_email="ana@example.org",
-        client_timezone="America/New_York",
-    )
+    booking = book_ana(assessment)
     emailed = links.manage_path(booking)
     services.cancel(booking=booking, actor="practitioner")
 
@@ -313,13 +318,7 @@ def test_an_old_link_to_a_cancelled_booking_says_it_is_cancelled_and_offers_to_b
 def test_moving_a_booking_to_a_taken_time_says_so_and_that_it_keeps_its_time(
     client, assessment, now
 ):
-    booking = services.book_assessment(
-        offering=assessment,
-        start=SLOT,
-        client_name="Ana",
-        client_email="ana@example.org",
-        client_timezone="America/New_York",
-    )
+    booking = book_ana(assessment)
     insert_booking(assessment, SLOT + timedelta(hours=1), email="first@example.org")
 
     response = client.post(
