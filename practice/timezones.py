@@ -6,7 +6,7 @@ so every alias that tzdata lists as a link is mapped to the zone it names.
 """
 
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -228,15 +228,27 @@ def zone_choices(
     zone's offset and time at ``now``."""
     device = canonical_timezone(device_zone or "")
     suggested = dict.fromkeys(z for z in (*first, *COMMON_ZONES) if z and z != device)
+    regions = _regional_choices(now.astimezone(UTC).replace(second=0, microsecond=0))
+    labels = {zone: label for _region, zones in regions for zone, label in zones}
+
+    def labelled(zone: str) -> tuple[str, str]:
+        return zone, labels.get(zone) or zone_option_label(zone, now)
+
+    groups = [(THIS_DEVICE, [labelled(device)])] if device else []
+    groups.append((SUGGESTED, [labelled(zone) for zone in suggested]))
+    return groups + list(regions)
+
+
+@lru_cache(maxsize=2)
+def _regional_choices(minute: datetime) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
+    """Every offered zone in its region, by name, labelled at ``minute``: the labels read
+    hours and minutes only, so one minute's list serves every week page in it (building
+    it costs some 20 ms, too much for each request)."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    if device:
-        groups[THIS_DEVICE] = [(device, zone_option_label(device, now))]
-    groups[SUGGESTED] = [(z, zone_option_label(z, now)) for z in suggested]
     for zone in sorted(common_timezones(), key=zone_label):
         region = REGIONS[zone.split("/", 1)[0]]
-        groups.setdefault(region, []).append((zone, zone_option_label(zone, now)))
-    order = [THIS_DEVICE, SUGGESTED, *REGIONS.values()]
-    return sorted(groups.items(), key=lambda group: order.index(group[0]))
+        groups.setdefault(region, []).append((zone, zone_option_label(zone, minute)))
+    return tuple((region, groups[region]) for region in REGIONS.values() if region in groups)
 
 
 def is_valid_timezone(name: str) -> bool:
