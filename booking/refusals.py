@@ -61,6 +61,22 @@ def blocking_booking(
     return found.order_by("blocked_start").first()
 
 
+def _is_own_hold(booking: Booking, client_email: str) -> bool:
+    return (
+        booking.status == Booking.Status.HELD
+        and bool(client_email)
+        and booking.client_email == client_email.strip().lower()
+    )
+
+
+def own_hold(*, offering: Offering, start: datetime, now: datetime, client_email: str):
+    """The client's own unpaid hold that keeps ``start``, or None: looked up again when the
+    page is drawn (the hold may have ended since the refusal), and only ever the client's,
+    since its links carry the booking's private token."""
+    holder = blocking_booking(offering=offering, start=start, now=now)
+    return holder if holder is not None and _is_own_hold(holder, client_email) else None
+
+
 def unbookable_reason(
     *,
     offering: Offering,
@@ -87,12 +103,7 @@ def unbookable_reason(
         )
     holder = blocking_booking(offering=offering, start=start, now=now, exclude=exclude)
     if holder is not None:
-        own = client_email and holder.client_email == client_email.strip().lower()
-        return (
-            Unbookable.OWN_HOLD
-            if own and holder.status == Booking.Status.HELD
-            else Unbookable.TAKEN
-        )
+        return Unbookable.OWN_HOLD if _is_own_hold(holder, client_email) else Unbookable.TAKEN
     span = blocked_span(start, selectors.slot_policy(offering))
     if BusyBlock.objects.filter(
         practitioner_id=offering.practitioner_id, start__lt=span.end, end__gt=span.start

@@ -182,8 +182,11 @@ def _refused(
         "typed": typed,
         "booking": booking,
     }
+    email = request.user.email if request.user.is_authenticated else ""
+    hold = None
     if reason == refusals.Unbookable.OWN_HOLD:
-        hold = refusals.blocking_booking(offering=offering, start=start, now=now)
+        hold = refusals.own_hold(offering=offering, start=start, now=now, client_email=email)
+    if hold is not None:
         kwargs = {"public_id": hold.public_id, "token": links.manage_token(hold)}
         context |= {
             "hold": hold,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from booking import refusals
 from booking.links import manage_token
 from booking.models import Booking
 from tests.factories import insert_booking
@@ -193,3 +194,23 @@ def test_the_api_says_a_time_overlapping_the_clients_own_hold_is_held_for_them(
         "time.",
         "reason": "own_hold",
     }
+
+
+def test_only_the_clients_own_hold_gives_its_links(session_offering, now):
+    """The refusal page's "continue to payment" links carry the hold's private token, so the
+    hold it names is looked up again and must be the client's own, never another's."""
+    theirs = insert_booking(
+        session_offering,
+        THURSDAY_10_BERLIN,
+        email="other@example.org",
+        status=Booking.Status.HELD,
+        hold_expires_at=now + timedelta(minutes=30),
+    )
+    found = {
+        email: refusals.own_hold(
+            offering=session_offering, start=THURSDAY_10_BERLIN, now=now, client_email=email
+        )
+        for email in ("ana@example.org", "Other@Example.org", "")
+    }
+
+    assert found == {"ana@example.org": None, "Other@Example.org": theirs, "": None}
