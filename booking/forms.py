@@ -1,6 +1,7 @@
 """Forms for the public booking pages, and the fields the JSON API shares with them."""
 
 from datetime import UTC, datetime
+from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -115,11 +116,19 @@ class ZoneSelect(forms.Select):
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
-        if country := country_names().get(country_of_zone(value) or ""):
-            option["attrs"]["data-country"] = country
-        if cities := other_cities(value):
-            option["attrs"]["data-cities"] = ", ".join(cities)
+        option["attrs"].update(_search_attrs(value))
         return option
+
+
+@cache
+def _search_attrs(zone: str) -> dict[str, str]:
+    """What the search box matches a zone by besides its name; the same for every page."""
+    attrs = {}
+    if country := country_names().get(country_of_zone(zone) or ""):
+        attrs["data-country"] = country
+    if cities := other_cities(zone):
+        attrs["data-cities"] = ", ".join(cities)
+    return attrs
 
 
 class TimezoneForm(forms.Form):

@@ -32,6 +32,11 @@ def common_timezones() -> tuple[str, ...]:
     return (*sorted(_zone_countries()), "UTC")
 
 
+@cache
+def _offered() -> frozenset[str]:
+    return frozenset(common_timezones())
+
+
 def country_of_zone(name: str) -> str | None:
     """The country a zone lies in (a guess for people: zones cross borders), or None."""
     zone = canonical_timezone(name)
@@ -51,7 +56,7 @@ def _links() -> dict[str, str]:
 
 def canonical_timezone(name: str) -> str | None:
     """The offered zone ``name`` stands for, or None if it is not a zone at all."""
-    offered = set(common_timezones())
+    offered = _offered()
     seen = set()
     while name not in offered:
         if name in UTC_NAMES:
