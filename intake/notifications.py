@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 INVITATION_SUBJECT = "Before your {meeting} with {practice}: a few optional questions"
 PRACTITIONER_SUBJECTS = {
     tasks.SENT: "{name} sent their intake for {when}",
+    tasks.SENT_READ_SOON: "{name} sent their intake for {when}: please open it soon",
     tasks.ALERTED: "Please open {name}'s intake soon: {when}",
 }
 
@@ -89,7 +90,9 @@ def send_invitations(assignments: list[Assignment]) -> None:
         raise NotificationError(f"Intake invitation of assignment {', '.join(failed)} not sent.")
 
 
-def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlternatives:
+def practitioner_notice(
+    response: Response, *, reason: str, was_sent: bool = False
+) -> EmailMultiAlternatives:
     """To the practitioner: whose intake, for which booking, and the link to read it."""
     assignment = response.assignment
     booking = assignment.booking
@@ -97,7 +100,7 @@ def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlterna
     name = assignment.name.split()[0] if assignment.name.strip() else "A client"
     context = {
         "reason": reason,
-        "was_sent": response.submitted_at is not None,  # an answer changed after sending
+        "was_sent": was_sent,  # an answer changed after sending
         "name": name,
         "offering_name": booking.offering.name,
         "meeting": booking.offering.meeting_word,
@@ -118,7 +121,7 @@ def practitioner_notice(response: Response, *, reason: str) -> EmailMultiAlterna
     )
 
 
-def send_practitioner_notice(*, response_id: int, reason: str) -> None:
+def send_practitioner_notice(*, response_id: int, reason: str, was_sent: bool = False) -> None:
     """Send one notice; nothing for a response erased (or gone) since it was queued, and
     the flagged one only by the job that claims it (``services.claim_alert``), given back
     when sending fails so that a later save tries again."""
@@ -135,7 +138,7 @@ def send_practitioner_notice(*, response_id: int, reason: str) -> None:
     if alert and not services.claim_alert(response_id=response_id, now=timezone.now()):
         return
     try:
-        practitioner_notice(response, reason=reason).send()
+        practitioner_notice(response, reason=reason, was_sent=was_sent).send()
     except Exception:
         if alert:
             services.release_alert(response_id=response_id)

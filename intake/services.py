@@ -201,17 +201,30 @@ def has_consent(response: Response) -> bool:
     ).exists()
 
 
-def _refresh_flags(response: Response, answers: dict[str, Any], *, sent: bool) -> None:
+def _refresh_flags(
+    response: Response,
+    answers: dict[str, Any],
+    *,
+    sent: bool,
+    sending_at: datetime | None = None,
+) -> bool:
     """Re-derive the flag from the answers (it opens the client's own support box). When she
     may see the answer that raised it (``seen_unsafe_question_ids``: a part read before Send,
     or any part once sent) she is told at once: until her email has gone out
     (``claim_alert``), each such save asks for it, and the first job to run sends it. An
-    answer in a part she reads only once sent tells her nothing before Send."""
+    answer in a part she reads only once sent tells her nothing before Send.
+    ``sending_at``: the moment of the Send itself, whose own notice tells her (True: it
+    should ask her to read soon); the flag then counts as told, so one Send never brings two
+    emails, one of them saying the intake was not sent yet."""
     questionnaire = response.questionnaire
     response.flagged_unsafe = bool(questionnaire.unsafe_question_ids(answers))
     seen = questionnaire.seen_unsafe_question_ids(answers, sent=sent)
     if seen and response.practitioner_alerted_at is None:
-        _tell_practitioner_on_commit(response, tasks.ALERTED)
+        if sending_at is not None:
+            response.practitioner_alerted_at = sending_at
+            return True
+        _tell_practitioner_on_commit(response, tasks.ALERTED, was_sent=sent)
+    return False
 
 
 def claim_alert(*, response_id: int, now: datetime) -> bool:
@@ -243,10 +256,14 @@ def release_alert(*, response_id: int) -> None:
             Response.objects.filter(pk=response_id).update(practitioner_alerted_at=None)
 
 
-def _tell_practitioner_on_commit(response: Response, reason: str) -> None:
-    """Email the practitioner after the save commits, from a job (never in the request)."""
+def _tell_practitioner_on_commit(response: Response, reason: str, *, was_sent=False) -> None:
+    """Email the practitioner after the save commits, from a job (never in the request).
+    ``was_sent`` is decided now, at the save, not when the job runs: a Send in between
+    would otherwise make the email say the answer came after sending."""
     transaction.on_commit(
-        lambda: tasks.tell_practitioner.enqueue(response_id=response.pk, reason=reason)
+        lambda: tasks.tell_practitioner.enqueue(
+            response_id=response.pk, reason=reason, was_sent=was_sent
+        )
     )
 
 
@@ -359,11 +376,11 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
             raise IntakeError(CONSENT_REQUIRED)
         shown = response.questionnaire.shown_answers(response.answers)
         response.answers = shown
-        _refresh_flags(response, shown, sent=True)
+        soon = _refresh_flags(response, shown, sent=True, sending_at=now)
         response.submitted_at = now
         response.updated_at = now
         response.save()
-        _tell_practitioner_on_commit(response, tasks.SENT)
+        _tell_practitioner_on_commit(response, tasks.SENT_READ_SOON if soon else tasks.SENT)
         return response
 
 

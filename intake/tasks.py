@@ -4,6 +4,7 @@ from django_tasks import task
 
 # Why the practitioner is emailed about a response (``tell_practitioner``'s ``reason``).
 SENT = "sent"  # the client pressed Send
+SENT_READ_SOON = "sent_read_soon"  # … and it holds an answer she has not been told of yet
 ALERTED = "alerted"  # an answer she sees before sending was saved
 
 
@@ -16,11 +17,13 @@ def assign_intake(*, booking_id: int) -> None:
 
 
 @task()
-def tell_practitioner(*, response_id: int, reason: str) -> None:
+def tell_practitioner(*, response_id: int, reason: str, was_sent: bool = False) -> None:
     """Email the practitioner that a response was sent, or holds an answer to read now."""
     from intake import notifications
 
-    notifications.send_practitioner_notice(response_id=response_id, reason=reason)
+    notifications.send_practitioner_notice(
+        response_id=response_id, reason=reason, was_sent=was_sent
+    )
 
 
 @task()
