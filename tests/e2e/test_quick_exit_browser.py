@@ -111,6 +111,26 @@ def test_leaving_saves_nothing_typed_since_the_last_save(browser, live_server, i
     assert mail.outbox == []
 
 
+def test_a_touch_on_the_button_that_becomes_a_scroll_keeps_saving(
+    browser, live_server, intake, now
+):
+    """A finger that lands on Leave this page and then scrolls (pointercancel, no click)
+    has not left: what is typed afterwards still saves when the box loses focus."""
+    from intake.models import Response
+
+    context, page = open_page(browser, live_server, section_url(live_server, intake, "safety"))
+    assert_accessible(page, "a safety page before a touch on Leave this page")
+    button = page.get_by_role("link", name="Leave this page").first
+    button.dispatch_event("pointerdown", {"bubbles": True})
+    button.dispatch_event("pointercancel", {"bubbles": True})
+    note = page.get_by_label("Is there anything about your safety")
+    note.fill("still here")
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        note.blur()
+    context.close()
+    assert Response.objects.get(assignment=intake).answers.get("safety_note") == "still here"
+
+
 def test_the_support_box_has_its_own_way_out(browser, live_server, intake, now):
     services.save_answers(assignment=intake, answers={"safe_now": "no"}, now=now)
     url = section_url(live_server, intake, "safety") + "&support=1"
