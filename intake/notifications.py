@@ -13,12 +13,11 @@ sign-in there. An email can be read over a shoulder or on a shared phone.
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from booking.notifications import (
     NotificationError,
@@ -27,7 +26,7 @@ from booking.notifications import (
 )
 from intake import links, selectors, services, tasks
 from intake.models import Assignment, Response
-from practice.timezones import clock, zone_label
+from practice.timezones import clock, day, zone_label
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +39,11 @@ PRACTITIONER_SUBJECTS = {
 
 
 def subject_when(moment: datetime, zone_name: str) -> str:
-    """``Fri 4 Dec, 14:30 Berlin time``: the booking's time for a subject, without the
-    brackets of ``format_short``, which would nest inside a subject's own."""
-    local = moment.astimezone(ZoneInfo(zone_name))
-    day = dateformat.format(local, "D j M")
-    return f"{day}, {clock(local, zone_name)} {zone_label(zone_name)} time"
+    """``Fri 4 Dec, 14:30 Berlin time`` (``Fri 8 Jan 2027`` next year): the booking's time
+    for a subject, without the brackets of ``format_short``, which would nest inside a
+    subject's own."""
+    when = f"{day(moment, zone_name, short=True)}, {clock(moment, zone_name)}"
+    return f"{when} {zone_label(zone_name)} time"
 
 
 def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:

@@ -1,9 +1,10 @@
 """The practitioner hears when an intake is sent, and at once when an answer she sees
 before sending is saved, by an email that says nothing of what was answered."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 
 from intake import notifications, services, tasks
@@ -155,3 +156,11 @@ def test_a_worrying_answer_in_a_part_read_only_once_sent_alerts_no_one_until_sen
     assert " sent their intake for " in letter.subject
     assert "has sent their intake" in letter.body and "Please read it soon." in letter.body
     assert "not sent" not in letter.body and "changed it since" not in letter.body
+
+
+def test_her_subject_names_the_year_of_a_booking_next_year():
+    this_year = datetime(2026, 12, 4, 13, 30, tzinfo=UTC)
+    next_year = datetime(2027, 1, 8, 13, 30, tzinfo=UTC)
+    with time_machine.travel(datetime(2026, 12, 2, 8, 0, tzinfo=UTC)):
+        when = [notifications.subject_when(m, "Europe/Berlin") for m in (this_year, next_year)]
+    assert when == ["Fri 4 Dec, 14:30 Berlin time", "Fri 8 Jan 2027, 14:30 Berlin time"]
