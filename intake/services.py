@@ -337,7 +337,10 @@ def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
             section.id for section in full.sections if section.id in earlier.skipped_sections
         ]
         response.submitted_at = None
-        _refresh_flags(response, answers, sent=False)
+        # The flag opens the client's own support box; her email waits for a save the
+        # client makes under the full questionnaire's consent (asked next): these answers
+        # are copies of ones she has read, not news.
+        response.flagged_unsafe = bool(full.unsafe_question_ids(answers))
         response.updated_at = now
         response.save()
         return response

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
 from intake import questionnaires, services
@@ -238,3 +239,26 @@ def test_she_sets_the_period_in_the_admin(admin_client, practitioner):
     html = page.content.decode()
     assert 'name="checkin_within_days" value="180"' in html
     assert "asked a short check-in before their next session instead" in html
+
+
+def test_updating_to_the_full_answers_emails_her_nothing_before_the_client_consents(
+    client, offering, now
+):
+    sent_full(
+        offering,
+        email="client@example.org",
+        name="Sam",
+        at=now - timedelta(days=30),
+        answers={"safe_now": "not_sure"},
+    )
+    [assignment] = next_booking(offering, now).values()
+    mail.outbox.clear()
+
+    client.post(reverse("intake:update_full", kwargs={"token": assignment.token}))
+
+    response = Response.objects.get(assignment=assignment)
+    assert (response.questionnaire_id, response.flagged_unsafe) == ("full", True)
+    assert mail.outbox == []  # copies of answers she has read; nothing consented to yet
+    services.give_consent(assignment=assignment, now=now)
+    services.save_answers(assignment=assignment, answers={"safe_now": "no"}, now=now)
+    assert [letter.subject.split(" ")[0] for letter in mail.outbox] == ["Please"]
