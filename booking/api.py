@@ -288,7 +288,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
         body = {"error": refusal.message, "reason": refusal.reason, "link_sent": refusal.link_sent}
         return JsonResponse(body, status=409)
     except services.SlotUnavailable as refusal:
-        status = 409 if refusal.reason in refusals.CONFLICTS else 400
+        status = refusals.http_status(refusal.reason)
         return JsonResponse({"error": refusal.message, "reason": refusal.reason}, status=status)
     except services.BookingError as error:
         return error_response(409, error.message)

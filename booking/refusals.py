@@ -221,6 +221,11 @@ CONFLICTS = frozenset(
 )
 
 
+def http_status(reason: Unbookable) -> int:
+    """The status a refusal answers with, on the pages as in the API."""
+    return 409 if reason in CONFLICTS else 400
+
+
 def _duration_words(span: timedelta) -> str:
     """``90 minutes``, ``2 hours``, ``1 day``: a notice period as people say it."""
     minutes = int(span.total_seconds() // 60)

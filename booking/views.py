@@ -193,7 +193,7 @@ def _refused(
             "resume_url": reverse("payments:checkout_resume", kwargs=kwargs),
             "release_url": reverse("payments:checkout_cancel", kwargs=kwargs),
         }
-    status = 409 if reason in refusals.CONFLICTS else 400
+    status = refusals.http_status(reason)
     return render(request, "booking/taken.html", context, status=status)
 
 
