@@ -19,7 +19,7 @@ from booking.models import Booking
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
 from booking.payments.models import HardshipRequest, Payment
-from booking.views import _refused, _visitor_zone, _week_context
+from booking.views import refused_page, visitor_zone, week_context
 
 
 def _booking_by_id(public_id) -> Booking | None:
@@ -143,13 +143,13 @@ def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     if not services.client_can_change(booking):
         return redirect(links.manage_path(booking))
     here = links.manage_path(booking) + "reschedule/"
-    zone_name = _visitor_zone(request, booking.client_timezone)
+    zone_name = visitor_zone(request, booking.client_timezone)
     start = parse_instant(request.POST.get("start") or request.GET.get("start") or "")
     if request.method == "POST" and start is not None:
         try:
             booking = services.reschedule(booking=booking, new_start=start)
         except services.SlotUnavailable as refusal:
-            return _refused(
+            return refused_page(
                 request,
                 booking.offering,
                 start=start,
@@ -173,7 +173,7 @@ def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
             "zone_name": zone_name,
         }
         return render(request, "booking/reschedule_confirm.html", context)
-    context = _week_context(
+    context = week_context(
         request, offering=booking.offering, zone_name=zone_name, slot_url=here, booking=booking
     ) | {"booking": booking, "manage_path": links.manage_path(booking)}
     return render(request, "booking/slots.html", context)

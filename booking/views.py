@@ -32,7 +32,7 @@ DEVICE_TZ_COOKIE = "tz_device"  # the zone the browser reports, set by the week'
 WEEK_DAYS = 7
 
 
-def _visitor_zone(request: HttpRequest, fallback: str) -> str:
+def visitor_zone(request: HttpRequest, fallback: str) -> str:
     """The zone asked for in the query, else the remembered one, else ``fallback``."""
     for candidate in (request.GET.get("tz"), request.COOKIES.get(TZ_COOKIE)):
         zone = canonical_timezone(candidate or "")
@@ -56,7 +56,7 @@ def _first_day(request: HttpRequest, zone: ZoneInfo, now: datetime) -> date:
     return max(asked, today)
 
 
-def _week_context(
+def week_context(
     request: HttpRequest,
     *,
     offering: Offering,
@@ -137,8 +137,8 @@ def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = _not_for_this_visitor(request, offering, back_to=request.get_full_path())
     if refusal is not None:
         return refusal
-    zone_name = _visitor_zone(request, offering.practitioner.timezone)
-    context = _week_context(
+    zone_name = visitor_zone(request, offering.practitioner.timezone)
+    context = week_context(
         request,
         offering=offering,
         zone_name=zone_name,
@@ -147,7 +147,7 @@ def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _remember_zone(request, render(request, "booking/slots.html", context), zone_name)
 
 
-def _refused(
+def refused_page(
     request: HttpRequest,
     offering: Offering,
     *,
@@ -287,7 +287,7 @@ def _details_flow(
                 carried.forget(request)
                 return redirect(next_url)
             except services.SlotUnavailable as refusal:
-                return _refused(
+                return refused_page(
                     request,
                     offering,
                     start=data["start"],
@@ -307,7 +307,7 @@ def _details_flow(
     else:
         # A new time picked from a refusal page comes posted with what was typed before.
         query = request.POST if from_refusal else request.GET
-        zone_name = _visitor_zone(request, offering.practitioner.timezone)
+        zone_name = visitor_zone(request, offering.practitioner.timezone)
         if from_refusal:
             zone_name = canonical_timezone(query.get("tz", "")) or zone_name
         start = parse_instant(query.get("start", ""))
@@ -328,7 +328,7 @@ def _details_flow(
             offering=offering, start=start, now=timezone.now(), client_email=email
         )
         if reason is not None:
-            return _refused(
+            return refused_page(
                 request,
                 offering,
                 start=start,
