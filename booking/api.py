@@ -31,6 +31,7 @@ from booking.forms import partner_email_error
 from booking.intervals import Interval
 from booking.links import manage_url
 from booking.openapi import DOCUMENT
+from booking.payments import checkout_access
 from booking.payments import services as payment_services
 from practice.models import Offering
 from practice.selectors import is_returning_client
@@ -277,6 +278,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
                 partner_email=data["partner_email"],
             )
             booking = held.booking
+            checkout_access.remember_checkout(request, booking)
             extra = {
                 "checkout_url": held.checkout_url,
                 "hold_expires_at": _iso(booking.hold_expires_at, ZoneInfo(data["timezone"])),

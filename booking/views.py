@@ -21,6 +21,7 @@ from booking.forms import (
     parse_instant,
 )
 from booking.models import Booking
+from booking.payments import checkout_access
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
 from practice import selectors as practice_selectors
@@ -248,6 +249,7 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
             partner_name=data.get("partner_name", ""),
             partner_email=data.get("partner_email", ""),
         )
+        checkout_access.remember_checkout(request, held.booking)
         return held.checkout_url
 
     form_class = PaidDetailsForm

@@ -17,15 +17,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from booking import links, refusals, selectors
 from booking.models import Booking
-from booking.payments import gateway, services
+from booking.payments import checkout_access, gateway, services
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import Payment
 from booking.payments.standin import StripeStandIn
+from practice.validators import usable_text
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +56,23 @@ def _manage_redirect(booking: Booking) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def checkout_return(request: HttpRequest) -> HttpResponse:
     """Checkout's success_url: confirm now if Stripe says paid (the webhook may be later,
-    or may have been first: the same confirm_payment either way)."""
-    session_id = request.GET.get("session_id", "")
+    or may have been first: the same confirm_payment either way).
+
+    Only whoever started the checkout is sent on (checkout_access): the id in this URL is
+    in browser history and access logs. Anyone else, and any id that names nothing, gets
+    the same neutral thank-you, and nothing is asked of Stripe for them.
+    """
+    session_id = usable_text(request.GET.get("session_id"))
     payment = (
         Payment.objects.select_related("booking").filter(checkout_session_id=session_id).first()
         if session_id
         else None
     )
-    if payment is None:
-        raise Http404("No such checkout.")
+    if payment is None or not checkout_access.started_checkout(request, payment.booking):
+        return render(request, "payments/thank_you.html")
     try:
         outcome = services.confirm_payment(checkout_session_id=session_id)
     except gateway.GatewayError as error:
@@ -133,7 +141,9 @@ def checkout_resume(request: HttpRequest, public_id, token: str) -> HttpResponse
         return _manage_redirect(booking)
     slots_url = reverse("booking:slots", kwargs={"slug": booking.offering.slug})
     try:
-        return redirect(services.resume_checkout(booking=booking).checkout_url)
+        checkout_url = services.resume_checkout(booking=booking).checkout_url
+        checkout_access.remember_checkout(request, booking)
+        return redirect(checkout_url)
     except services.BookingError as error:
         messages.error(request, error.message)
         return redirect(slots_url + "?" + urlencode({"tz": booking.client_timezone}))

@@ -17,7 +17,7 @@ from django.core import mail
 from django.urls import reverse
 
 from booking.models import Booking
-from booking.payments import services
+from booking.payments import checkout_access, services
 from booking.payments.models import RefundTier
 from booking.payments.standin import StripeStandIn
 from practice.models import KnownClient
@@ -123,12 +123,22 @@ def returning(django_user_model):
     return user
 
 
+def started_here(client, booking: Booking) -> None:
+    """Make ``client`` the browser that started ``booking``'s checkout, as the details page
+    and the API note it in the session."""
+    session = client.session
+    started = session.get(checkout_access.SESSION_KEY, [])
+    session[checkout_access.SESSION_KEY] = [*started, str(booking.public_id)]
+    session.save()
+
+
 @pytest.fixture
-def hold(session_offering, standin, django_user_model):
-    """Hold a slot for payment as a returning client would."""
+def hold(session_offering, standin, django_user_model, client):
+    """Hold a slot for payment as a returning client would, from the test's ``client``
+    (which Checkout's return page then recognises as the browser that started it)."""
 
     def run(start=THURSDAY_10_BERLIN, email="ana@example.org", **kwargs):
-        return services.hold_for_payment(
+        held = services.hold_for_payment(
             offering=kwargs.pop("offering", session_offering),
             start=start,
             client_user=kwargs.pop("client_user", None),
@@ -137,6 +147,8 @@ def hold(session_offering, standin, django_user_model):
             client_timezone=kwargs.pop("client_timezone", "America/New_York"),
             **kwargs,
         )
+        started_here(client, held[0])
+        return held
 
     return run
 

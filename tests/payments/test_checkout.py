@@ -116,14 +116,6 @@ def test_the_success_page_without_payment_yet_says_it_is_waiting(hold, standin, 
     assert booking.status == Booking.Status.HELD
 
 
-def test_the_success_page_refuses_an_unknown_session(client, standin, db):
-    assert (
-        client.get(reverse("payments:checkout_return"), {"session_id": "cs_nope"}).status_code
-        == 404
-    )
-    assert client.get(reverse("payments:checkout_return")).status_code == 404
-
-
 def test_abandoning_checkout_releases_the_hold_and_closes_the_session(
     hold, session_offering, standin, client, now
 ):
