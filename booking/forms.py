@@ -14,14 +14,11 @@ from practice.timezones import (
     validate_timezone,
     zone_choices,
 )
+from practice.validators import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG
 
 NOTE_MAX_LENGTH = 1000
 TIMEZONE_MAX_LENGTH = 64  # Booking.client_timezone
 NAME_MAX_LENGTH = 120  # Booking.client_name
-EMAIL_MAX_LENGTH = 254  # Booking.client_email
-EMAIL_TOO_LONG = (
-    f"An email address has at most {EMAIL_MAX_LENGTH} characters; please check this one."
-)
 TOO_LONG = "Please keep this to {limit:,} characters or fewer: it has {length:,} now."
 BAD_TIME = "Enter a time in ISO 8601 format with its offset, like 2026-12-03T10:00:00+01:00."
 NAIVE_TIME = "Give the time with its UTC offset, like 2026-12-03T10:00:00+01:00."

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from intake.models import Assignment
+from practice.validators import usable_text
 
 
 def fill_path(assignment: Assignment) -> str:
@@ -22,7 +23,7 @@ def assignment_by_token(token: str) -> Assignment | None:
     The lookup is an indexed equality on 256 random bits, so its timing tells nothing
     useful; the constant-time comparison after it keeps the check itself honest.
     """
-    if not token or len(token) > 64:
+    if usable_text(token, max_length=64) is None:
         return None
     assignment = (
         Assignment.objects.select_related("booking__offering", "booking__practitioner")

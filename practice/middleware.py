@@ -1,10 +1,11 @@
-"""Staff see times in the practice's zone, not the server's UTC."""
+"""Requests whose path or cookies hold what no database column can (a NUL byte) stop at
+the door; staff see times in the practice's zone, not the server's UTC."""
 
 import zoneinfo
 from collections.abc import Callable
 
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from practice.models import Practitioner
@@ -19,6 +20,24 @@ def practice_zone_name(user) -> str | None:
     return (
         Practitioner.objects.order_by(own_first, "pk").values_list("timezone", flat=True).first()
     )
+
+
+class UnstorableTextMiddleware:
+    """A NUL byte in the URL's path names no page: 404 before any view looks a token or an
+    id up with it (PostgreSQL cannot even compare it). A cookie holding one is dropped, so a
+    tampered session cookie starts a fresh session instead of failing its lookup. Query
+    strings and bodies are left to the forms, which say what is wrong. Comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        for name, value in list(request.COOKIES.items()):
+            if "\x00" in name or "\x00" in value:
+                del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class PracticeTimezoneMiddleware:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "practice.middleware.UnstorableTextMiddleware",  # a NUL byte in path or cookie: 404
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,7 +179,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_request_login_code"
 LOGIN_REDIRECT_URL = "booking:my_bookings"
 ACCOUNT_ADAPTER = "practice.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"request_login_code": "practice.forms.EmailCodeRequestForm"}
+ACCOUNT_FORMS = {
+    "request_login_code": "practice.forms.EmailCodeRequestForm",
+    "login": "practice.forms.LoginForm",
+    "signup": "practice.forms.SignupForm",
+    "add_email": "practice.forms.AddEmailForm",
+    "change_email": "practice.forms.ChangeEmailForm",
+    "reset_password": "practice.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 # Email required, password optional: without "password1" here allauth drops the password
 # field from the login form too, and a password set later could never be used.

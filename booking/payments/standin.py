@@ -117,23 +117,29 @@ class StripeStandIn:
     # --- WSGI ---------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
+        status, headers, content = self._answer(environ)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [content]
+
+    def _answer(self, environ) -> tuple[int, list, bytes]:
         method = environ["REQUEST_METHOD"].upper()
         path = environ.get("PATH_INFO") or "/"
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length).decode() if length else ""
+        try:
+            body = environ["wsgi.input"].read(length).decode() if length else ""
+        except UnicodeDecodeError:  # Stripe, too, answers 400 to a body it cannot read
+            return _error(StripeError(400, "The request body is not UTF-8."))
         if path.startswith("/v1/"):
             if self.latency:
                 time.sleep(self.latency)
             base = application_uri(environ).rstrip("/")
-            status, headers, content = self._api(environ, method, path, body, base)
+            answer = self._api(environ, method, path, body, base)
             # Stripe sends the events an API call causes on its own time, not inside it.
             self._flush(background=True)
-        elif path.startswith("/pay/"):
-            status, headers, content = self._page(method, path, body)
-        else:
-            status, headers, content = _json(404, _not_found(path))
-        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-        return [content]
+            return answer
+        if path.startswith("/pay/"):
+            return self._page(method, path, body)
+        return _json(404, _not_found(path))
 
     def _api(self, environ, method, path, body, base) -> tuple[int, list, bytes]:
         key = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
