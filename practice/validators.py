@@ -21,11 +21,9 @@ ID_MAX_LENGTH = 255
 
 
 def email_validators() -> list:
-    """For any email field whose value may be stored: the length every column allows."""
-    return [
-        ProhibitNullCharactersValidator(),
-        MaxLengthValidator(EMAIL_MAX_LENGTH, message=EMAIL_TOO_LONG),
-    ]
+    """For any email field whose value may be stored: the length every column allows
+    (Django's form fields already refuse a NUL byte)."""
+    return [MaxLengthValidator(EMAIL_MAX_LENGTH, message=EMAIL_TOO_LONG)]
 
 
 def text_error(value: str, *, max_length: int) -> str | None:

@@ -12,7 +12,14 @@ from django.utils.html import format_html
 from booking import refusals
 from booking.payments import selectors as payment_selectors
 from booking.payments import services
-from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
+from booking.payments.models import (
+    HardshipRequest,
+    Payment,
+    Refund,
+    RefundTier,
+    RejectedWebhook,
+    WebhookEvent,
+)
 from practice.admin_actions import apply_each
 from practice.records_admin import ReadOnlyAdmin
 
@@ -105,6 +112,14 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_filter = ["type", "status"]
     search_fields = ["stripe_event_id", "object_id"]
     fields = list_display + ["processed_at"]
+    readonly_fields = fields
+
+
+@admin.register(RejectedWebhook)
+class RejectedWebhookAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "reason", "stripe_event_id"]
+    search_fields = ["stripe_event_id"]
+    fields = list_display
     readonly_fields = fields
 
 

@@ -152,6 +152,22 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.stripe_event_id}"
 
 
+class RejectedWebhook(models.Model):
+    """A correctly signed delivery that is not an event we can act on (see
+    booking.payments.webhook_events): its id when usable, why, and when. Never the body,
+    which may be large and carries the client's email address and payment details."""
+
+    stripe_event_id = models.CharField(max_length=255, blank=True, db_index=True)
+    reason = models.CharField(max_length=100)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"Rejected {self.stripe_event_id or 'event'}: {self.reason}"
+
+
 class RefundTier(models.Model):
     """One step of an offering's cancellation policy.
 

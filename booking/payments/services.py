@@ -34,7 +34,7 @@ from django.utils import timezone
 from booking import selectors
 from booking.forms import partner_email_error
 from booking.models import Booking, BookingEvent
-from booking.payments import gateway, policy
+from booking.payments import gateway, policy, webhook_events
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from booking.refusals import Unbookable, lapsed_hold_reason
 from booking.services import (
@@ -487,11 +487,17 @@ def _release_locked(booking_id: int, *, reason: str, payment_state: str | None, 
 def handle_webhook(*, payload: bytes, signature: str | None, now: datetime | None = None) -> str:
     """Verify, record and act on one delivery from Stripe; returns the outcome's name.
 
-    Raises gateway.InvalidSignature (answer 400: nothing was read or changed). A repeated
+    Raises gateway.InvalidSignature (answer 400: nothing was read or changed), or
+    webhook_events.MalformedEvent for a signed body it cannot read (answer 400; the
+    rejection is recorded, without the body). A repeated
     event id changes nothing. Any other error rolls back the event's record with its
     effects, so Stripe's retry handles it afresh.
     """
-    event = gateway.verify_webhook(payload, signature)
+    try:
+        event = gateway.verify_webhook(payload, signature)
+    except webhook_events.MalformedEvent as error:
+        webhook_events.record_rejection(error, now=now or timezone.now())
+        raise
     return process_event(event, now=now)
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from booking import links, refusals, selectors
 from booking.models import Booking
-from booking.payments import checkout_access, gateway, services
+from booking.payments import checkout_access, gateway, services, webhook_events
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import Payment
 from booking.payments.standin import StripeStandIn
@@ -37,7 +37,8 @@ CHECKOUT_LEFT = "Nothing was booked or charged, and the time is free again."
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest) -> HttpResponse:
-    """Stripe's deliveries: 400 for a bad or stale signature (nothing read or changed),
+    """Stripe's deliveries: 400 for a bad, stale or future signature (nothing read or
+    changed) and for a signed body that is not an event we can read (recorded as rejected),
     503 when Stripe itself could not be asked (Stripe retries), 200 otherwise."""
     try:
         outcome = services.handle_webhook(
@@ -45,6 +46,8 @@ def webhook(request: HttpRequest) -> HttpResponse:
         )
     except gateway.InvalidSignature:
         return JsonResponse({"error": "invalid signature"}, status=400)
+    except webhook_events.MalformedEvent as error:
+        return JsonResponse({"error": "malformed event", "reason": error.reason}, status=400)
     except gateway.GatewayError as error:
         logger.warning("Webhook deferred: %s", error.code)
         return JsonResponse({"error": "try again later"}, status=503)
