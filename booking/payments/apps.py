@@ -5,3 +5,6 @@ class PaymentsConfig(AppConfig):
     name = "booking.payments"
     label = "payments"
     verbose_name = "Payments"
+
+    def ready(self) -> None:
+        from booking.payments import checks  # noqa: F401  (registers the deploy check)
