@@ -175,3 +175,15 @@ def test_the_local_standin_refuses_nonsense_too(settings, db):
         headers={"Authorization": "Bearer sk_test_local_standin"},
     )
     assert 400 <= answer.status_code < 500
+
+
+@pytest.mark.parametrize("email", EMAILS, ids=["nul", "255-chars", "10000-chars"])
+def test_a_signed_in_client_cannot_add_an_impossible_address(email, returning):
+    client = Client(raise_request_exception=False)
+    client.force_login(returning)
+    before = rows()
+
+    response = client.post("/accounts/email/", {"action_add": "", "email": email})
+
+    assert response.status_code == 200
+    assert rows() == before
