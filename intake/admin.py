@@ -32,8 +32,12 @@ class ResponseAdmin(ReadOnlyAdmin):
         "questionnaire_version",
         "started_at",
         "submitted_at",
+        "needs_attention",
         "erased_at",
     ]
+    # A generic mark only: why a response needs attention is inside its encrypted answers,
+    # read on the review page (which logs the read), never here.
+    list_filter = ["needs_attention"]
     fields = [
         "assignment",
         "questionnaire_id",
@@ -41,6 +45,7 @@ class ResponseAdmin(ReadOnlyAdmin):
         "started_at",
         "updated_at",
         "submitted_at",
+        "needs_attention",
         "erased_at",
     ]
     readonly_fields = fields

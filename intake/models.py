@@ -15,6 +15,11 @@ from django.db.models import Q
 from booking.models import Booking
 from intake import crypto, questionnaires
 
+# The key of the encrypted record that holds why a response needs attention. Question ids
+# begin with a letter (``intake.questionnaires``), so it is never an answer's.
+ATTENTION = "_attention"
+UNSAFE = "unsafe"  # the reason: answers that signal someone may not be safe
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -58,7 +63,9 @@ class Response(models.Model):
     """The answers of one assignment to one questionnaire version, encrypted at rest.
 
     ``answers_encrypted`` is None before the first save and after erasure; an erased response
-    stays as a tombstone (``erased_at``) so the practitioner knows an intake existed.
+    stays as a tombstone (``erased_at``) so the practitioner knows an intake existed. It holds
+    one encrypted record: the answers, and why they need attention (``ATTENTION``), so the
+    reason is rotated, backed up and erased with the answers it comes from.
     """
 
     assignment = models.OneToOneField(
@@ -68,7 +75,15 @@ class Response(models.Model):
     questionnaire_version = models.PositiveIntegerField()
     answers_encrypted = models.BinaryField(null=True, editable=False)
     skipped_sections = models.JSONField(default=list, blank=True)
-    flagged_unsafe = models.BooleanField(default=False)
+    # A mark in clear, for listing, that something in the answers asks the practitioner to
+    # look soon; what it is (``attention``) is kept inside the encrypted record, so a raw
+    # table, a dump or a backup says no more than "look at this one".
+    needs_attention = models.BooleanField(
+        "needs attention",
+        default=False,
+        editable=False,
+        help_text="Something here asks you to read it soon; the review page says what.",
+    )
     # When the practitioner was emailed, once, that an answer she sees before sending was
     # saved (``services.claim_alert``); a later save that raises the flag again emails no one.
     practitioner_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -92,16 +107,32 @@ class Response(models.Model):
     def questionnaire(self) -> questionnaires.Questionnaire:
         return questionnaires.load(self.questionnaire_id, self.questionnaire_version)
 
-    @property
-    def answers(self) -> dict[str, Any]:
-        """The answers in clear (decrypted on every access; never log them)."""
+    def _record(self) -> dict[str, Any]:
         if self.answers_encrypted is None:
             return {}
         return crypto.decrypt_json(self.answers_encrypted)
 
-    @answers.setter
-    def answers(self, value: dict[str, Any]) -> None:
-        self.answers_encrypted = crypto.encrypt_json(value)
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The answers in clear (decrypted on every access; never log them)."""
+        record = self._record()
+        record.pop(ATTENTION, None)
+        return record
+
+    @property
+    def attention(self) -> dict[str, list[str]]:
+        """Why the response needs attention, in clear (decrypted: read it only where the
+        answers may be read): ``{"unsafe": [question ids]}``, empty when nothing does."""
+        if not self.needs_attention:
+            return {}
+        return self._record().get(ATTENTION, {})
+
+    def keep_answers(self, answers: dict[str, Any], *, attention: dict[str, list[str]]) -> None:
+        """Encrypt the answers with why they need attention, and set the mark in clear from
+        the same reasons, so the two never disagree."""
+        record = {**answers, ATTENTION: attention} if attention else answers
+        self.answers_encrypted = crypto.encrypt_json(record)
+        self.needs_attention = bool(attention)
 
 
 class Consent(models.Model):

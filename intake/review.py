@@ -44,7 +44,6 @@ class Person:
     questionnaire: Questionnaire
     answers: dict[str, Any]
     skipped: tuple[str, ...] = ()
-    flagged_unsafe: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from booking import selectors as booking_selectors
 from intake import review, selectors, services
-from intake.models import Response
+from intake.models import UNSAFE, Response
 from intake.views import _base, by_link
 
 
@@ -59,14 +59,12 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         note_of=booking if has_note else None,
         now=timezone.now(),
     )
+    # Why each is flagged comes from inside the encrypted record, read now that it is logged.
     flagged = [
-        (assignment, response)
+        (assignment, response, why)
         for assignment, response in attendees
-        if (response in shown and response.flagged_unsafe)
-        or (
-            (assignment, response) in early
-            and response.questionnaire.seen_unsafe_question_ids(response.answers, sent=False)
-        )
+        if (response in shown or (assignment, response) in early)
+        and (why := _unsafe_she_may_see(response, sent=response in shown)) is not None
     ]
 
     people = [
@@ -98,7 +96,12 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "practitioner": booking.practitioner,
         "note": booking_selectors.booking_note(booking) if has_note else "",
         "statuses": statuses,
-        "flagged": [assignment.name for assignment, _response in flagged],
+        "flagged": [assignment.name for assignment, _response, _why in flagged],
+        "flagged_questions": [
+            {"name": assignment.name, "labels": _labels(response.questionnaire, why)}
+            for assignment, response, why in flagged
+            if why
+        ],
         "unsent": [
             {
                 "name": assignment.name,
@@ -159,8 +162,28 @@ def _person(assignment, response: Response) -> review.Person:
         questionnaire=response.questionnaire,
         answers=response.answers,
         skipped=tuple(response.skipped_sections),
-        flagged_unsafe=response.flagged_unsafe,
     )
+
+
+def _unsafe_she_may_see(response: Response, *, sent: bool) -> list[str] | None:
+    """The questions whose answers flagged ``response`` as unsafe that she may be told of
+    (before Send, only those of a part read before sending), from the reason kept encrypted
+    with the answers; None when nothing she may see flags it. An empty list: flagged, the
+    questions not recorded (a flag carried over from before reasons were kept)."""
+    reason = response.attention.get(UNSAFE)
+    if reason is None:
+        return None
+    questionnaire = response.questionnaire
+    seen = [
+        qid
+        for qid in reason
+        if sent or ((section := questionnaire.section_of(qid)) and section.read_before_send)
+    ]
+    return seen if sent or seen else None
+
+
+def _labels(questionnaire, question_ids: list[str]) -> list[str]:
+    return [q.label for qid in question_ids if (q := questionnaire.question(qid)) is not None]
 
 
 def _earlier_intakes(attendees) -> list[tuple]:

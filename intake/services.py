@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from booking.models import Booking
 from intake import questionnaires, selectors, tasks
-from intake.models import AccessLog, Assignment, Consent, Response
+from intake.models import UNSAFE, AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
 from practice.models import Offering
@@ -201,23 +201,31 @@ def has_consent(response: Response) -> bool:
     ).exists()
 
 
-def _refresh_flags(
+def _attention(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, list[str]]:
+    """Why these answers need her attention: the questions whose answers signal that someone
+    may not be safe. Kept inside the encrypted record; only the bare mark is in clear."""
+    unsafe = questionnaire.unsafe_question_ids(answers)
+    return {UNSAFE: unsafe} if unsafe else {}
+
+
+def _keep_answers(
     response: Response,
     answers: dict[str, Any],
     *,
     sent: bool,
     sending_at: datetime | None = None,
 ) -> bool:
-    """Re-derive the flag from the answers (it opens the client's own support box). When she
-    may see the answer that raised it (``seen_unsafe_question_ids``: a part read before Send,
-    or any part once sent) she is told at once: until her email has gone out
+    """Store the answers with the flag re-derived from them (it opens the client's own
+    support box), both encrypted, the mark "needs attention" in clear. When she may see the
+    answer that raised it (``seen_unsafe_question_ids``: a part read before Send, or any
+    part once sent) she is told at once: until her email has gone out
     (``claim_alert``), each such save asks for it, and the first job to run sends it. An
     answer in a part she reads only once sent tells her nothing before Send.
     ``sending_at``: the moment of the Send itself, whose own notice tells her (True: it
     should ask her to read soon); the flag then counts as told, so one Send never brings two
     emails, one of them saying the intake was not sent yet."""
     questionnaire = response.questionnaire
-    response.flagged_unsafe = bool(questionnaire.unsafe_question_ids(answers))
+    response.keep_answers(answers, attention=_attention(questionnaire, answers))
     seen = questionnaire.seen_unsafe_question_ids(answers, sent=sent)
     if seen and response.practitioner_alerted_at is None:
         if sending_at is not None:
@@ -229,21 +237,24 @@ def _refresh_flags(
 
 def claim_alert(*, response_id: int, now: datetime) -> bool:
     """Whether this job is the one to email her that a response is flagged: true once per
-    response, and only while it still is. The assignment's lock keeps a save that read the
-    response before the claim from writing over it."""
+    response, and only while it still is (its reason, decrypted, says unsafe). The
+    assignment's lock keeps a save that read the response before the claim from writing over
+    it."""
     with transaction.atomic(durable=True):
         assignment = Assignment.objects.filter(response__pk=response_id).first()
         if assignment is None:
             return False
         _lock(assignment)
-        return bool(
-            Response.objects.filter(
-                pk=response_id,
-                practitioner_alerted_at__isnull=True,
-                flagged_unsafe=True,
-                erased_at__isnull=True,
-            ).update(practitioner_alerted_at=now)
+        unclaimed = Response.objects.filter(
+            pk=response_id,
+            practitioner_alerted_at__isnull=True,
+            needs_attention=True,
+            erased_at__isnull=True,
         )
+        response = unclaimed.first()
+        if response is None or UNSAFE not in response.attention:
+            return False
+        return bool(unclaimed.update(practitioner_alerted_at=now))
 
 
 def release_alert(*, response_id: int) -> None:
@@ -297,8 +308,7 @@ def save_answers(*, assignment: Assignment, answers: dict[str, Any], now: dateti
                 merged.pop(question_id, None)
             else:
                 merged[question_id] = value
-        response.answers = merged
-        _refresh_flags(response, merged, sent=response.submitted_at is not None)
+        _keep_answers(response, merged, sent=response.submitted_at is not None)
         response.updated_at = now
         response.save()
         return response
@@ -332,7 +342,6 @@ def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
         if response is None:
             response = Response(assignment=assignment, started_at=now)
         response.questionnaire_id, response.questionnaire_version = full.key
-        response.answers = answers
         response.skipped_sections = [
             section.id for section in full.sections if section.id in earlier.skipped_sections
         ]
@@ -340,7 +349,7 @@ def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
         # The flag opens the client's own support box; her email waits for a save the
         # client makes under the full questionnaire's consent (asked next): these answers
         # are copies of ones she has read, not news.
-        response.flagged_unsafe = bool(full.unsafe_question_ids(answers))
+        response.keep_answers(answers, attention=_attention(full, answers))
         response.updated_at = now
         response.save()
         return response
@@ -378,8 +387,7 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
         if not has_consent(response):
             raise IntakeError(CONSENT_REQUIRED)
         shown = response.questionnaire.shown_answers(response.answers)
-        response.answers = shown
-        soon = _refresh_flags(response, shown, sent=True, sending_at=now)
+        soon = _keep_answers(response, shown, sent=True, sending_at=now)
         response.submitted_at = now
         response.updated_at = now
         response.save()
@@ -390,9 +398,9 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
 def erase(*, assignment: Assignment, now: datetime) -> Response | None:
     """Delete the answers for good, keeping a tombstone (which version, when, erased when).
 
-    The flags and skipped sections are derived from the answers and go with them, and for
-    the client (not a partner) so does the note they wrote when booking. The consent rows
-    and access log stay: they record what happened, not what was said.
+    The mark, its reason and the skipped sections are derived from the answers and go with
+    them, and for the client (not a partner) so does the note they wrote when booking. The
+    consent rows and access log stay: they record what happened, not what was said.
     """
     with transaction.atomic(durable=True):
         assignment = _lock(assignment)
@@ -402,7 +410,7 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
         if response is None or response.erased_at is not None:
             return response
         response.answers_encrypted = None
-        response.flagged_unsafe = False
+        response.needs_attention = False
         response.practitioner_alerted_at = None
         response.skipped_sections = []
         response.erased_at = now

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from booking.models import Booking
 from intake import crisis, forms, links, review, selectors, services
-from intake.models import Assignment, Response
+from intake.models import UNSAFE, Assignment, Response
 from intake.questionnaires import PREFER_NOT_TO_SAY_LABEL, Section
 
 # Where the person filling in is, for the support box only. Both are cookies on this
@@ -65,7 +65,8 @@ def _base(
     response: Response | None = None,
 ) -> dict:
     booking = assignment.booking
-    flagged = response is not None and response.flagged_unsafe
+    # Their own answers' reason, decrypted only when the mark in clear says there is one.
+    flagged = response is not None and UNSAFE in response.attention
     device_zone = request.COOKIES.get(ZONE_COOKIE, "")
     place = crisis.for_person(
         chosen=request.COOKIES.get(COUNTRY_COOKIE, ""),

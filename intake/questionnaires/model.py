@@ -171,11 +171,13 @@ class Questionnaire:
         }
 
     def unsafe_question_ids(self, answers: Mapping[str, Any]) -> list[str]:
-        """The shown questions whose answers signal that someone may not be safe."""
+        """The shown questions whose answers signal that someone may not be safe, in the
+        questionnaire's order (however the answers were ordered when stored)."""
+        shown = self.shown_answers(answers)
         return [
             qid
-            for qid, value in self.shown_answers(answers).items()
-            if self.question(qid).signals_unsafe(value)
+            for qid, (_section, question) in self._questions.items()
+            if qid in shown and question.signals_unsafe(shown[qid])
         ]
 
     def seen_unsafe_question_ids(self, answers: Mapping[str, Any], *, sent: bool) -> list[str]:

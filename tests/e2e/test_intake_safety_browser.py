@@ -78,7 +78,7 @@ def test_a_client_who_skips_the_relationship_question_is_still_asked_about_safet
     assert "Are you ever afraid of someone close to you" in review and "Sometimes" in review
     response = Response.objects.get(assignment=assignment)
     assert response.answers == {"afraid_of_someone": "sometimes", "who_is_it": ["ex_partner"]}
-    assert response.flagged_unsafe and response.submitted_at is None
+    assert response.needs_attention and response.submitted_at is None
     context.close()
 
 
@@ -123,7 +123,7 @@ def test_each_partner_of_a_couple_answers_the_safety_questions_privately(
     for assignment in (client, partner):
         response = Response.objects.get(assignment=assignment)
         assert response.answers == {"afraid_of_someone": "sometimes", "who_is_it": ["ex_partner"]}
-        assert response.flagged_unsafe
+        assert response.needs_attention
     assert Response.objects.count() == 2  # one each, never shared
     client_context.close()
     partner_context.close()

@@ -257,7 +257,7 @@ def test_updating_to_the_full_answers_emails_her_nothing_before_the_client_conse
     client.post(reverse("intake:update_full", kwargs={"token": assignment.token}))
 
     response = Response.objects.get(assignment=assignment)
-    assert (response.questionnaire_id, response.flagged_unsafe) == ("full", True)
+    assert (response.questionnaire_id, response.needs_attention) == ("full", True)
     assert mail.outbox == []  # copies of answers she has read; nothing consented to yet
     services.give_consent(assignment=assignment, now=now)
     services.save_answers(assignment=assignment, answers={"safe_now": "no"}, now=now)

@@ -338,8 +338,8 @@ def test_a_partner_flagging_unsafe_changes_nothing_the_other_sees(couple, now):
     services.skip_section(assignment=partner_intake, section_id="experiences", now=now)
     flagged = services.submit(assignment=partner_intake, now=now)
 
-    assert flagged.flagged_unsafe  # on the partner's own response, for the practitioner
-    assert not Response.objects.get(assignment=client_intake).flagged_unsafe
+    assert flagged.needs_attention  # on the partner's own response, for the practitioner
+    assert not Response.objects.get(assignment=client_intake).needs_attention
     after = [_without_csrf(page) for page in _pages(browser, client_intake)]
     assert sum(page.startswith("200 ") for page in after) >= 10  # real pages, not redirects
     assert after == before

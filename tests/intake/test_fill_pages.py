@@ -160,7 +160,7 @@ def test_an_unsafe_answer_shows_crisis_resources_at_once_and_tells_only_her(clie
     assert "immediate danger" in page and "112" in page  # the client booked from Berlin
     assert "Only you see this message" in page
     assert "Apart from Dr. Mara Lindqvist, nobody is told what you answered" in page
-    assert Response.objects.get().flagged_unsafe
+    assert Response.objects.get().needs_attention
     assert [letter.to for letter in mail.outbox] == [["mara@example.org"]]
     # Still at hand on every later page, folded so that the questions come first.
     later = client.get(section_url(consented, "what_brings_you")).content.decode()
@@ -249,7 +249,7 @@ def test_the_optional_script_saves_as_the_client_goes(client, consented):
 def test_support_opens_on_the_next_page_even_after_the_script_saved_the_answer(client, consented):
     url = section_url(consented, "safety")
     client.post(url, {"shown": ["safe_now"], "action": "autosave", "q_safe_now": "no"})
-    assert Response.objects.get().flagged_unsafe
+    assert Response.objects.get().needs_attention
 
     done = answer(client, url)
 

@@ -66,7 +66,7 @@ def test_answers_past_the_retention_period_are_erased_and_a_tombstone_kept(compl
     assert response.erased_at == moment
     assert response.answers_encrypted is None
     assert response.answers == {}
-    assert response.flagged_unsafe is False
+    assert response.needs_attention is False
     assert (response.questionnaire_id, response.questionnaire_version) == ("full", 2)
     assert retention.erase_expired(now=moment + timedelta(days=1)) == 0  # once
 

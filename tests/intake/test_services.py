@@ -70,7 +70,7 @@ def test_prefer_not_to_say_is_kept_as_an_answer(consented, now):
         now=now,
     )
     assert response.answers == {"safe_now": PREFER_NOT_TO_SAY, "children": PREFER_NOT_TO_SAY}
-    assert not response.flagged_unsafe
+    assert not response.needs_attention
 
 
 def test_an_answer_that_does_not_fit_saves_nothing(consented, now):
@@ -99,18 +99,26 @@ def test_an_unsafe_answer_flags_the_response_and_a_change_unflags_it(consented, 
     response = services.save_answers(
         assignment=consented, answers={"safe_now": "not_sure"}, now=now
     )
-    assert response.flagged_unsafe
+    assert (response.needs_attention, response.attention) == (True, {"unsafe": ["safe_now"]})
     response = services.save_answers(assignment=consented, answers={"safe_now": "yes"}, now=now)
-    assert not response.flagged_unsafe
+    assert (response.needs_attention, response.attention) == (False, {})
     # The questions about someone close count whatever is said about a relationship.
     response = services.save_answers(
         assignment=consented, answers={"afraid_of_someone": "often"}, now=now
     )
-    assert response.flagged_unsafe
+    assert response.attention == {"unsafe": ["afraid_of_someone"]}
     response = services.save_answers(
         assignment=consented, answers={"in_relationship": "no"}, now=now
     )
-    assert response.flagged_unsafe
+    assert response.attention == {"unsafe": ["afraid_of_someone"]}
+    # The reason lives inside the encrypted record; the answers read as they were given.
+    response.refresh_from_db()
+    assert response.answers == {
+        "safe_now": "yes",
+        "afraid_of_someone": "often",
+        "in_relationship": "no",
+    }
+    assert response.needs_attention and response.attention == {"unsafe": ["afraid_of_someone"]}
 
 
 def test_submit_drops_answers_to_questions_that_ended_up_hidden(consented, now):
@@ -177,7 +185,7 @@ def test_erase_deletes_the_answers_and_keeps_a_tombstone(consented, now):
     response.refresh_from_db()
     assert response.answers_encrypted is None
     assert response.answers == {}
-    assert (response.flagged_unsafe, response.skipped_sections) == (False, [])
+    assert (response.needs_attention, response.skipped_sections) == (False, [])
     assert response.erased_at == erased_at
     assert (response.questionnaire_id, response.questionnaire_version) == ("full", 2)
     with pytest.raises(services.IntakeError) as caught:
