@@ -1,14 +1,25 @@
-"""The practice's public pages: the two buttons and the privacy notice.
+"""The practice's public pages: the two buttons, the privacy notice, and "please wait".
 
 Both name the practitioner through the ``practitioner`` every template gets
 (practice.context_processors).
 """
 
+from allauth.account import views as allauth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from booking.services import PRIVACY_NOTICE_VERSION
+from practice.adapters import TOO_MANY_ATTEMPTS
 from practice.models import Offering
+from practice.ratelimits import wait_words
+
+# allauth renders its own limits' page with this (practice.urls.handler429), and the
+# sign-in forms' limits come here through practice.adapters; a minute is its shortest
+# window, and the page says to wait at least that long.
+SIGN_IN_WAIT = 60
+# A sign-in paused for repeated tries (ACCOUNT_RATE_LIMITS login_failed and the code
+# requests per address) waits up to five minutes; TOO_MANY_ATTEMPTS says "a few minutes".
+SIGN_IN_PAUSE = 5 * 60
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,3 +30,57 @@ def home(request: HttpRequest) -> HttpResponse:
 def privacy(request: HttpRequest) -> HttpResponse:
     """The notice clients consent to; its version is the one bookings record."""
     return render(request, "privacy.html", {"version": PRIVACY_NOTICE_VERSION})
+
+
+def too_many_requests(
+    request: HttpRequest,
+    *,
+    retry_after: int = SIGN_IN_WAIT,
+    message: str = "",
+    back_url: str = "",
+    back_label: str = "",
+    kept: bool = False,
+) -> HttpResponse:
+    """429 with ``Retry-After``: how long to wait, in words and in seconds, and no blame
+    (a shared network or a retrying browser gets here as easily as a script)."""
+    context = {
+        "wait": wait_words(retry_after),
+        "message": message,
+        "back_url": back_url,
+        "back_label": back_label,
+        "kept": kept,
+    }
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def handler429(request: HttpRequest) -> HttpResponse:
+    """allauth's rate limits (sign-in, sign-up) answer with the practice's page."""
+    return too_many_requests(request)
+
+
+class SignInLimitsAnswer429:
+    """allauth tells a sign-in form over its limits (``too_many_login_attempts``) with a
+    form error on a 200 page; answer 429 with ``Retry-After`` instead, as the booking
+    limits do, so that clients and scripts alike see they must wait."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+        if "too_many_login_attempts" in codes:
+            return too_many_requests(
+                self.request,
+                retry_after=SIGN_IN_PAUSE,
+                message=TOO_MANY_ATTEMPTS,
+                back_url=self.request.get_full_path(),
+                back_label="Back to sign-in",
+            )
+        return super().form_invalid(form)
+
+
+class LoginView(SignInLimitsAnswer429, allauth_views.LoginView):
+    pass
+
+
+class RequestLoginCodeView(SignInLimitsAnswer429, allauth_views.RequestLoginCodeView):
+    pass

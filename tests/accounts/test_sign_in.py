@@ -129,15 +129,17 @@ def test_a_wrong_code_is_refused_kindly_and_three_end_the_attempt(client, practi
     assert signed_in_user_id(client) != str(user.pk)
 
 
-def test_asking_for_codes_too_often_gets_a_friendly_message(practitioner):
+def test_asking_for_codes_too_often_answers_429_with_a_friendly_message(practitioner):
     make_user("sam@example.org")
     for _ in range(3):  # ACCOUNT_RATE_LIMITS: three codes a minute per address
         assert request_code_afresh("sam@example.org").status_code == 302
 
     response = request_code_afresh("SAM@example.org")
 
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
     assert adapters.TOO_MANY_ATTEMPTS in text(response)
+    assert "Please try again in 5 minutes." in text(response)
     assert len(mail.outbox) == 3
 
 
@@ -147,6 +149,8 @@ def test_asking_for_codes_for_many_addresses_from_one_place_is_limited(practitio
 
     response = request_code_afresh("person10@example.org")
 
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert adapters.TOO_MANY_ATTEMPTS in text(response)
     assert get_user_model().objects.count() == 10
 
@@ -158,8 +162,10 @@ def test_too_many_password_attempts_get_the_sites_own_429_page(client, practitio
     response = client.post("/accounts/login/", {"login": "sam@example.org", "password": "x"})
 
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     page = response.content.decode()
     assert "Please wait a moment" in page
+    assert "Please try again in a minute." in page
     assert 'href="/static/site.css"' in page
 
 
