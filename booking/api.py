@@ -30,9 +30,11 @@ from booking.availability import to_instant
 from booking.forms import partner_email_error
 from booking.intervals import Interval
 from booking.links import manage_url
+from booking.models import Booking
 from booking.openapi import DOCUMENT
 from booking.payments import checkout_access
 from booking.payments import services as payment_services
+from practice import ratelimits
 from practice.models import Offering
 from practice.selectors import is_returning_client
 
@@ -55,6 +57,14 @@ NOT_YET_A_CLIENT = (
 )
 SIGN_IN_TO_PAY = "Please sign in to book a paid session; payment goes through Stripe Checkout."
 PARTNER_FIELD_REQUIRED = "A couples session needs this for your partner."
+RATE_LIMITED = (
+    "Several bookings came from this address or for this email in a short time, so new ones "
+    "are paused for a while. Please try again after Retry-After seconds."
+)
+CHECK_EMAIL_TO_CONFIRM = (
+    "Check your email to confirm: we've sent a link to the address given. The time is kept "
+    "until confirm_by; unconfirmed, it is freed again."
+)
 
 PREFLIGHT_MAX_AGE = 600  # seconds a browser may reuse a preflight answer
 PREFLIGHT_HEADERS = "Content-Type"
@@ -255,6 +265,18 @@ def bookings(request: HttpRequest) -> HttpResponse:
     refusal = booking_refusal(offering, user=request.user)
     if refusal is not None:
         return error_response(403, refusal)
+    ip = ratelimits.client_ip(request)
+    try:
+        ratelimits.check("book", ip=ip, email=data["email"] or request.user.email)
+    except ratelimits.Limited as limited:
+        body = {
+            "error": RATE_LIMITED,
+            "reason": "rate_limited",
+            "retry_after": limited.retry_after,
+        }
+        response = JsonResponse(body, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     extra = {}
     try:
         if offering.is_free:
@@ -265,6 +287,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
                 client_email=data["email"],
                 client_timezone=data["timezone"],
                 note=data["note"],
+                confirm_by_email=ratelimits.network_wants_confirmation(ip),
             )
         else:
             held = payment_services.hold_for_payment(
@@ -300,9 +323,15 @@ def bookings(request: HttpRequest) -> HttpResponse:
         "status": booking.status,
         "start": _iso(booking.start, zone),
         "end": _iso(booking.end, zone),
-        "manage_url": manage_url(booking),
     }
-    return JsonResponse(body | extra, status=201)
+    if offering.is_free and booking.status == Booking.Status.HELD:
+        # Its links go to the address given, and only there: that is the confirmation.
+        body |= {
+            "confirm_by": _iso(booking.hold_expires_at, zone),
+            "message": CHECK_EMAIL_TO_CONFIRM,
+        }
+        return JsonResponse(body, status=202)
+    return JsonResponse(body | {"manage_url": manage_url(booking)} | extra, status=201)
 
 
 @api_view("GET")

@@ -55,3 +55,23 @@ def manage_path(booking: Booking) -> str:
 
 def manage_url(booking: Booking) -> str:
     return settings.SITE_URL + manage_path(booking)
+
+
+CONFIRM_SALT = "booking.links.confirm"
+
+
+def confirm_token(booking: Booking) -> str:
+    """The token of the link that confirms a free call held for its client's confirmation:
+    only ever emailed to the booking's address (never shown to whoever booked), so that
+    following it shows the address is theirs. Not the manage token, which the API and the
+    pages hand to whoever books."""
+    return salted_hmac(CONFIRM_SALT, str(booking.public_id), algorithm="sha256").hexdigest()[:32]
+
+
+def confirm_token_is_valid(booking: Booking, token: str) -> bool:
+    return hmac.compare_digest(confirm_token(booking), token or "")
+
+
+def confirm_url(booking: Booking) -> str:
+    kwargs = {"public_id": booking.public_id, "token": confirm_token(booking)}
+    return settings.SITE_URL + reverse("booking:confirm", kwargs=kwargs)

@@ -20,6 +20,13 @@ from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
 from booking.payments.models import HardshipRequest, Payment
 from booking.views import refused_page, visitor_zone, week_context
+from practice import ratelimits
+from practice.views import too_many_requests
+
+RESCHEDULES_PAUSED = (
+    "We've had several changes from this connection in a short while, so we've paused "
+    "changes for a little while. Your booking is as it was."
+)
 
 
 def _booking_by_id(public_id) -> Booking | None:
@@ -146,6 +153,17 @@ def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     zone_name = visitor_zone(request, booking.client_timezone)
     start = parse_instant(request.POST.get("start") or request.GET.get("start") or "")
     if request.method == "POST" and start is not None:
+        try:
+            ip = ratelimits.client_ip(request)
+            ratelimits.check("reschedule", ip=ip, email=booking.client_email)
+        except ratelimits.Limited as limited:
+            return too_many_requests(
+                request,
+                retry_after=limited.retry_after,
+                message=RESCHEDULES_PAUSED,
+                back_url=links.manage_path(booking),
+                back_label="Back to your booking",
+            )
         try:
             booking = services.reschedule(booking=booking, new_start=start)
         except services.SlotUnavailable as refusal:

@@ -378,6 +378,33 @@ def send_manage_link(*, booking_id: int) -> None:
     logger.info("Sent the current manage link of booking %s.", booking.pk)
 
 
+def send_confirmation_request(*, booking_id: int) -> None:
+    """Email the link that confirms a free call held for its confirmation, to the address it
+    was booked with; nothing to the practitioner until it is confirmed."""
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+    if booking.status != Booking.Status.HELD:
+        return  # confirmed or lapsed meanwhile: nothing left to confirm
+    practitioner, zone = booking.practitioner, booking.client_timezone
+    meeting = booking.offering.meeting_word
+    context = {
+        "client_name": booking.client_name,
+        "meeting": meeting,
+        "practice_name": practitioner.practice_name,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
+        "confirm_by": format_moment(booking.hold_expires_at, zone),
+        "confirm_url": links.confirm_url(booking),
+    }
+    simple_message(
+        template="email/confirm_booking",
+        context=context,
+        subject=f"Please confirm your {meeting} with {practitioner.practice_name}",
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
+    ).send()
+    logger.info("Sent the confirmation request of booking %s.", booking.pk)
+
+
 def tidy_text(text: str) -> str:
     """Template tags leave blank lines behind; keep at most one between paragraphs."""
     return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"

@@ -143,7 +143,10 @@ DOCUMENT: dict = {
                     f"`reason: {AlreadyBooked.reason}`, and `link_sent` says whether the existing "
                     "booking's link was emailed again now (at most once in "
                     f"{RESEND_LINK_EVERY // 60} minutes per booking). A couples session "
-                    "needs `partner_name` and `partner_email`."
+                    "needs `partner_name` and `partner_email`. Bookings are limited per client "
+                    "address and per email address (429 with `Retry-After`); past a few free "
+                    "bookings from one network, a free one is held (202) until the client "
+                    "confirms it from an email, and no manage link is given here."
                 ),
                 "requestBody": {
                     "required": True,
@@ -155,6 +158,26 @@ DOCUMENT: dict = {
                 },
                 "responses": {
                     "201": _json("Booking", "Booked and confirmed; an email is on its way."),
+                    "202": _json(
+                        "AwaitingConfirmation",
+                        "Held until `confirm_by`: the client confirms it from the email sent "
+                        "to the address given.",
+                    ),
+                    "429": {
+                        "description": "Too many bookings from this address or for this "
+                        "email in a short time; try again after `Retry-After` seconds.",
+                        "headers": {
+                            "Retry-After": {
+                                "description": "Seconds to wait.",
+                                "schema": {"type": "integer", "minimum": 1},
+                            }
+                        },
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/RateLimited"}
+                            }
+                        },
+                    },
                     "403": _json("Error", "This offering cannot be booked by this caller."),
                     "404": _ref("NotFound"),
                     "409": _json(
@@ -344,6 +367,33 @@ DOCUMENT: dict = {
                         "format": "date-time",
                         "description": "Paid offerings: the slot is held until then.",
                     },
+                },
+            },
+            "AwaitingConfirmation": {
+                "type": "object",
+                "required": ["id", "status", "start", "end", "confirm_by", "message"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "status": {"const": Booking.Status.HELD.value},
+                    "start": {"type": "string", "format": "date-time"},
+                    "end": {"type": "string", "format": "date-time"},
+                    "confirm_by": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "Unconfirmed by then, the time is freed again.",
+                    },
+                    "message": {"type": "string"},
+                },
+            },
+            "RateLimited": {
+                "type": "object",
+                "required": ["error", "reason", "retry_after"],
+                "additionalProperties": False,
+                "properties": {
+                    "error": {"type": "string"},
+                    "reason": {"const": "rate_limited"},
+                    "retry_after": {"type": "integer", "minimum": 1},
                 },
             },
             "Refusal": {

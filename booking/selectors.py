@@ -266,6 +266,14 @@ def open_assessment_for(*, email: str, practitioner: Practitioner, now: datetime
     )
 
 
+def unconfirmed_count(*, email: str, now: datetime) -> int:
+    """How many running holds (free calls awaiting their email confirmation, unpaid
+    bookings) the address has, with any practitioner."""
+    return Booking.objects.filter(
+        client_email__iexact=email, status=Booking.Status.HELD, hold_expires_at__gt=now
+    ).count()
+
+
 def name_used_by(user) -> str:
     """The name a signed-in client last booked under, by account or by its address (their
     free call was booked before they had an account), for their next booking's form."""

@@ -6,8 +6,9 @@ sends email only after commit. On PostgreSQL an exclusion constraint stands behi
 check; on SQLite every write transaction begins IMMEDIATE.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +32,24 @@ OPEN_ASSESSMENT_LINK_SENT_RECENTLY = (
     "You already have a free assessment call booked with this address. We emailed you its "
     f"details, with the link to change its time, less than {RESEND_LINK_EVERY // 60} minutes "
     "ago, so we have not sent them again: please look for that email, in spam too."
+)
+AWAITING_CONFIRMATION_EXISTS = (
+    "You already have a free assessment call waiting for you to confirm it from the email "
+    "we sent. We've sent that email again: please open the link in it to confirm the call."
+)
+AWAITING_CONFIRMATION_SENT_RECENTLY = (
+    "You already have a free assessment call waiting for you to confirm it. We emailed you "
+    f"the link to confirm it less than {RESEND_LINK_EVERY // 60} minutes ago, so we have not "
+    "sent it again: please look for that email, in spam too."
+)
+TOO_MANY_UNCONFIRMED = (
+    "This address already has {count} bookings waiting to be confirmed or paid. Please "
+    "finish or release one of them (the links are in your email), or wait until they lapse, "
+    "then book this one."
+)
+CONFIRMATION_LAPSED = (
+    "This booking was not confirmed in time, so its time was freed for others. You are "
+    "welcome to book again."
 )
 NOT_FREE = "This offering is paid and cannot be booked without payment."
 NOT_ACTIVE = "This offering cannot be booked at the moment."
@@ -222,13 +241,22 @@ def book_assessment(
     client_timezone: str,
     note: str = "",
     client_user=None,
+    confirm_by_email: bool = False,
     now: datetime | None = None,
 ) -> Booking:
     """Book a free offering, confirmed at once (no account, no payment).
 
+    With ``confirm_by_email`` (its network has booked several already:
+    practice.ratelimits.network_wants_confirmation) the booking is only ``held`` for
+    settings.FREE_CALL_CONFIRM_MINUTES, and the client is emailed a link to confirm it
+    (confirm_free_call); the practitioner hears of it once it is confirmed, and unconfirmed
+    it lapses like any hold.
+
     Refuses a paid offering, a slot that is not bookable at ``now`` (taken, outside hours,
-    too soon, beyond the horizon, over the daily cap) and, for the assessment call, a second
-    upcoming one for the same email address.
+    too soon, beyond the horizon, over the daily cap), an address with
+    settings.MAX_UNCONFIRMED_PER_ADDRESS bookings awaiting confirmation or payment, and,
+    for the assessment call, a second upcoming one for the same email address (one waiting
+    for its confirmation included).
     """
     now = now or timezone.now()
     if not offering.is_active:
@@ -247,6 +275,8 @@ def book_assessment(
                 )
             ):
                 raise AlreadyBooked(OPEN_ASSESSMENT_EXISTS, booking=existing)
+            if confirm_by_email:
+                check_unconfirmed_ceiling(email=email, now=now)
             check_bookable(
                 offering=offering,
                 start=start,
@@ -254,10 +284,14 @@ def book_assessment(
                 zone_name=client_timezone,
                 client_email=email,
             )
+            held_until = None
+            if confirm_by_email:
+                minutes = settings.FREE_CALL_CONFIRM_MINUTES
+                held_until = (now + timedelta(minutes=minutes)).replace(microsecond=0)
             booking = create_booking(
                 practitioner=practitioner,
                 offering=offering,
-                status=Booking.Status.CONFIRMED,
+                status=Booking.Status.HELD if confirm_by_email else Booking.Status.CONFIRMED,
                 start=start,
                 span=span,
                 client_name=client_name,
@@ -266,29 +300,99 @@ def book_assessment(
                 client_user=client_user,
                 note=note,
                 now=now,
+                hold_expires_at=held_until,
             )
             _log(
-                booking, BookingEvent.Kind.CREATED, actor="client", at=now, start=start.isoformat()
+                booking,
+                BookingEvent.Kind.CREATED,
+                actor="client",
+                at=now,
+                start=start.isoformat(),
+                **({"awaiting_email_confirmation": True} if confirm_by_email else {}),
             )
-            _notify_on_commit(booking, "confirmed")
+            if confirm_by_email:
+                _ask_confirmation_on_commit(booking)
+            else:
+                _notify_on_commit(booking, "confirmed")
     except AlreadyBooked as refusal:
         # After the rollback: whoever typed the address learns only what its owner is
         # emailed about at once.
         sent = resend_manage_link(refusal.booking)
-        message = OPEN_ASSESSMENT_EXISTS if sent else OPEN_ASSESSMENT_LINK_SENT_RECENTLY
+        awaiting = refusal.booking.status == Booking.Status.HELD
+        messages = {
+            (False, True): OPEN_ASSESSMENT_EXISTS,
+            (False, False): OPEN_ASSESSMENT_LINK_SENT_RECENTLY,
+            (True, True): AWAITING_CONFIRMATION_EXISTS,
+            (True, False): AWAITING_CONFIRMATION_SENT_RECENTLY,
+        }
+        message = messages[awaiting, sent]
         raise AlreadyBooked(message, booking=refusal.booking, link_sent=sent) from None
+    return booking
+
+
+def check_unconfirmed_ceiling(*, email: str, now: datetime) -> None:
+    """Refuse one more unconfirmed booking (a free call awaiting its email confirmation,
+    an unpaid hold) for an address that has settings.MAX_UNCONFIRMED_PER_ADDRESS already:
+    holds cost nothing to make, and each keeps a time from everyone else."""
+    ceiling = settings.MAX_UNCONFIRMED_PER_ADDRESS
+    if selectors.unconfirmed_count(email=email, now=now) >= ceiling:
+        raise BookingError(TOO_MANY_UNCONFIRMED.format(count=ceiling))
+
+
+def _ask_confirmation_on_commit(booking: Booking) -> None:
+    """Email the client the link that confirms ``booking``, and let its hold lapse on time."""
+    from booking.tasks import schedule_hold_expiry, send_confirmation_request
+
+    booking_id, at = booking.pk, booking.hold_expires_at
+    transaction.on_commit(lambda: send_confirmation_request.enqueue(booking_id=booking_id))
+    transaction.on_commit(lambda: schedule_hold_expiry(booking_id=booking_id, at=at))
+
+
+def free_call_awaits_confirmation(booking: Booking, now: datetime | None = None) -> bool:
+    """Whether ``booking`` is a free call whose hold for its email confirmation still runs."""
+    return (
+        booking.status == Booking.Status.HELD
+        and booking.offering.is_free
+        and booking.hold_expires_at > (now or timezone.now())
+    )
+
+
+def confirm_free_call(*, booking: Booking, now: datetime | None = None) -> Booking:
+    """The client confirmed a free call held for their confirmation (book_assessment with
+    ``confirm_by_email``), from the link emailed to its address: it becomes an ordinary
+    confirmed booking, with the usual emails and invite. Confirming twice is harmless; a
+    hold that lapsed stays lapsed (its time may be someone else's by now)."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
+        if booking.status == Booking.Status.CONFIRMED:
+            return booking
+        if not free_call_awaits_confirmation(booking, now):
+            raise ChangeNotAllowed(CONFIRMATION_LAPSED)
+        booking.status = Booking.Status.CONFIRMED
+        booking.hold_expires_at = None
+        booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        _log(booking, BookingEvent.Kind.CONFIRMED, actor="client", at=now, by="email_link")
+        _notify_on_commit(booking, "confirmed")
     return booking
 
 
 def resend_manage_link(booking: Booking) -> bool:
     """Email the booking's current manage link to the address it was booked with, at most
     once in RESEND_LINK_EVERY per booking, so that neither an old link nor a repeated form
-    can flood the client's inbox. Only ever to that address. True if it was sent now."""
-    from booking.tasks import send_manage_link
+    can flood the client's inbox. Only ever to that address. True if it was sent now.
+
+    A free call still waiting for its confirmation gets its confirmation link instead: its
+    manage link is not the client's until they have shown the address is theirs."""
+    from booking.tasks import send_confirmation_request, send_manage_link
 
     if not cache.add(f"booking:link-sent:{booking.public_id}", True, timeout=RESEND_LINK_EVERY):
         return False
-    send_manage_link.enqueue(booking_id=booking.pk)
+    if booking.status == Booking.Status.HELD and booking.offering.is_free:
+        send_confirmation_request.enqueue(booking_id=booking.pk)
+    else:
+        send_manage_link.enqueue(booking_id=booking.pk)
     return True
 
 

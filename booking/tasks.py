@@ -22,6 +22,14 @@ def send_manage_link(*, booking_id: int) -> None:
 
 
 @task()
+def send_confirmation_request(*, booking_id: int) -> None:
+    """Email the link that confirms a free call held for its client's confirmation."""
+    from booking import notifications
+
+    notifications.send_confirmation_request(booking_id=booking_id)
+
+
+@task()
 def expire_hold(*, booking_id: int) -> None:
     """Mark a hold expired once its time has come (enqueued with ``run_after``)."""
     from booking import services

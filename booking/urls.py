@@ -1,12 +1,18 @@
 from django.urls import path
 
-from booking import account_views, manage_views, views
+from booking import account_views, confirm_views, manage_views, views
 
 app_name = "booking"
 
 urlpatterns = [
     path("book/<slug:slug>/", views.slots_page, name="slots"),
     path("book/<slug:slug>/details/", views.details_page, name="details"),
+    path("book/<slug:slug>/check-your-email/", confirm_views.check_email_page, name="check_email"),
+    path(
+        "booking/<uuid:public_id>/<str:token>/confirm/",
+        confirm_views.confirm_page,
+        name="confirm",
+    ),
     path("booking/<uuid:public_id>/<str:token>/", manage_views.manage_page, name="manage"),
     path(
         "booking/<uuid:public_id>/<str:token>/reschedule/",

@@ -24,13 +24,20 @@ from booking.models import Booking
 from booking.payments import checkout_access
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
+from practice import ratelimits
 from practice import selectors as practice_selectors
 from practice.models import Offering
 from practice.timezones import canonical_timezone
+from practice.views import too_many_requests
 
 TZ_COOKIE = "tz"
 DEVICE_TZ_COOKIE = "tz_device"  # the zone the browser reports, set by the week's script
 WEEK_DAYS = 7
+AWAITING_SESSION_KEY = "booking_awaiting_confirmation"  # the held call "check your email" names
+BOOKING_PAUSED = (
+    "We've had several bookings from this connection or this email address in a short "
+    "time, so we've paused new ones for a little while to keep times open for everyone."
+)
 
 
 def visitor_zone(request: HttpRequest, fallback: str) -> str:
@@ -114,7 +121,7 @@ def week_context(
     }
 
 
-def _bookable_offering(slug: str) -> Offering:
+def bookable_offering_or_404(slug: str) -> Offering:
     if (offering := selectors.bookable_offering(slug)) is None:
         raise Http404("There is no offering by this name that can be booked at the moment.")
     return offering
@@ -134,7 +141,7 @@ def _not_for_this_visitor(
 
 
 def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
-    offering = _bookable_offering(slug)
+    offering = bookable_offering_or_404(slug)
     refusal = _not_for_this_visitor(request, offering, back_to=request.get_full_path())
     if refusal is not None:
         return refusal
@@ -198,9 +205,26 @@ def refused_page(
     return render(request, "booking/taken.html", context, status=status)
 
 
+def paused_page(
+    request: HttpRequest, offering: Offering, *, data: dict, retry_after: int
+) -> HttpResponse:
+    """Over a booking limit (practice.ratelimits): 429, how long to wait, and what was
+    typed kept for the details page of the same time (booking.carried)."""
+    carried.keep(request, offering, data, now=timezone.now())
+    query = urlencode({"start": data["start"].isoformat(), "tz": data["timezone"]})
+    return too_many_requests(
+        request,
+        retry_after=retry_after,
+        message=BOOKING_PAUSED,
+        back_url=reverse("booking:details", kwargs={"slug": offering.slug}) + "?" + query,
+        back_label="Back to your details",
+        kept=True,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def details_page(request: HttpRequest, slug: str) -> HttpResponse:
-    offering = _bookable_offering(slug)
+    offering = bookable_offering_or_404(slug)
     refusal = _not_for_this_visitor(
         request, offering, back_to=reverse("booking:slots", kwargs={"slug": slug})
     )
@@ -210,6 +234,8 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
         return _paid_details_page(request, offering)
 
     def book(data: dict) -> str:
+        ip = ratelimits.client_ip(request)
+        ratelimits.check("book", ip=ip, email=data["email"])
         booking = services.book_assessment(
             offering=offering,
             start=data["start"],
@@ -217,7 +243,11 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
             client_email=data["email"],
             client_timezone=data["timezone"],
             note=data["note"],
+            confirm_by_email=ratelimits.network_wants_confirmation(ip),
         )
+        if booking.status == Booking.Status.HELD:
+            request.session[AWAITING_SESSION_KEY] = str(booking.public_id)
+            return reverse("booking:check_email", kwargs={"slug": offering.slug})
         return links.manage_path(booking) + "?booked=1"
 
     return _details_flow(
@@ -239,6 +269,7 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
         )
 
     def hold(data: dict) -> str:
+        ratelimits.check("book", ip=ratelimits.client_ip(request), email=request.user.email)
         held = payment_services.hold_for_payment(
             offering=offering,
             start=data["start"],
@@ -288,6 +319,8 @@ def _details_flow(
                 next_url = book(data)
                 carried.forget(request)
                 return redirect(next_url)
+            except ratelimits.Limited as limited:
+                return paused_page(request, offering, data=data, retry_after=limited.retry_after)
             except services.SlotUnavailable as refusal:
                 return refused_page(
                     request,

@@ -222,6 +222,25 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Which request header holds the client's address when a proxy we run sets it (e.g.
+# X-Real-IP, or X-Forwarded-For: its last entry is used). Empty: REMOTE_ADDR only, since a
+# client can send any header it likes. allauth's sign-in limits read the same one
+# (practice.adapters).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Booking limits (practice.ratelimits), in allauth's notation, per client address and per email
+# address. Someone booking for themselves and a partner, or fixing a typo, stays far below.
+BOOKING_RATE_LIMITS = {
+    "book": {"ip": "10/h,30/d", "email": "5/h,10/d"},
+    "reschedule": {"ip": "20/h", "email": "10/h"},
+}
+# Past this many free bookings from one network (IPv4 /24, IPv6 /64), a new free call is
+# held until the client confirms it from an email, for FREE_CALL_CONFIRM_MINUTES.
+FREE_CALLS_PER_NETWORK = os.environ.get("FREE_CALLS_PER_NETWORK", "3/d")
+FREE_CALL_CONFIRM_MINUTES = 30
+# Unconfirmed bookings (free calls awaiting their email confirmation, unpaid holds) one
+# address may have at once.
+MAX_UNCONFIRMED_PER_ADDRESS = 3
+
 MFA_ADAPTER = "practice.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The API trusts the session for "who may book" (booking.api.booking_refusal); a Lax cookie

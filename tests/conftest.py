@@ -22,6 +22,25 @@ def intake_key(settings):
     return INTAKE_KEY
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(request, django_db_blocker):
+    """Rate limits and resend marks live in the shared cache (the database cache): a test
+    in a transaction rolls them back with it, but a transactional test or a live server
+    commits them, and the next test would start over a limit. Empty it after each test
+    that touched the database."""
+    yield
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
 @pytest.fixture
 def now():
     """The clock frozen at NOW (it still ticks, so timestamps stay ordered)."""

@@ -49,6 +49,7 @@ from booking.services import (
     _notify_on_commit,
     _save_span,
     check_bookable,
+    check_unconfirmed_ceiling,
     create_booking,
     expire_stale_holds,
     mark_cancelled,
@@ -172,6 +173,7 @@ def hold_for_payment(
         if booking is not None:  # "Pay" pressed twice: the same hold, the same Checkout
             payment = booking.payment
         else:
+            check_unconfirmed_ceiling(email=email, now=now)
             check_bookable(
                 offering=offering,
                 start=start,

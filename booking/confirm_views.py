@@ -1,0 +1,65 @@
+"""A free call held until its client confirms it from an email (its network had booked
+several already): the "check your email" page after booking, and the page the emailed
+link opens. Thin: check the link, one service call, respond."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from booking import links, services
+from booking.models import Booking
+from booking.views import AWAITING_SESSION_KEY, bookable_offering_or_404
+
+
+def check_email_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the booker sees: the time is kept, the link is in their inbox. The booking is
+    the one this browser made (the session), shown by masked address only."""
+    offering = bookable_offering_or_404(slug)
+    booking = (
+        Booking.objects.filter(
+            public_id=request.session.get(AWAITING_SESSION_KEY), offering=offering
+        ).first()
+        if request.session.get(AWAITING_SESSION_KEY)
+        else None
+    )
+    if booking is None:
+        return redirect("booking:slots", slug=slug)
+    context = {
+        "offering": offering,
+        "booking": booking,
+        "address": links.masked_email(booking.client_email),
+        "zone_name": booking.client_timezone,
+    }
+    return render(request, "booking/check_email.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
+    """GET shows the time and a button (mail scanners open links; only a person presses
+    it); POST confirms and leads to the ordinary manage page."""
+    booking = (
+        Booking.objects.select_related("offering", "practitioner")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if booking is None or not links.confirm_token_is_valid(booking, token):
+        return render(request, "booking/link_invalid.html", status=404)
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect(links.manage_path(booking))
+    context = {
+        "booking": booking,
+        "offering": booking.offering,
+        "zone_name": booking.client_timezone,
+    }
+    if request.method == "POST":
+        try:
+            booking = services.confirm_free_call(booking=booking)
+        except services.ChangeNotAllowed as error:
+            context["lapsed"] = error.message
+            return render(request, "booking/confirm.html", context, status=409)
+        request.session.pop(AWAITING_SESSION_KEY, None)
+        return redirect(links.manage_path(booking) + "?booked=1")
+    if not services.free_call_awaits_confirmation(booking):
+        context["lapsed"] = services.CONFIRMATION_LAPSED
+        return render(request, "booking/confirm.html", context, status=410)
+    return render(request, "booking/confirm.html", context)
