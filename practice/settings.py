@@ -230,7 +230,10 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 # Booking limits (practice.ratelimits), in allauth's notation, per client address and per email
 # address. Someone booking for themselves and a partner, or fixing a typo, stays far below.
 BOOKING_RATE_LIMITS = {
-    "book": {"ip": "10/h,30/d", "email": "5/h,10/d"},
+    "book": {
+        "ip": os.environ.get("BOOKING_LIMITS_PER_IP", "10/h,30/d"),
+        "email": os.environ.get("BOOKING_LIMITS_PER_EMAIL", "5/h,10/d"),
+    },
     "reschedule": {"ip": "20/h", "email": "10/h"},
 }
 # Past this many free bookings from one network (IPv4 /24, IPv6 /64), a new free call is
