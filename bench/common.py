@@ -182,6 +182,7 @@ def bench_database(kind: str, **settings_env: str) -> Iterator[dict[str, str]]:
 
         django.setup()
         call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)  # rate limits and sign-in codes
         stack.callback(connections.close_all)
         yield env
 

@@ -6,11 +6,21 @@
 2. ``POST /api/v1/bookings`` from 16 concurrent clients racing over the horizon's free
    slots in a shuffled order (many of them overlap, so many attempts must be refused):
    bookings/s, then a check that no two blocking bookings overlap. Median of 3 rounds.
+3. A mixed load with the rate limits on: 50 clients for 30 s, each its own simulated
+   network, asking for a week of slots, booking, and opening the manage pages of what
+   they booked: requests/s, p95 latency, 5xx answers (must be 0), answers by status, and
+   double bookings (must be 0).
+
+The rate limits stay at their defaults. The load comes from 127.0.0.1 only, so gunicorn
+runs with CLIENT_IP_HEADER=X-Forwarded-For (as behind a proxy) and each simulated client
+sends its own address: in phase 2 each attempt comes from its own network, in phase 3
+each client is one network, so per-address limits and the email confirmation of a busy
+network apply to it as they would to a person.
 
 Every load is bounded in requests and in time; gunicorn is stopped and the bench database
 dropped at the end, whatever happened.
 
-Usage: bench/load.py [--seconds S] [--workers N] [--rounds N]
+Usage: bench/load.py [--seconds S] [--workers N] [--rounds N] [--mixed-seconds S]
 """
 
 import argparse
@@ -56,6 +66,10 @@ GET_CLIENTS = 8
 POST_CLIENTS = 16
 MAX_REQUESTS_PER_WRK_THREAD = 200_000
 POST_ATTEMPTS_PER_ROUND = 600
+MIXED_CLIENTS = 50
+# What a mixed-load client does next: mostly look at times, sometimes book, sometimes open
+# a booking it made.
+MIXED_WEIGHTS = {"slots": 6, "book": 3, "manage": 2}
 
 # Stops each wrk thread after a fixed number of answers: every run is bounded in count as
 # well as by wrk's own duration.
@@ -221,7 +235,11 @@ def post_round(base: str, starts: list[str], round_no: int, seconds: int) -> dic
                         "POST",
                         "/api/v1/bookings",
                         body=body,
-                        headers={"Content-Type": "application/json"},
+                        headers={
+                            "Content-Type": "application/json",
+                            # Each attempt its own network: the races, not the limits.
+                            "X-Forwarded-For": f"{11 + n // 256}.{round_no}.{n % 256}.1",
+                        },
                     )
                     answer = connection.getresponse()
                     answer.read()
@@ -305,19 +323,138 @@ def bench_writes(base: str, scenario: Scenario, populated, rounds: int, seconds:
     print(f"overlapping blocking bookings after all rounds: {overlaps} (must be 0)")
 
 
+def mixed_client(port: int, number: int, starts: list[str], deadline: float, out: dict) -> None:
+    """One simulated visitor on its own network (X-Forwarded-For 10.x.y.z, its own /24):
+    week of slots, a booking now and then under a fresh address, its manage pages."""
+    rng = random.Random(number)
+    address = f"10.{number // 256}.{number % 256}.{rng.randint(1, 254)}"
+    kinds = list(MIXED_WEIGHTS)
+    weights = list(MIXED_WEIGHTS.values())
+    manage_paths: list[str] = []
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        n = 0
+        while time.monotonic() < deadline:
+            kind = rng.choices(kinds, weights)[0]
+            if kind == "manage" and not manage_paths:
+                kind = "slots"
+            headers = {"X-Forwarded-For": address}
+            if kind == "slots":
+                method, path, body = "GET", out["slots_path"], None
+            elif kind == "manage":
+                method, path, body = "GET", rng.choice(manage_paths), None
+            else:
+                n += 1
+                method, path = "POST", "/api/v1/bookings"
+                body = json.dumps(
+                    {
+                        "offering": OFFERING_SLUG,
+                        "start": rng.choice(starts),
+                        "name": f"Visitor {number}-{n}",
+                        "email": f"visitor-{number}-{n}@example.org",
+                        "timezone": ZONE_NAME,
+                        "consent": True,
+                    }
+                )
+                headers["Content-Type"] = "application/json"
+            began = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                answer = connection.getresponse()
+                content = answer.read()
+                status = answer.status
+            except (OSError, http.client.HTTPException) as error:
+                status, content = type(error).__name__, b""
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            elapsed = time.perf_counter() - began
+            if kind == "book" and status == 201:
+                manage_paths.append("/" + json.loads(content)["manage_url"].split("/", 3)[3])
+            with out["lock"]:
+                out["latencies"].append(elapsed)
+                out["by_kind"][kind].append(elapsed)
+                out["statuses"][(kind, status)] += 1
+    finally:
+        connection.close()
+
+
+def bench_mixed(base: str, scenario: Scenario, populated, seconds: int) -> None:
+    from booking.models import Booking, BookingEvent
+
+    heading(
+        f"Mixed load with the rate limits on: {MIXED_CLIENTS} clients, one network each, "
+        f"for {seconds} s (slots : book : manage = "
+        + " : ".join(str(weight) for weight in MIXED_WEIGHTS.values())
+        + ")"
+    )
+    starts = free_starts(base, scenario)
+    port = int(base.rsplit(":", 1)[1])
+    out = {
+        "lock": threading.Lock(),
+        "latencies": [],
+        "by_kind": {kind: [] for kind in MIXED_WEIGHTS},
+        "statuses": Counter(),
+        "slots_path": slots_query(scenario, 7),
+    }
+    deadline = time.monotonic() + seconds
+    clients = [
+        threading.Thread(target=mixed_client, args=(port, number, starts, deadline, out))
+        for number in range(MIXED_CLIENTS)
+    ]
+    began = time.perf_counter()
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(seconds + 60)
+    elapsed = time.perf_counter() - began
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else 0.0
+
+    total = len(out["latencies"])
+    server_errors = sum(
+        count
+        for (_, status), count in out["statuses"].items()
+        if not isinstance(status, int) or status >= 500
+    )
+    print(
+        f"{total} requests in {elapsed:.1f} s → {total / elapsed:.1f} requests/s; "
+        f"p95 latency {p95(out['latencies']):.0f} ms"
+    )
+    for kind, values in out["by_kind"].items():
+        answers = ", ".join(
+            f"{status}: {count}"
+            for (k, status), count in sorted(out["statuses"].items(), key=str)
+            if k == kind
+        )
+        print(f"{kind:>8}: {len(values):6d} requests, p95 {p95(values):5.0f} ms; {answers}")
+    held = Booking.objects.filter(offering=populated.offering, status=Booking.Status.HELD).count()
+    confirmed = Booking.objects.filter(
+        offering=populated.offering, status=Booking.Status.CONFIRMED
+    ).count()
+    print(
+        f"bookings: {confirmed} confirmed, {held} held until their client confirms by email "
+        "(a network past FREE_CALLS_PER_NETWORK)"
+    )
+    print(f"5xx answers and connection errors: {server_errors} (must be 0)")
+    print(f"overlapping blocking bookings: {overlapping_blocking_pairs()} (must be 0)")
+    BookingEvent.objects.filter(booking__offering=populated.offering).delete()
+    Booking.objects.filter(offering=populated.offering).delete()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--rounds", type=int, default=3, help="rounds of POST")
+    parser.add_argument("--mixed-seconds", type=int, default=30, help="length of the mixed load")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (3.)")
     args = parser.parse_args()
 
     if not postgres_available():
         print("PostgreSQL is not reachable (BENCH_POSTGRES_URL): nothing measured.")
         return
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (apt-get install wrk): nothing measured.")
-        return
+    has_wrk = shutil.which("wrk") is not None
     scenario = reference_scenario()
     with (
         tempfile.TemporaryDirectory(prefix="bench-load-") as folder,
@@ -325,15 +462,24 @@ def main() -> None:
     ):
         populated = populate(scenario)
         log = Path(folder) / "gunicorn.log"
-        with gunicorn(env, args.workers, log) as base:
+        # Behind a proxy, as in production: the load's simulated addresses are believed.
+        server_env = env | {"CLIENT_IP_HEADER": "X-Forwarded-For"}
+        with gunicorn(server_env, args.workers, log) as base:
             print(
                 f"gunicorn: {args.workers} sync workers on {base}, {describe_database()}, "
                 f"persistent connections (DATABASE_CONN_MAX_AGE=60), jobs inline "
                 f"(TASKS_BACKEND=immediate: the emails are rendered in the request), "
                 f"{os.cpu_count()} cores shared by server, database and load"
             )
-            bench_reads(base, scenario, args.seconds, Path(folder))
-            bench_writes(base, scenario, populated, args.rounds, seconds=120)
+            if args.mixed_only:
+                remove_busy_bookings(populated)
+            else:
+                if has_wrk:
+                    bench_reads(base, scenario, args.seconds, Path(folder))
+                else:
+                    print("wrk is not installed (apt-get install wrk): GETs not measured.")
+                bench_writes(base, scenario, populated, args.rounds, seconds=120)
+            bench_mixed(base, scenario, populated, args.mixed_seconds)
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
         if errors:
             print(f"gunicorn logged {len(errors)} tracebacks")
