@@ -229,3 +229,22 @@ def test_emails_are_not_kept_in_clear_in_the_cache(client, assessment, now, limi
         keys = " ".join(row[0] for row in cursor.fetchall())
     assert "limit:book:email:" in keys
     assert "secret.person" not in keys
+
+
+def test_starting_a_paid_checkout_is_limited_too(
+    client, returning, session_offering, standin, now, settings
+):
+    settings.BOOKING_RATE_LIMITS = {"book": {"ip": "", "email": "1/h"}}
+    client.force_login(returning)
+
+    def pay(n: int):
+        form = {"start": start_at(2 * n), "timezone": "Europe/Berlin", "name": "Ana"}
+        return client.post("/book/session/details/", form | {"consent": "on"})
+
+    assert pay(0).status_code == 302  # to the checkout page
+    response = pay(1)
+
+    assert response.status_code == 429
+    assert "Back to your details" in response.content.decode()
+    assert Booking.objects.count() == 1
+    assert len(standin.sessions) == 1
