@@ -131,7 +131,7 @@ class BusyBlock(models.Model):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        HELD = "held", "Held for payment"
+        HELD = "held", "Held"  # for payment, or for its email confirmation (a free call)
         CONFIRMED = "confirmed", "Confirmed"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "No-show"
