@@ -169,6 +169,19 @@ def test_too_many_password_attempts_get_the_sites_own_429_page(client, practitio
     assert 'href="/static/site.css"' in page
 
 
+def test_too_many_wrong_passwords_for_one_account_answer_429(client, practitioner):
+    make_user("mara@example.org", password="a long and unusual passphrase")
+    for _ in range(5):  # "login_failed": 5/5m per account
+        wrong = client.post("/accounts/login/", {"login": "mara@example.org", "password": "no"})
+        assert wrong.status_code == 200
+
+    response = client.post("/accounts/login/", {"login": "mara@example.org", "password": "no"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "300"
+    assert adapters.TOO_MANY_ATTEMPTS in text(response)
+
+
 def test_a_deactivated_account_is_neither_recreated_nor_told(client, practitioner):
     make_user("gone@example.org", is_active=False)
 
