@@ -140,7 +140,6 @@ def invite_file(request: HttpRequest, booking: Booking) -> HttpResponse:
     response = HttpResponse(ics.booking_file(booking), content_type="text/calendar; charset=utf-8")
     filename = f"{booking.offering.meeting_word}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from booking import selectors as booking_selectors
@@ -22,7 +21,6 @@ from intake.models import UNSAFE, Response
 from intake.views import _base, by_link
 
 
-@never_cache
 @require_GET
 def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A booking's intakes for its practitioner: flags, the power picture, the answers."""

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking.models import Booking
@@ -35,9 +34,9 @@ CONSENT_NEEDED = "To begin, please tick the box. If you'd rather not, that is fi
 
 
 def by_link(view):
-    """Resolve the token to its assignment (404 page otherwise); never cache the page."""
+    """Resolve the token to its assignment (404 page otherwise). Never cached: every page
+    under intake: is private (practice.headers)."""
 
-    @never_cache
     @require_http_methods(["GET", "POST"])
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "practice.middleware.UnstorableTextMiddleware",  # a NUL byte in path or cookie: 404
     "django.middleware.security.SecurityMiddleware",
+    "practice.headers.ContentSecurityPolicyMiddleware",
+    "practice.headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,6 +158,21 @@ SECURE_HSTS_PRELOAD = _https
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Enforced, not report-only: nothing runs or styles a page but files from this site and the
+# inline scripts the templates mark with the request's nonce (``request.csp_nonce``). No
+# Stripe script is needed (Checkout is a redirect); its origin joins form-action per response
+# (practice.headers), as the pay form is redirected there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Error reports name fields and variables, never their values (practice.error_reports).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "practice.error_reports.PrivateExceptionReporterFilter"

@@ -20,6 +20,7 @@ import logging
 import time
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -78,6 +79,25 @@ def standin_enabled() -> bool:
 def standin_base() -> str:
     """Where the in-process stand-in answers: ``SITE_URL/stripe/standin``."""
     return settings.SITE_URL + reverse("payments:standin", kwargs={"path": ""}).rstrip("/")
+
+
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def checkout_origin() -> str | None:
+    """The origin of the Checkout pages clients are sent to, for the pages' form-action.
+
+    A form that posts here and is answered with a redirect to Checkout counts, for the
+    browser's form-action check, as a form sent to Checkout. None when Checkout is on this
+    site (the in-process stand-in) or payments are off; the API base's origin when one is
+    set (the stand-in over HTTP serves its pages beside its API).
+    """
+    if settings.STRIPE_SECRET_KEY:
+        if settings.STRIPE_API_BASE:
+            parts = urlsplit(settings.STRIPE_API_BASE)
+            return f"{parts.scheme}://{parts.netloc}"
+        return STRIPE_CHECKOUT_ORIGIN
+    return None
 
 
 def _config() -> _Config:

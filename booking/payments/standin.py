@@ -42,6 +42,9 @@ from wsgiref.util import application_uri
 API_VERSION = "2026-10-28.endive"
 MIN_EXPIRY_SECONDS = 30 * 60
 MAX_EXPIRY_SECONDS = 24 * 60 * 60
+# The WSGI environ key under which a host that sends a nonce-based Content-Security-Policy
+# (this site, mounting the stand-in in-process) hands the response's nonce to the pages.
+CSP_NONCE_KEY = "practice.csp_nonce"
 ZERO_DECIMAL = frozenset("BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
 
 
@@ -138,7 +141,7 @@ class StripeStandIn:
             self._flush(background=True)
             return answer
         if path.startswith("/pay/"):
-            return self._page(method, path, body)
+            return self._page(method, path, body, nonce=environ.get(CSP_NONCE_KEY, ""))
         return _json(404, _not_found(path))
 
     def _api(self, environ, method, path, body, base) -> tuple[int, list, bytes]:
@@ -348,13 +351,13 @@ class StripeStandIn:
 
     # --- the hosted page ----------------------------------------------------------------
 
-    def _page(self, method, path, body) -> tuple[int, list, bytes]:
+    def _page(self, method, path, body, *, nonce: str = "") -> tuple[int, list, bytes]:
         session_id = path.removeprefix("/pay/").strip("/")
         with self._lock:
             try:
                 session = self._session(session_id)
             except StripeError:
-                return _html(404, "Checkout", "<p>This checkout does not exist.</p>")
+                return _html(404, "Checkout", "<p>This checkout does not exist.</p>", nonce)
         self._flush()
         action = decode_form(body).get("action") if method == "POST" else None
         if action == "cancel":
@@ -364,10 +367,10 @@ class StripeStandIn:
                 self.complete(session_id, paid=action == "pay")
             except StripeError as error:
                 message = html.escape(error.body["error"]["message"])
-                return _html(400, "Checkout", f"<p>{message}</p>")
+                return _html(400, "Checkout", f"<p>{message}</p>", nonce)
             target = session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
             return 303, [("Location", target)], b""
-        return _html(200, "Checkout", self._page_body(session))
+        return _html(200, "Checkout", self._page_body(session), nonce)
 
     def _page_body(self, session: dict) -> str:
         name = html.escape(self._line_items[session["id"]]["name"])
@@ -607,12 +610,15 @@ def _money(minor: int, currency: str) -> str:
     return f"{minor // 100}.{minor % 100:02d} {currency.upper()}"
 
 
-def _html(status: int, title: str, body: str) -> tuple[int, list, bytes]:
+def _html(status: int, title: str, body: str, nonce: str = "") -> tuple[int, list, bytes]:
+    """A page of the stand-in's own; its one style block carries ``nonce`` when the site's
+    Content-Security-Policy allows inline styles only by nonce (mounted in-process)."""
+    nonce_attribute = f' nonce="{html.escape(nonce)}"' if nonce else ""
     content = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
-<style>
+<style{nonce_attribute}>
 body {{ font-family: system-ui, sans-serif; background: #f6f8fa; color: #1a1a1a;
        max-width: 28rem; margin: 3rem auto; padding: 0 1rem; }}
 .note {{ background: #fff4d6; padding: .6rem .8rem; border-radius: 6px; font-size: .9rem; }}

@@ -26,7 +26,7 @@ from booking.models import Booking
 from booking.payments import checkout_access, gateway, services, webhook_events
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import Payment
-from booking.payments.standin import StripeStandIn
+from booking.payments.standin import CSP_NONCE_KEY, StripeStandIn
 from practice.validators import usable_text
 
 logger = logging.getLogger(__name__)
@@ -189,6 +189,7 @@ def standin(request: HttpRequest, path: str = "") -> HttpResponse:
             "PATH_INFO": "/" + path,
             "CONTENT_LENGTH": str(len(body)),
             "wsgi.input": io.BytesIO(body),
+            CSP_NONCE_KEY: str(request.csp_nonce),
         }
     )
     answer: dict = {}
