@@ -8,6 +8,7 @@ under a private name is never cached without anyone remembering to say so.
 
 from collections.abc import Callable
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -36,6 +37,11 @@ PRIVATE_URL_NAMES = frozenset(
 )
 
 
+# The one page that needs a source every other page is denied, by URL name: the authenticator
+# app's QR code is an image in a data: URI (allauth.mfa), on the page where she turns TOTP on.
+EXTRA_SOURCES = {"mfa_activate_totp": {"img-src": [SELF, "data:"]}}
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with Checkout's origin allowed as a form's destination.
 
@@ -48,11 +54,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponse, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        extra: dict[str, list[str]] = {}
         origin = gateway.checkout_origin()
-        if origin and not report_only:
-            parts.update = (parts.update or {}) | {
-                "form-action": [*(parts.update or {}).get("form-action", ()), origin]
-            }
+        if origin:
+            extra["form-action"] = [origin]
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            extra |= EXTRA_SOURCES.get(match.view_name, {})
+        if extra:
+            update = dict(parts.update or {})
+            for directive, sources in extra.items():
+                update[directive] = [*update.get(directive, ()), *sources]
+            parts.update = update
         return parts
 
 

@@ -281,3 +281,22 @@ def test_the_admin_runs_under_the_policy(browser, live_server, practitioner, now
     page.locator(".cancel-bookings-confirmation").wait_for()
     watch.check(page, "cancelling from the admin", axe=False)
     context.close()
+
+
+def test_the_authenticator_apps_qr_code_shows_under_the_policy(browser, live_server, practitioner):
+    password = "a long and unusual passphrase"
+    mara = make_user("mara@example.org", password=password, is_staff=True)
+    context, watch = watched_context(browser)
+    signed_in(context, live_server, mara)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/2fa/totp/activate/")
+    page.locator("input[name=password]").wait_for()
+    watch.check(page, "asked for her password again")
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    qr_code = page.locator('img[src^="data:image/svg+xml"]')
+    qr_code.wait_for()
+    assert qr_code.evaluate("image => image.complete && image.naturalWidth > 0")
+    watch.check(page, "turning on the authenticator app")
+    context.close()

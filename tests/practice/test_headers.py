@@ -231,3 +231,15 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_only_the_authenticator_page_may_show_a_data_image(client, practitioner):
+    """Its QR code is a data: URI; no other page may load one."""
+    password = "a long and unusual passphrase"
+    client.force_login(make_user("mara@example.org", password=password, is_staff=True))
+    client.post("/accounts/reauthenticate/", {"password": password})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()
+    assert directives(page)["img-src"].split() == ["'self'", "data:"]
+    assert "img-src" not in directives(client.get("/my/bookings/"))
