@@ -23,6 +23,7 @@ PRIVATE_NAMESPACES = frozenset({"admin", "console", "intake"})
 PRIVATE_URL_NAMES = frozenset(
     {
         "booking:manage",
+        "booking:confirm",
         "booking:reschedule",
         "booking:cancel",
         "booking:receipt",

@@ -75,6 +75,7 @@ def test_a_busy_network_must_confirm_by_email_and_only_then_she_hears_of_it(
     path = confirm_link(request)
     shown = client.get(path)  # a mail scanner opening the link confirms nothing
     assert "Confirm my booking" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]  # its link is in the address bar
     booking.refresh_from_db()
     assert booking.status == Booking.Status.HELD
 
