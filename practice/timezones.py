@@ -256,6 +256,14 @@ def _regional_choices(minute: datetime) -> tuple[tuple[str, list[tuple[str, str]
     return tuple((region, groups[region]) for region in REGIONS.values() if region in groups)
 
 
+@cache
+def accepted_timezones() -> tuple[str, ...]:
+    """Every name ``canonical_timezone`` accepts, sorted: the offered zones, UTC's other
+    names and the legacy links, so the API's document can list exactly what it takes."""
+    links = (alias for alias in _links() if canonical_timezone(alias))
+    return tuple(sorted({*_offered(), *UTC_NAMES, *links}))
+
+
 def is_valid_timezone(name: str) -> bool:
     return canonical_timezone(name) is not None
 

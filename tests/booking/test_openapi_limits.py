@@ -1,15 +1,18 @@
 """Every limit the server enforces on the JSON API is stated in its OpenAPI document, with
 the value the forms and the database hold, so that the two cannot drift apart."""
 
+import re
 from datetime import date, timedelta
+from zoneinfo import available_timezones
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from booking import api, api_forms, services
 from booking.forms import BookingDetailsForm, CouplesDetailsForm
 from booking.models import Booking
 from practice.models import Offering
-from tests.booking.test_api import api_client, get_slots, post_booking  # noqa: F401
+from tests.booking.test_api import REQUIRED, api_client, get_slots, post_booking  # noqa: F401
 from tests.factories import make_session_offering
 
 SCHEMAS = api.DOCUMENT["components"]["schemas"]
@@ -134,3 +137,96 @@ def test_the_repeated_assessment_answer_is_documented():
         f"less than {services.RESEND_LINK_EVERY // 60} minutes ago"
         in (refusal["link_sent"]["description"])
     )
+
+
+# The offering, stated non-empty where it is required
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_offering_is_stated_invalid_and_refused(api_client, assessment, now, blank):  # noqa: F811
+    for schema in (REQUEST["offering"], SLOT_PARAMETERS["offering"]):
+        assert schema["minLength"] == 1
+        assert not re.search(schema["pattern"], blank)
+        assert re.search(schema["pattern"], "assessment")
+
+    booked = post_booking(api_client, offering=blank)
+    listed = get_slots(api_client, offering=blank, start="2026-12-03", end="2026-12-04")
+
+    assert booked.status_code == listed.status_code == 400
+    assert booked.json() == listed.json() == {"errors": {"offering": [REQUIRED]}}
+    assert not Booking.objects.exists()
+
+
+# No NUL byte in any text: PostgreSQL cannot store one, and the forms refuse it
+
+
+TEXTS = ["offering", "name", "email", "note", "partner_name", "partner_email"]
+
+
+@pytest.mark.parametrize("name", TEXTS)
+def test_each_text_field_is_stated_nul_free_and_a_nul_is_refused(
+    api_client,  # noqa: F811
+    assessment,
+    now,
+    name,
+):
+    assert not re.search(REQUEST[name]["pattern"], "Ana\x00")
+    value = "ana\x00@example.org" if "email" in name else "Ana\x00"
+
+    response = post_booking(api_client, **{name: value})
+
+    assert response.status_code == 400
+    assert name in response.json()["errors"]
+    assert not Booking.objects.exists()
+
+
+def test_the_not_blank_pattern_reads_whitespace_as_the_forms_strip_it():
+    """Django strips what ``str.strip`` strips (the separators \\x1c–\\x1f included)."""
+    pattern = REQUEST["name"]["pattern"]
+    for blank in (" ", "\t\n", "\x1c\x1f", "\u2003", "\u3000"):
+        assert blank.strip() == ""
+        assert not re.search(pattern, blank), repr(blank)
+    for text in ("Ana", " Ana ", "\u00e9"):
+        assert re.search(pattern, text), repr(text)
+
+
+# Time zones: the document lists exactly the names the server takes
+
+
+def test_the_timezone_enum_is_every_name_the_server_accepts_and_only_those():
+    stated = REQUEST["timezone"]["enum"]
+    assert stated == SLOT_PARAMETERS["timezone"]["enum"]
+    assert {"Europe/Berlin", "Asia/Calcutta", "Asia/Kolkata", "UTC", "Etc/UTC"} <= set(stated)
+    field = api_forms.BookingRequest.base_fields["timezone"]
+    for zone in stated:
+        assert field.clean(zone), zone
+        assert len(zone) <= REQUEST["timezone"]["maxLength"]
+    for zone in available_timezones() - set(stated):
+        with pytest.raises(ValidationError):
+            field.clean(zone)
+
+
+# Every status an operation can answer, with its headers
+
+
+def test_booking_states_its_rate_limit_answer_with_retry_after():
+    responses = api.DOCUMENT["paths"]["/bookings"]["post"]["responses"]
+    limited = api.DOCUMENT["components"]["responses"]["RateLimited"]
+    assert responses["429"] == {"$ref": "#/components/responses/RateLimited"}
+    assert limited["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert limited["headers"] == {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    header = api.DOCUMENT["components"]["headers"]["Retry-After"]
+    assert header["required"] is True
+    assert header["schema"] == {"type": "integer", "minimum": 0}
+
+
+def test_a_wrong_method_states_the_allow_header_it_gets(api_client, db):  # noqa: F811
+    not_allowed = api.DOCUMENT["components"]["responses"]["MethodNotAllowed"]
+    assert not_allowed["headers"] == {"Allow": {"$ref": "#/components/headers/Allow"}}
+
+    response = api_client.delete("/api/v1/slots")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
