@@ -199,7 +199,7 @@ DOCUMENT: dict = {
             "Retry-After": {
                 "description": "Seconds to wait before trying again.",
                 "required": True,
-                "schema": {"type": "integer", "minimum": 0},
+                "schema": {"type": "integer", "minimum": 1},
             },
         },
         "responses": {

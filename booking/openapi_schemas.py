@@ -234,6 +234,20 @@ SCHEMAS: dict = {
             },
         },
     },
+    "RateLimited": {
+        "type": "object",
+        "required": ["error", "reason", "retry_after"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {"type": "string"},
+            "reason": {"const": "rate_limited"},
+            "retry_after": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Seconds to wait, as in `Retry-After`.",
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],

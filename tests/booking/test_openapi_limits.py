@@ -214,12 +214,13 @@ def test_booking_states_its_rate_limit_answer_with_retry_after():
     limited = api.DOCUMENT["components"]["responses"]["RateLimited"]
     assert responses["429"] == {"$ref": "#/components/responses/RateLimited"}
     assert limited["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
+        "$ref": "#/components/schemas/RateLimited"
     }
+    assert SCHEMAS["RateLimited"]["required"] == ["error", "reason", "retry_after"]
     assert limited["headers"] == {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
     header = api.DOCUMENT["components"]["headers"]["Retry-After"]
     assert header["required"] is True
-    assert header["schema"] == {"type": "integer", "minimum": 0}
+    assert header["schema"] == {"type": "integer", "minimum": 1}
 
 
 def test_a_wrong_method_states_the_allow_header_it_gets(api_client, db):  # noqa: F811
