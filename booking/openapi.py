@@ -99,8 +99,8 @@ DOCUMENT: dict = {
                         "in": "query",
                         "required": False,
                         "description": "The zone of the dates and of the answer's times. "
-                        "The practitioner's when omitted.",
-                        "schema": TIMEZONE,
+                        "The practitioner's when omitted or empty.",
+                        "schema": TIMEZONE | {"enum": ["", *TIMEZONE["enum"]]},
                     },
                 ],
                 "responses": {

@@ -195,7 +195,7 @@ def test_the_not_blank_pattern_reads_whitespace_as_the_forms_strip_it():
 
 def test_the_timezone_enum_is_every_name_the_server_accepts_and_only_those():
     stated = REQUEST["timezone"]["enum"]
-    assert stated == SLOT_PARAMETERS["timezone"]["enum"]
+    assert SLOT_PARAMETERS["timezone"]["enum"] == ["", *stated]
     assert {"Europe/Berlin", "Asia/Calcutta", "Asia/Kolkata", "UTC", "Etc/UTC"} <= set(stated)
     field = api_forms.BookingRequest.base_fields["timezone"]
     for zone in stated:
@@ -204,6 +204,19 @@ def test_the_timezone_enum_is_every_name_the_server_accepts_and_only_those():
     for zone in available_timezones() - set(stated):
         with pytest.raises(ValidationError):
             field.clean(zone)
+
+
+def test_an_empty_slots_timezone_is_stated_and_read_as_the_practitioners(
+    api_client,  # noqa: F811
+    assessment,
+    now,
+):
+    assert "" in SLOT_PARAMETERS["timezone"]["enum"]
+
+    response = get_slots(api_client, start="2026-12-03", end="2026-12-03", timezone="")
+
+    assert response.status_code == 200
+    assert response.json()["timezone"] == "Europe/Berlin"
 
 
 # Every status an operation can answer, with its headers
