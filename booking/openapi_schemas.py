@@ -205,16 +205,6 @@ SCHEMAS: dict = {
             "message": {"type": "string"},
         },
     },
-    "RateLimited": {
-        "type": "object",
-        "required": ["error", "reason", "retry_after"],
-        "additionalProperties": False,
-        "properties": {
-            "error": {"type": "string"},
-            "reason": {"const": "rate_limited"},
-            "retry_after": {"type": "integer", "minimum": 1},
-        },
-    },
     "Refusal": {
         "type": "object",
         "required": ["error"],
