@@ -201,6 +201,17 @@ def free_starts(base: str, scenario: Scenario) -> list[str]:
         return [slot["start"] for slot in json.load(answer)["slots"]]
 
 
+def run_clients(clients: list[threading.Thread], seconds: float) -> float:
+    """Start every client together and wait for all (a minute's grace past ``seconds``):
+    the seconds it took."""
+    began = time.perf_counter()
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(seconds + 60)
+    return time.perf_counter() - began
+
+
 def post_round(base: str, starts: list[str], round_no: int, seconds: int) -> dict:
     """16 clients take the next start from one shuffled queue until it is empty or time is
     up; each client keeps one connection open."""
@@ -253,13 +264,7 @@ def post_round(base: str, starts: list[str], round_no: int, seconds: int) -> dic
         finally:
             connection.close()
 
-    clients = [threading.Thread(target=client) for _ in range(POST_CLIENTS)]
-    began = time.perf_counter()
-    for thread in clients:
-        thread.start()
-    for thread in clients:
-        thread.join(seconds + 60)
-    elapsed = time.perf_counter() - began
+    elapsed = run_clients([threading.Thread(target=client) for _ in range(POST_CLIENTS)], seconds)
     return {"elapsed": elapsed, "statuses": statuses}
 
 
@@ -401,12 +406,7 @@ def bench_mixed(base: str, scenario: Scenario, populated, seconds: int) -> None:
         threading.Thread(target=mixed_client, args=(port, number, starts, deadline, out))
         for number in range(MIXED_CLIENTS)
     ]
-    began = time.perf_counter()
-    for thread in clients:
-        thread.start()
-    for thread in clients:
-        thread.join(seconds + 60)
-    elapsed = time.perf_counter() - began
+    elapsed = run_clients(clients, seconds)
 
     def p95(values: list[float]) -> float:
         return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else 0.0

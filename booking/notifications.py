@@ -353,28 +353,41 @@ def _book_again_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("booking:slots", kwargs={"slug": booking.offering.slug})
 
 
-def send_manage_link(*, booking_id: int) -> None:
-    """Email the booking's current manage link to the address it was booked with, asked
-    for from an older link's page. Only ever to that address: the one who booked."""
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
-    practitioner, zone = booking.practitioner, booking.client_timezone
-    meeting = booking.offering.meeting_word
-    context = {
-        "client_name": booking.client_name,
-        "meeting": meeting,
-        "practice_name": practitioner.practice_name,
-        "cancelled": booking.status == Booking.Status.CANCELLED,
-        "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
-        "manage_url": links.manage_url(booking),
-    }
+def _email_the_booker(booking: Booking, *, template: str, subject: str, **context) -> None:
+    """One email to the address the booking was made with and to no one else (its link
+    again, or the link that confirms it): ``subject`` is completed with "<meeting> with
+    <practice>"."""
+    practitioner, meeting = booking.practitioner, booking.offering.meeting_word
+    when = format_span_in_two_zones(
+        booking.start, booking.end, booking.client_timezone, practitioner.timezone
+    )
     simple_message(
-        template="email/manage_link",
-        context=context,
-        subject=f"Your link for your {meeting} with {practitioner.practice_name}",
+        template=template,
+        context={
+            "client_name": booking.client_name,
+            "meeting": meeting,
+            "practice_name": practitioner.practice_name,
+            "when": when,
+            **context,
+        },
+        subject=f"{subject} {meeting} with {practitioner.practice_name}",
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,
     ).send()
+
+
+def send_manage_link(*, booking_id: int) -> None:
+    """Email the booking's current manage link to the address it was booked with, asked
+    for from an older link's page. Only ever to that address: the one who booked."""
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+    _email_the_booker(
+        booking,
+        template="email/manage_link",
+        subject="Your link for your",
+        cancelled=booking.status == Booking.Status.CANCELLED,
+        manage_url=links.manage_url(booking),
+    )
     logger.info("Sent the current manage link of booking %s.", booking.pk)
 
 
@@ -384,24 +397,13 @@ def send_confirmation_request(*, booking_id: int) -> None:
     booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
     if booking.status != Booking.Status.HELD:
         return  # confirmed or lapsed meanwhile: nothing left to confirm
-    practitioner, zone = booking.practitioner, booking.client_timezone
-    meeting = booking.offering.meeting_word
-    context = {
-        "client_name": booking.client_name,
-        "meeting": meeting,
-        "practice_name": practitioner.practice_name,
-        "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
-        "confirm_by": format_moment(booking.hold_expires_at, zone),
-        "confirm_url": links.confirm_url(booking),
-    }
-    simple_message(
+    _email_the_booker(
+        booking,
         template="email/confirm_booking",
-        context=context,
-        subject=f"Please confirm your {meeting} with {practitioner.practice_name}",
-        to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
-    ).send()
+        subject="Please confirm your",
+        confirm_by=format_moment(booking.hold_expires_at, booking.client_timezone),
+        confirm_url=links.confirm_url(booking),
+    )
     logger.info("Sent the confirmation request of booking %s.", booking.pk)
 
 

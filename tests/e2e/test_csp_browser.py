@@ -94,6 +94,18 @@ def signed_in(context, live_server, user) -> None:
     )
 
 
+def continue_to_payment(page, watch, live_server) -> None:
+    """A signed-in returning client picks the first session and sends the pay form."""
+    page.goto(f"{live_server.url}/book/session/?tz=Europe/Berlin")
+    watch.check(page, "the week of sessions")
+    page.locator("a.slot").first.click()
+    page.get_by_role("button", name="Continue to payment").wait_for()
+    watch.check(page, "confirm and pay")
+    page.get_by_label("Your name").fill("Ana Sousa")
+    page.get_by_label(re.compile("I agree")).check()
+    page.get_by_role("button", name="Continue to payment").click()
+
+
 def test_the_free_call_journey_runs_under_the_policy(browser, live_server):
     make_offering(make_practitioner(), min_notice_minutes=60)
     context, watch = watched_context(browser, timezone_id="America/New_York")
@@ -167,14 +179,7 @@ def test_signing_in_and_paying_on_the_local_checkout_run_under_the_policy(
     page.goto(f"{live_server.url}/my/bookings/")
     watch.check(page, "my bookings, none yet")
 
-    page.goto(f"{live_server.url}/book/session/?tz=Europe/Berlin")
-    watch.check(page, "the week of sessions")
-    page.locator("a.slot").first.click()
-    page.get_by_role("button", name="Continue to payment").wait_for()
-    watch.check(page, "confirm and pay")
-    page.get_by_label("Your name").fill("Ana Sousa")
-    page.get_by_label(re.compile("I agree")).check()
-    page.get_by_role("button", name="Continue to payment").click()
+    continue_to_payment(page, watch, live_server)
     page.wait_for_url(re.compile(r"/stripe/standin/pay/"))
     pay = page.get_by_role("button", name=re.compile(r"^Pay \d"))
     # Its own style sheet applied (Stripe's purple): the nonce let the style block in.
@@ -202,14 +207,7 @@ def test_the_pay_form_is_sent_on_to_checkout_on_another_origin(
     context, watch = watched_context(browser, timezone_id="Europe/Berlin")
     signed_in(context, live_server, returning)
     page = context.new_page()
-    page.goto(f"{live_server.url}/book/session/?tz=Europe/Berlin")
-    watch.check(page, "the week of sessions")
-    page.locator("a.slot").first.click()
-    page.get_by_role("button", name="Continue to payment").wait_for()
-    watch.check(page, "confirm and pay")
-    page.get_by_label("Your name").fill("Ana Sousa")
-    page.get_by_label(re.compile("I agree")).check()
-    page.get_by_role("button", name="Continue to payment").click()
+    continue_to_payment(page, watch, live_server)
     page.wait_for_url(re.compile(re.escape(settings.STRIPE_API_BASE) + r"/pay/cs_"))
     page.get_by_role("button", name=re.compile(r"^Pay \d")).click()
     page.get_by_role("heading", name="You're booked").wait_for()
