@@ -80,6 +80,12 @@ def invalid_response(errors: Mapping[str, Sequence[str]]) -> JsonResponse:
     )
 
 
+def _shown_method(method: str) -> str:
+    """The method as the 405 names it: a real one is a short word; anything else a client
+    made up (control characters included) is not repeated back."""
+    return method if method.isascii() and method.isalpha() and len(method) <= 20 else "This method"
+
+
 def _allowed_origin(request: HttpRequest) -> str | None:
     origin = request.headers.get("Origin")
     allowed = {item.rstrip("/") for item in settings.API_ALLOWED_ORIGINS}
@@ -141,7 +147,9 @@ def api_view(*methods: str) -> Callable:
             elif request.method not in allowed:
                 response = error_response(
                     405,
-                    METHOD_NOT_ALLOWED.format(method=request.method, allowed=", ".join(allowed)),
+                    METHOD_NOT_ALLOWED.format(
+                        method=_shown_method(request.method), allowed=", ".join(allowed)
+                    ),
                 )
                 response["Allow"] = ", ".join(allowed)
             else:

@@ -25,7 +25,7 @@ SLUG_MAX_LENGTH = 50  # Offering.slug
 END_BEFORE_START = "The end date must not be before the start date."
 RANGE_TOO_LONG = f"Ask for at most {MAX_SLOT_DAYS} days at a time."
 DATE_OUT_OF_RANGE = "This date is out of range."
-NOT_TEXT = "Enter text (a JSON string)."
+NOT_TEXT = "This must be a string (JSON text in quotes)."
 CONSENT_REQUIRED = "Please agree to the privacy notice (consent: true) to book."
 
 # Dates and moments one step inside what ``datetime`` can hold, so that moving to another
@@ -35,10 +35,12 @@ _LAST_DATE = date.max - timedelta(days=1)
 
 
 class _TextOnly:
-    """Refuse JSON numbers, lists and objects where text is expected (``None`` is empty)."""
+    """Refuse JSON numbers, booleans, lists and objects where text is expected. Only
+    ``null`` and ``""`` are empty: Django counts ``{}`` and ``[]`` as empty too, which would
+    answer "This field is required." to a field that was sent, with the wrong type."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, str):
+        if value is not None and not isinstance(value, str):
             raise ValidationError(NOT_TEXT, code="not_text")
         return super().to_python(value)
 
@@ -48,6 +50,14 @@ class TextField(_TextOnly, forms.CharField):
 
 
 class EmailField(_TextOnly, forms.EmailField):
+    pass
+
+
+class MomentField(_TextOnly, AwareDateTimeField):
+    pass
+
+
+class ZoneField(_TextOnly, TimezoneField):
     pass
 
 
@@ -96,10 +106,10 @@ class BookingRequest(forms.Form):
     """The JSON body of ``POST /bookings``."""
 
     offering = TextField(max_length=SLUG_MAX_LENGTH)
-    start = AwareDateTimeField()
+    start = MomentField()
     name = TextField(max_length=NAME_MAX_LENGTH)
     email = EmailField(max_length=EMAIL_MAX_LENGTH)
-    timezone = TimezoneField()
+    timezone = ZoneField()
     note = TextField(max_length=NOTE_MAX_LENGTH, required=False)
     consent = ConsentField()
     # A couples session's partner (required there: see booking.api.partner_errors).

@@ -268,10 +268,11 @@ def is_valid_timezone(name: str) -> bool:
     return canonical_timezone(name) is not None
 
 
+UNKNOWN_TIMEZONE = "Unknown time zone. Pick one from the list, like Europe/Berlin."
+
+
 def validate_timezone(name: str) -> None:
+    """Refuse a name that is not an IANA zone, without repeating it: what was sent may hold
+    control characters (a NUL byte) that would travel on into the answer and its logs."""
     if not is_valid_timezone(name):
-        raise ValidationError(
-            "%(name)s is not a time zone we know. Pick one from the list, like Europe/Berlin.",
-            params={"name": name},
-            code="invalid_timezone",
-        )
+        raise ValidationError(UNKNOWN_TIMEZONE, code="invalid_timezone")
