@@ -23,6 +23,17 @@ TOO_LONG = "Please keep this to {limit:,} characters or fewer: it has {length:,}
 BAD_TIME = "Enter a time in ISO 8601 format with its offset, like 2026-12-03T10:00:00+01:00."
 NAIVE_TIME = "Give the time with its UTC offset, like 2026-12-03T10:00:00+01:00."
 TIME_OUT_OF_RANGE = "This time is out of range."
+# Each read alone, at the top of the page and beside its field (templates/booking/
+# _error_summary.html): what to do, in the practice's voice, never the label and a colon.
+NAME_REQUIRED = "Please tell us your name."
+EMAIL_REQUIRED = "Please give an email address we can write to."
+EMAIL_INVALID = "Please give an email address we can write to, like name@example.org."
+CONSENT_REQUIRED = "Please agree to the privacy notice so we can book the call."
+PARTNER_NAME_REQUIRED = "Please tell us your partner's name."
+PARTNER_EMAIL_REQUIRED = "Please give your partner's email address, so they get their own link."
+PARTNER_EMAIL_INVALID = (
+    "Please give your partner's email address as it is written, like name@example.org."
+)
 PARTNER_EMAIL_IS_YOURS = (
     "Please give your partner's own email address: they get their own private link."
 )
@@ -148,13 +159,18 @@ class BookingDetailsForm(forms.Form):
     name = LimitedTextField(
         label="Your name",
         max_length=NAME_MAX_LENGTH,
+        error_messages={"required": NAME_REQUIRED},
         help_text="The name you'd like to be called.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label="Email",
         max_length=EMAIL_MAX_LENGTH,
-        error_messages={"max_length": EMAIL_TOO_LONG},
+        error_messages={
+            "required": EMAIL_REQUIRED,
+            "invalid": EMAIL_INVALID,
+            "max_length": EMAIL_TOO_LONG,
+        },
         help_text="Your confirmation and calendar invite go here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -171,7 +187,7 @@ class BookingDetailsForm(forms.Form):
     consent = forms.BooleanField(
         label="I agree that my details are used to arrange this booking, as the privacy notice "
         "describes.",
-        error_messages={"required": "Please agree to the privacy notice so we can book the call."},
+        error_messages={"required": CONSENT_REQUIRED},
     )
 
 
@@ -198,12 +214,17 @@ class CouplesDetailsForm(PaidDetailsForm):
     partner_name = LimitedTextField(
         label="Your partner's name",
         max_length=NAME_MAX_LENGTH,
+        error_messages={"required": PARTNER_NAME_REQUIRED},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     partner_email = forms.EmailField(
         label="Your partner's email",
         max_length=EMAIL_MAX_LENGTH,
-        error_messages={"max_length": EMAIL_TOO_LONG},
+        error_messages={
+            "required": PARTNER_EMAIL_REQUIRED,
+            "invalid": PARTNER_EMAIL_INVALID,
+            "max_length": EMAIL_TOO_LONG,
+        },
         help_text="They get their own private link to a few questions before the session. "
         "Neither of you sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),

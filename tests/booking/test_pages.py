@@ -113,8 +113,9 @@ def test_booking_a_slot_confirms_it_and_shows_both_zones(client, assessment, now
     ("data", "message"),
     [
         ({"consent": ""}, "Please agree to the privacy notice"),
-        ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"name": ""}, "This field is required."),
+        ({"email": "not-an-email"}, "Please give an email address we can write to, like"),
+        ({"email": ""}, "Please give an email address we can write to."),
+        ({"name": ""}, "Please tell us your name."),
     ],
 )
 def test_bad_details_rerender_with_a_message_and_book_nothing(
@@ -370,7 +371,33 @@ def test_a_form_with_errors_leads_with_a_summary_linking_each_field(client, asse
     response = details(client, assessment, name="", email="not-an-email")
     page = response.content.decode()
     summary = page[page.index('id="error-summary"') :]
-    assert 'href="#id_name">Your name:' in summary
-    assert 'href="#id_email">Email:' in summary
+    summary = summary[: summary.index("</div>")]
+    assert '<h2 id="error-summary-title">Two things to fix before we can book this</h2>' in summary
+    assert '<a href="#id_name">Please tell us your name.</a>' in summary
+    assert '<a href="#id_email">Please give an email address we can write to, like' in summary
+    assert "Your name:" not in summary
+    assert "Email:" not in summary
     assert 'aria-invalid="true"' in page
     assert Booking.objects.count() == 0
+
+
+def test_an_empty_form_says_what_to_do_in_plain_words(client, assessment, now):
+    response = details(client, assessment, name="", email="", consent="")
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+
+    assert "Three things to fix before we can book this" in summary
+    assert '<a href="#id_name">Please tell us your name.</a>' in summary
+    assert '<a href="#id_email">Please give an email address we can write to.</a>' in summary
+    consent = "Please agree to the privacy notice so we can book the call."
+    assert f'<a href="#id_consent">{consent}</a>' in summary
+    assert ".:" not in summary
+    assert "This field is required" not in page
+    assert not Booking.objects.exists()
+
+
+def test_one_thing_to_fix_is_counted_as_one(client, assessment, now):
+    page = details(client, assessment, consent="").content.decode()
+
+    assert "One thing to fix before we can book this" in page

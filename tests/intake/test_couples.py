@@ -87,8 +87,13 @@ def test_the_couples_page_asks_for_the_partner(client, returning, couples, stand
     answer = post_details(client)
 
     assert answer.status_code == 200
-    assert answer.context["form"].errors["partner_name"] == ["This field is required."]
-    assert answer.context["form"].errors["partner_email"] == ["This field is required."]
+    assert answer.context["form"].errors["partner_name"] == ["Please tell us your partner's name."]
+    assert answer.context["form"].errors["partner_email"] == [
+        "Please give your partner's email address, so they get their own link."
+    ]
+    page = answer.content.decode()
+    assert "Two things to fix before we can book this" in page
+    assert '<a href="#id_partner_name">Please tell us your partner&#x27;s name.</a>' in page
     assert not Booking.objects.exists()
 
 
