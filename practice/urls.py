@@ -13,6 +13,7 @@ handler429 = "practice.views.handler429"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/", include("booking.api")),
     path("admin/", admin.site.urls),
     # Before allauth's own: the same views, answering 429 when a sign-in limit is reached.

@@ -5,8 +5,10 @@ Both name the practitioner through the ``practitioner`` every template gets
 """
 
 from allauth.account import views as allauth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 
 from booking.services import PRIVACY_NOTICE_VERSION
 from practice.adapters import TOO_MANY_ATTEMPTS
@@ -30,6 +32,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def privacy(request: HttpRequest) -> HttpResponse:
     """The notice clients consent to; its version is the one bookings record."""
     return render(request, "privacy.html", {"version": PRIVACY_NOTICE_VERSION})
+
+
+# A day: long enough that browsers stop asking on every page, short enough that a new icon
+# (or a hashed static name) reaches them soon.
+FAVICON_MAX_AGE = 24 * 60 * 60
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, the payment
+    stand-in's); send them to the site's icon instead of logging a 404 on every visit.
+    Temporary, so that a renamed static file is never stuck in a browser's cache."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=FAVICON_MAX_AGE)
+    return response
 
 
 def too_many_requests(
