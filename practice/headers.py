@@ -18,12 +18,15 @@ from booking.payments import gateway
 # Every page under these URL namespaces is someone's own: her admin and console, and the
 # client's intake by link.
 PRIVATE_NAMESPACES = frozenset({"admin", "console", "intake"})
-# And these pages: a booking's own pages by its private link, the client's bookings, and the
-# way back from Checkout.
+# And these pages: a booking's own pages by its private link, the client's bookings, the
+# way back from Checkout, and the pages that show what a booker typed (the details form
+# after a round trip) or where their link went ("check your email").
 PRIVATE_URL_NAMES = frozenset(
     {
         "booking:manage",
         "booking:confirm",
+        "booking:check_email",
+        "booking:details",
         "booking:reschedule",
         "booking:cancel",
         "booking:receipt",

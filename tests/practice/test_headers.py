@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 
 from booking import links
 from booking.payments import gateway
+from booking.views import AWAITING_SESSION_KEY
 from intake.links import fill_path
 from intake.models import Assignment
 from tests.accounts.support import make_user
@@ -158,8 +159,8 @@ def test_the_local_standin_checkout_page_styles_itself_by_the_nonce(client, sett
     assert f"'nonce-{nonce}'" in directives(page)["style-src"].split()
 
 
-PRIVATE = ("manage", "cancel", "reschedule", "intake")
-PUBLIC = ("home", "privacy", "slots", "details")
+PRIVATE = ("manage", "cancel", "reschedule", "intake", "details")
+PUBLIC = ("home", "privacy", "slots")
 
 
 def test_private_pages_are_never_stored_and_public_ones_may_be(client, pages, booking):
@@ -170,6 +171,18 @@ def test_private_pages_are_never_stored_and_public_ones_may_be(client, pages, bo
         assert {"no-store", "private"} <= cache_control, (name, cache_control)
     for name in PUBLIC:
         assert "no-store" not in client.get(pages[name]).get("Cache-Control", ""), name
+
+
+def test_the_check_your_email_page_is_never_stored(client, booking):
+    """It names the address the confirmation went to."""
+    session = client.session
+    session[AWAITING_SESSION_KEY] = str(booking.public_id)
+    session.save()
+
+    response = client.get("/book/assessment/check-your-email/")
+
+    assert response.status_code == 200
+    assert {"no-store", "private"} <= {p.strip() for p in response["Cache-Control"].split(",")}
 
 
 def test_the_invite_the_receipt_and_my_bookings_are_never_stored(client, practitioner, now):
