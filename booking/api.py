@@ -61,6 +61,11 @@ RATE_LIMITED = (
     "Several bookings came from this address or for this email in a short time, so new ones "
     "are paused for a while. Please try again after Retry-After seconds."
 )
+AWAITING_ON_THIS_NETWORK = (
+    "Some free calls booked from this network are still waiting to be confirmed from their "
+    "emails. Please confirm the bookings waiting in your email first, or try again in "
+    "{wait}."
+)
 CHECK_EMAIL_TO_CONFIRM = (
     "Check your email to confirm: we've sent a link to the address given. The time is kept "
     "until confirm_by; unconfirmed, it is freed again."
@@ -251,6 +256,19 @@ def slots(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _rate_limited(limited: ratelimits.Limited) -> JsonResponse:
+    """429 with Retry-After; the body says which limit, so a widget can say what helps."""
+    if isinstance(limited, ratelimits.AwaitingConfirmation):
+        message = AWAITING_ON_THIS_NETWORK.format(wait=ratelimits.wait_words(limited.retry_after))
+        reason = "awaiting_confirmation"
+    else:
+        message, reason = RATE_LIMITED, "rate_limited"
+    body = {"error": message, "reason": reason, "retry_after": limited.retry_after}
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 @api_view("POST")
 def bookings(request: HttpRequest) -> HttpResponse:
     if request.content_type != "application/json":
@@ -273,18 +291,13 @@ def bookings(request: HttpRequest) -> HttpResponse:
     refusal = booking_refusal(offering, user=request.user)
     if refusal is not None:
         return error_response(403, refusal)
-    ip = ratelimits.client_ip(request)
     try:
-        ratelimits.check("book", ip=ip, email=data["email"] or request.user.email)
+        ratelimits.check_booking(request, email=data["email"])
+        place = ""
+        if offering.is_free:
+            place = ratelimits.free_call_needs_confirmation(ratelimits.client_ip(request))
     except ratelimits.Limited as limited:
-        body = {
-            "error": RATE_LIMITED,
-            "reason": "rate_limited",
-            "retry_after": limited.retry_after,
-        }
-        response = JsonResponse(body, status=429)
-        response["Retry-After"] = str(limited.retry_after)
-        return response
+        return _rate_limited(limited)
     extra = {}
     try:
         if offering.is_free:
@@ -295,8 +308,10 @@ def bookings(request: HttpRequest) -> HttpResponse:
                 client_email=data["email"],
                 client_timezone=data["timezone"],
                 note=data["note"],
-                confirm_by_email=ratelimits.network_wants_confirmation(ip),
+                confirm_by_email=bool(place),
             )
+            if booking.status == Booking.Status.HELD:
+                ratelimits.note_awaiting(booking.public_id, place)
         else:
             held = payment_services.hold_for_payment(
                 offering=offering,

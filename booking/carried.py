@@ -15,14 +15,25 @@ from intake import crypto
 from practice.models import Offering
 
 # What a lost race carries to the next time the client picks (booking.forms' field names).
-CARRIED_FIELDS = ("name", "email", "note", "partner_name", "partner_email")
+# The consent tick too: it was their own choice, just made, and the pages say nothing is
+# lost; they can still untick it before booking.
+CARRIED_FIELDS = ("name", "email", "note", "partner_name", "partner_email", "consent")
+TICKED = "on"  # a checkbox's posted value, read back as ticked by the form
 SESSION_KEY = "booking_typed"
 KEPT_FOR = timedelta(hours=1)
 
 
+def _as_text(key: str, value) -> str:
+    if key == "consent":  # True from a valid form, "on" when posted along or kept
+        return TICKED if value in (True, TICKED) else ""
+    return str(value)
+
+
 def carried(typed: dict | None) -> dict[str, str]:
     """The filled-in fields of ``typed`` that may ride along, and nothing else."""
-    return {key: str(value) for key, value in (typed or {}).items() if key in CARRIED_FIELDS}
+    return {
+        key: _as_text(key, value) for key, value in (typed or {}).items() if key in CARRIED_FIELDS
+    }
 
 
 def keep(request: HttpRequest, offering: Offering, typed: dict, *, now: datetime) -> None:

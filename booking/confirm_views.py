@@ -9,6 +9,9 @@ from django.views.decorators.http import require_http_methods
 from booking import links, services
 from booking.models import Booking
 from booking.views import AWAITING_SESSION_KEY, bookable_offering_or_404
+from practice import ratelimits
+
+SEND_LINK = "send_link"  # the confirmed page's button: email me the current manage link
 
 
 def check_email_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -58,6 +61,7 @@ def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
             context["lapsed"] = error.message
             return render(request, "booking/confirm.html", context, status=409)
         request.session.pop(AWAITING_SESSION_KEY, None)
+        ratelimits.release_awaiting(booking.public_id)
         return redirect(links.manage_path(booking) + "?booked=1")
     if not services.free_call_awaits_confirmation(booking):
         context["lapsed"] = services.CONFIRMATION_LAPSED

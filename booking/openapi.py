@@ -125,9 +125,11 @@ DOCUMENT: dict = {
                     "booking's link was emailed again now (at most once in "
                     f"{RESEND_LINK_EVERY // 60} minutes per booking). A couples session "
                     "needs `partner_name` and `partner_email`. Bookings are limited per client "
-                    "address and per email address (429 with `Retry-After`); past a few free "
-                    "bookings from one network, a free one is held (202) until the client "
-                    "confirms it from an email, and no manage link is given here."
+                    "address and per email address, or for a signed-in client per account "
+                    "(429 with `Retry-After`); past a few free bookings from one network, a "
+                    "free one is held (202) until the client confirms it from an email, and "
+                    "no manage link is given here; while that network has a few of those "
+                    "waiting, another is a 429 with `reason: awaiting_confirmation`."
                 ),
                 "requestBody": {
                     "required": True,

@@ -230,7 +230,11 @@ SCHEMAS: dict = {
         "additionalProperties": False,
         "properties": {
             "error": {"type": "string"},
-            "reason": {"const": "rate_limited"},
+            "reason": {
+                "enum": ["rate_limited", "awaiting_confirmation"],
+                "description": "`awaiting_confirmation`: this network's free calls awaiting "
+                "their email confirmation are at their ceiling; confirming them makes room.",
+            },
             "retry_after": {
                 "type": "integer",
                 "minimum": 1,

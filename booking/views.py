@@ -38,6 +38,13 @@ BOOKING_PAUSED = (
     "We've had several bookings from this connection or this email address in a short "
     "time, so we've paused new ones for a little while to keep times open for everyone."
 )
+AWAITING_ON_THIS_NETWORK = (
+    "Some bookings made from this connection are still waiting to be confirmed from their "
+    "emails, and each keeps a time from others, so we can't hold another one just yet."
+)
+CONFIRM_THOSE_FIRST = (
+    "Please confirm the bookings waiting in your email first, or try again in {wait}."
+)
 
 
 def visitor_zone(request: HttpRequest, fallback: str) -> str:
@@ -206,16 +213,19 @@ def refused_page(
 
 
 def paused_page(
-    request: HttpRequest, offering: Offering, *, data: dict, retry_after: int
+    request: HttpRequest, offering: Offering, *, data: dict, limited: ratelimits.Limited
 ) -> HttpResponse:
     """Over a booking limit (practice.ratelimits): 429, how long to wait, and what was
-    typed kept for the details page of the same time (booking.carried)."""
+    typed kept for the details page of the same time (booking.carried). Too many calls
+    from this network awaiting confirmation says so, and that confirming them helps."""
     carried.keep(request, offering, data, now=timezone.now())
     query = urlencode({"start": data["start"].isoformat(), "tz": data["timezone"]})
+    awaiting = isinstance(limited, ratelimits.AwaitingConfirmation)
     return too_many_requests(
         request,
-        retry_after=retry_after,
-        message=BOOKING_PAUSED,
+        retry_after=limited.retry_after,
+        message=AWAITING_ON_THIS_NETWORK if awaiting else BOOKING_PAUSED,
+        try_again=CONFIRM_THOSE_FIRST if awaiting else "",
         back_url=reverse("booking:details", kwargs={"slug": offering.slug}) + "?" + query,
         back_label="Back to your details",
         kept=True,
@@ -234,8 +244,8 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
         return _paid_details_page(request, offering)
 
     def book(data: dict) -> str:
-        ip = ratelimits.client_ip(request)
-        ratelimits.check("book", ip=ip, email=data["email"])
+        ratelimits.check_booking(request, email=data["email"])
+        place = ratelimits.free_call_needs_confirmation(ratelimits.client_ip(request))
         booking = services.book_assessment(
             offering=offering,
             start=data["start"],
@@ -243,9 +253,10 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
             client_email=data["email"],
             client_timezone=data["timezone"],
             note=data["note"],
-            confirm_by_email=ratelimits.network_wants_confirmation(ip),
+            confirm_by_email=bool(place),
         )
         if booking.status == Booking.Status.HELD:
+            ratelimits.note_awaiting(booking.public_id, place)
             request.session[AWAITING_SESSION_KEY] = str(booking.public_id)
             return reverse("booking:check_email", kwargs={"slug": offering.slug})
         return links.manage_path(booking) + "?booked=1"
@@ -269,7 +280,7 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
         )
 
     def hold(data: dict) -> str:
-        ratelimits.check("book", ip=ratelimits.client_ip(request), email=request.user.email)
+        ratelimits.check_booking(request, email=request.user.email)
         held = payment_services.hold_for_payment(
             offering=offering,
             start=data["start"],
@@ -320,7 +331,7 @@ def _details_flow(
                 carried.forget(request)
                 return redirect(next_url)
             except ratelimits.Limited as limited:
-                return paused_page(request, offering, data=data, retry_after=limited.retry_after)
+                return paused_page(request, offering, data=data, limited=limited)
             except services.SlotUnavailable as refusal:
                 return refused_page(
                     request,

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from practice.selectors import verified_emails
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -36,6 +38,12 @@ class Limited(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"rate limited for {retry_after} s")
         self.retry_after = retry_after
+
+
+class AwaitingConfirmation(Limited):
+    """Its network already has settings.UNCONFIRMED_PER_NETWORK free calls waiting for their
+    email confirmation: each keeps a time from everyone else, so no more until they are
+    confirmed or lapse (in ``retry_after`` seconds at the latest)."""
 
 
 def parse_rates(text: str) -> list[Rate]:
@@ -80,9 +88,9 @@ def _subject(kind: str, value: str) -> str:
     return f"{kind}:{value}"
 
 
-def take(name: str, rate: Rate, *, now: float | None = None) -> int | None:
-    """Count one hit of ``name`` against ``rate``: None if it fits, else the seconds until
-    its window ends and there is room again."""
+def _claim(name: str, rate: Rate, *, now: float | None = None) -> tuple[str | None, int]:
+    """Take a free key of ``name``'s current window of ``rate``: the key (None if the
+    window is full) and the seconds until the window ends."""
     now = time.time() if now is None else now
     window = int(now // rate.seconds)
     left = max(1, math.ceil((window + 1) * rate.seconds - now))
@@ -91,8 +99,15 @@ def take(name: str, rate: Rate, *, now: float | None = None) -> int | None:
     for key in keys:
         # Another worker may take the same free key first: add() then fails, try the next.
         if key not in taken and cache.add(key, 1, timeout=left + 1):
-            return None
-    return left
+            return key, left
+    return None, left
+
+
+def take(name: str, rate: Rate, *, now: float | None = None) -> int | None:
+    """Count one hit of ``name`` against ``rate``: None if it fits, else the seconds until
+    its window ends and there is room again."""
+    key, left = _claim(name, rate, now=now)
+    return None if key else left
 
 
 def check(action: str, *, ip: str, email: str = "") -> None:
@@ -111,6 +126,20 @@ def check(action: str, *, ip: str, email: str = "") -> None:
         raise Limited(max(waits))
 
 
+def check_booking(request: HttpRequest, *, email: str = "") -> None:
+    """Count a booking (a free one, or a paid checkout started) against the "book" rates.
+
+    A signed-in client with a verified address (shown by an emailed code) counts per
+    account, wherever they book from: an office or a household shares one address, and
+    other people's free bookings there must not refuse them a session. Everyone else
+    counts per client address and per the email address given."""
+    user = request.user
+    if user.is_authenticated and user.email.strip().lower() in verified_emails(user):
+        check("book", ip="", email=user.email)
+    else:
+        check("book", ip=client_ip(request), email=email)
+
+
 def network_wants_confirmation(ip: str) -> bool:
     """Count a free booking from ``ip``'s network; True once its network has booked more
     than settings.FREE_CALLS_PER_NETWORK allows, so that this one is confirmed by email
@@ -118,6 +147,40 @@ def network_wants_confirmation(ip: str) -> bool:
     rates = parse_rates(settings.FREE_CALLS_PER_NETWORK)
     subject = _subject("network", network_of(ip))
     return any(take(f"free:{subject}", rate) is not None for rate in rates)
+
+
+def free_call_needs_confirmation(ip: str) -> str:
+    """network_wants_confirmation, and a ceiling on the calls one network may have waiting
+    for their confirmation: settings.UNCONFIRMED_PER_NETWORK within a window as long as a
+    hold waits (FREE_CALL_CONFIRM_MINUTES). Past it, raise AwaitingConfirmation: otherwise
+    throwaway addresses could hold a whole day of times for half an hour.
+
+    Returns "" when the call is booked at once, else the place it takes under the ceiling,
+    for note_awaiting() to tie to the booking, so that confirming it makes room again."""
+    if not network_wants_confirmation(ip):
+        return ""
+    rate = Rate(settings.UNCONFIRMED_PER_NETWORK, settings.FREE_CALL_CONFIRM_MINUTES * 60)
+    key, left = _claim(f"awaiting:{_subject('network', network_of(ip))}", rate)
+    if key is None:
+        raise AwaitingConfirmation(left)
+    return key
+
+
+def _awaiting_key(booking_id) -> str:
+    return f"limit:awaiting-booking:{booking_id}"
+
+
+def note_awaiting(booking_id, place: str) -> None:
+    """Note that the held call ``booking_id`` takes ``place`` under its network's ceiling."""
+    if place:
+        timeout = settings.FREE_CALL_CONFIRM_MINUTES * 60 + 1
+        cache.set(_awaiting_key(booking_id), place, timeout=timeout)
+
+
+def release_awaiting(booking_id) -> None:
+    """The held call ``booking_id`` is confirmed: its place under the ceiling is free."""
+    if place := cache.get(_awaiting_key(booking_id)):
+        cache.delete_many([place, _awaiting_key(booking_id)])
 
 
 def wait_words(seconds: int) -> str:

@@ -259,6 +259,9 @@ BOOKING_RATE_LIMITS = {
 # held until the client confirms it from an email, for FREE_CALL_CONFIRM_MINUTES.
 FREE_CALLS_PER_NETWORK = os.environ.get("FREE_CALLS_PER_NETWORK", "3/d")
 FREE_CALL_CONFIRM_MINUTES = 30
+# Free calls one network may have waiting for their email confirmation at once (within
+# FREE_CALL_CONFIRM_MINUTES); past it, a new one waits until those are confirmed or lapse.
+UNCONFIRMED_PER_NETWORK = int(os.environ.get("UNCONFIRMED_PER_NETWORK", "2"))
 # Unconfirmed bookings (free calls awaiting their email confirmation, unpaid holds) one
 # address may have at once.
 MAX_UNCONFIRMED_PER_ADDRESS = 3

@@ -22,6 +22,7 @@ SIGN_IN_WAIT = 60
 # A sign-in paused for repeated tries (ACCOUNT_RATE_LIMITS login_failed and the code
 # requests per address) waits up to five minutes; TOO_MANY_ATTEMPTS says "a few minutes".
 SIGN_IN_PAUSE = 5 * 60
+TRY_AGAIN = "Please try again in {wait}."
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,11 +57,16 @@ def too_many_requests(
     back_url: str = "",
     back_label: str = "",
     kept: bool = False,
+    try_again: str = "",
 ) -> HttpResponse:
     """429 with ``Retry-After``: how long to wait, in words and in seconds, and no blame
-    (a shared network or a retrying browser gets here as easily as a script)."""
+    (a shared network or a retrying browser gets here as easily as a script).
+    ``try_again`` (with ``{wait}``) replaces "Please try again in …" when there is more
+    the visitor can do than wait."""
+    wait = wait_words(retry_after)
     context = {
-        "wait": wait_words(retry_after),
+        "wait": wait,
+        "try_again": (try_again or TRY_AGAIN).format(wait=wait),
         "message": message,
         "back_url": back_url,
         "back_label": back_label,

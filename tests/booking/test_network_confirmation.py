@@ -230,3 +230,67 @@ def test_a_forged_confirm_link_opens_nothing(client, assessment, now, network_th
     assert client.post(forged).status_code == 404
     booking.refresh_from_db()
     assert booking.status == Booking.Status.HELD
+
+
+def hold_two_calls(client: Client) -> None:
+    """A full network, then two calls from it awaiting their confirmation: its ceiling."""
+    fill_network(client)
+    for n, who in ((4, "bea"), (5, "cai")):
+        response = post_form(client, n, email=f"{who}@example.org", ip="203.0.113.99")
+        assert response["Location"] == "/book/assessment/check-your-email/"
+    mail.outbox.clear()
+
+
+def test_a_network_has_only_two_calls_awaiting_confirmation_on_the_pages(
+    client, assessment, now, network_threshold
+):
+    hold_two_calls(client)
+
+    response = post_form(client, 6, name="Dee", email="dee@example.org", ip="203.0.113.42")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 30 * 60
+    page = html.unescape(response.content.decode())
+    assert "still waiting to be confirmed from their emails" in page
+    assert (
+        "Please confirm the bookings waiting in your email first, or try again in 30 minutes."
+        in page
+    )
+    assert "what you typed is kept for you on the form" in page
+    assert not Booking.objects.filter(client_email="dee@example.org").exists()
+    assert Booking.objects.filter(status=Booking.Status.HELD).count() == 2
+    assert mail.outbox == []
+
+
+def test_a_network_has_only_two_calls_awaiting_confirmation_in_the_api(
+    client, assessment, now, network_threshold
+):
+    hold_two_calls(client)
+
+    response = post_api(client, 6, email="dee@example.org", ip="203.0.113.42")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(response.json()["retry_after"])
+    assert response.json() == {
+        "error": "Some free calls booked from this network are still waiting to be confirmed "
+        "from their emails. Please confirm the bookings waiting in your email first, or try "
+        "again in 30 minutes.",
+        "reason": "awaiting_confirmation",
+        "retry_after": int(response["Retry-After"]),
+    }
+    assert not Booking.objects.filter(client_email="dee@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_confirming_a_waiting_call_makes_room_for_another(
+    client, assessment, now, network_threshold
+):
+    hold_two_calls(client)
+    booking = Booking.objects.get(client_email="bea@example.org")
+    path = f"/booking/{booking.public_id}/{links.confirm_token(booking)}/confirm/"
+    assert Client().post(path).status_code == 302
+
+    response = post_api(client, 6, email="dee@example.org", ip="203.0.113.42")
+
+    assert response.status_code == 202
+    assert Booking.objects.get(client_email="dee@example.org").status == Booking.Status.HELD

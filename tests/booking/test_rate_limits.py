@@ -7,6 +7,7 @@ Time is frozen at Wednesday 2026-12-02 08:00 UTC; 2026-12-03 09:00 UTC onwards i
 
 import html
 import json
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -248,3 +249,82 @@ def test_starting_a_paid_checkout_is_limited_too(
     assert "Back to your details" in response.content.decode()
     assert Booking.objects.count() == 1
     assert len(standin.sessions) == 1
+
+
+OFFICE = "198.51.100.20"  # one address for a whole office or household
+FRIDAY_SESSION = "2026-12-04T09:00:00Z"  # 10:00 in Berlin, clear of the free calls
+
+
+@pytest.fixture
+def office_full(client, assessment, now, settings):
+    """The default limits per address, and ten free calls booked from the office already:
+    its address is at its limit for anyone booking without signing in."""
+    settings.BOOKING_RATE_LIMITS = {"book": {"ip": "10/h,30/d", "email": "5/h,10/d"}}
+    settings.FREE_CALLS_PER_NETWORK = "1000/d"
+    for n in range(10):
+        assert post_api(client, n, ip=OFFICE).status_code == 201
+    assert post_api(client, 10, ip=OFFICE).status_code == 429
+
+
+def test_a_signed_in_client_pays_from_an_address_full_of_others_free_calls_by_form(
+    client, office_full, returning, session_offering, standin
+):
+    client.force_login(returning)
+    form = {"start": FRIDAY_SESSION, "timezone": "Europe/Berlin", "name": "Ana", "consent": "on"}
+
+    response = client.post("/book/session/details/", form, REMOTE_ADDR=OFFICE)
+
+    assert response.status_code == 302
+    assert len(standin.sessions) == 1
+    assert Booking.objects.get(offering=session_offering).status == Booking.Status.HELD
+
+
+def test_a_signed_in_client_pays_from_an_address_full_of_others_free_calls_by_api(
+    client, office_full, returning, session_offering, standin
+):
+    client.force_login(returning)
+    body = {
+        "offering": "session",
+        "start": FRIDAY_SESSION,
+        "name": "Ana",
+        "email": returning.email,
+        "timezone": "Europe/Berlin",
+        "consent": True,
+    }
+
+    response = client.post(
+        "/api/v1/bookings", json.dumps(body), content_type="application/json", REMOTE_ADDR=OFFICE
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["checkout_url"]
+    assert len(standin.sessions) == 1
+
+
+def test_a_signed_in_client_is_limited_per_account_wherever_they_book_from(
+    client, returning, session_offering, standin, now, settings
+):
+    settings.BOOKING_RATE_LIMITS = {"book": {"ip": "1/h", "email": "2/h"}}
+    client.force_login(returning)
+
+    def pay(n: int, ip: str):
+        form = {"start": start_at(2 * n), "timezone": "Europe/Berlin", "name": "Ana"}
+        return client.post("/book/session/details/", form | {"consent": "on"}, REMOTE_ADDR=ip)
+
+    assert pay(0, "192.0.2.1").status_code == 302
+    assert pay(1, "192.0.2.1").status_code == 302  # past the address's limit: not theirs
+    assert pay(2, "192.0.2.99").status_code == 429  # the account's limit, from anywhere
+    assert len(standin.sessions) == 2
+
+
+def test_back_to_your_details_after_a_pause_keeps_the_consent_tick(
+    client, assessment, now, limits
+):
+    for n in range(3):
+        assert post_form(client, n).status_code == 302
+
+    assert post_form(client, 3, name="Bea Souza", email="bea@example.org").status_code == 429
+
+    back = client.get(f"/book/assessment/details/?start={start_at(3)}&tz=Europe/Berlin")
+    [consent] = re.findall(r'<input type="checkbox" name="consent"[^>]*>', back.content.decode())
+    assert " checked" in consent
