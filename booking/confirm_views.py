@@ -39,7 +39,12 @@ def check_email_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """GET shows the time and a button (mail scanners open links; only a person presses
-    it); POST confirms and leads to the ordinary manage page."""
+    it); POST confirms and leads to the ordinary manage page.
+
+    Once confirmed, the link says so and leads nowhere further: it never expires, while
+    manage links are replaced at each change, so it must not become a lasting key to the
+    booking. Its one action then emails the current manage link to the booking's address
+    (services.resend_manage_link), as an older manage link's page offers."""
     booking = (
         Booking.objects.select_related("offering", "practitioner")
         .filter(public_id=public_id)
@@ -47,13 +52,18 @@ def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     )
     if booking is None or not links.confirm_token_is_valid(booking, token):
         return render(request, "booking/link_invalid.html", status=404)
-    if booking.status == Booking.Status.CONFIRMED:
-        return redirect(links.manage_path(booking))
     context = {
         "booking": booking,
         "offering": booking.offering,
         "zone_name": booking.client_timezone,
     }
+    if booking.status == Booking.Status.CONFIRMED:
+        if request.method == "POST" and SEND_LINK in request.POST:
+            sent = services.resend_manage_link(booking)
+            address = links.masked_email(booking.client_email)
+            context |= {"address": address, "sent": sent}
+            return render(request, "booking/link_sent.html", context)
+        return render(request, "booking/confirm.html", context | {"confirmed": True})
     if request.method == "POST":
         try:
             booking = services.confirm_free_call(booking=booking)

@@ -91,8 +91,10 @@ def test_a_busy_network_must_confirm_by_email_and_only_then_she_hears_of_it(
     assert (assessment.practitioner.email,) in recipients
     [confirmation] = [m for m in booking_emails(mail.outbox[1:]) if m.to == ["bea@example.org"]]
     assert "text/calendar" in confirmation.message().as_string()
-    # Pressing again, or the link later, leads to the booking.
-    assert Client().post(path)["Location"] == links.manage_path(booking)
+    # Pressing again says it is confirmed, and leads no further (see the last test).
+    again = Client().post(path)
+    assert again.status_code == 200
+    assert "This booking is confirmed" in html.unescape(again.content.decode())
 
 
 def test_an_unconfirmed_call_lapses_and_frees_its_time(client, assessment, now, network_threshold):
@@ -294,3 +296,40 @@ def test_confirming_a_waiting_call_makes_room_for_another(
 
     assert response.status_code == 202
     assert Booking.objects.get(client_email="dee@example.org").status == Booking.Status.HELD
+
+
+def test_confirm_link_after_confirming_and_rescheduling_leads_to_no_manage_link(
+    client, assessment, now, network_threshold
+):
+    fill_network(client)
+    post_form(client, 4, email="bea@example.org", ip="203.0.113.99")
+    path = confirm_link(mail.outbox[0])
+    booking = Booking.objects.get(client_email="bea@example.org")
+    assert Client().post(path).status_code == 302
+    booking.refresh_from_db()
+    old_manage = links.manage_path(booking)
+    moved = Client().post(old_manage + "reschedule/", {"start": start_at(8)})
+    assert moved.status_code == 302
+    booking.refresh_from_db()
+    assert links.manage_path(booking) != old_manage
+    mail.outbox.clear()
+
+    for opened in (Client().get(path), Client().post(path)):
+        assert opened.status_code == 200
+        page = html.unescape(opened.content.decode())
+        assert "This booking is confirmed" in page
+        assert "The link to change or cancel it is in your confirmation email" in page
+        assert links.manage_token(booking) not in page
+        assert "bea@example.org" not in page
+        assert "no-store" in opened["Cache-Control"]
+    assert mail.outbox == []
+
+    # Its one action emails the current link to the booking's own address.
+    sent = Client().post(path, {"send_link": "1"})
+
+    assert sent.status_code == 200
+    assert "b…@example.org" in html.unescape(sent.content.decode())
+    assert links.manage_token(booking) not in sent.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["bea@example.org"]
+    assert links.manage_path(booking) in message.body
