@@ -333,3 +333,20 @@ def test_moving_a_booking_to_a_taken_time_says_so_and_that_it_keeps_its_time(
     )
     booking.refresh_from_db()
     assert booking.start == SLOT
+
+
+def test_the_consent_tick_comes_along_to_the_time_picked(client, assessment, now):
+    insert_booking(assessment, SLOT, email="first@example.org")
+    refused = text(post_details(client, assessment))
+    assert '<input type="hidden" name="consent" value="on">' in refused
+
+    picked = client.post(
+        "/book/assessment/details/",
+        {"carry": "1", "start": "2026-12-03T09:30:00Z", "tz": "America/New_York"}
+        | TYPED
+        | {"consent": "on"},
+    )
+
+    [tick] = re.findall(r'<input type="checkbox" name="consent"[^>]*>', text(picked))
+    assert " checked" in tick
+    assert post_details(client, assessment, start="2026-12-03T09:30:00Z").status_code == 302
