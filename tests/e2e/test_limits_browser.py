@@ -1,5 +1,6 @@
 """The booking limits in a real Chromium: a busy network is asked to confirm by email, and
-over the limit the page says how long to wait, with what was typed kept."""
+over the limit the page says how long to wait, with what was typed kept (the consent tick
+too), and the confirm link, once used, leads no further."""
 
 import re
 from datetime import timedelta
@@ -60,6 +61,7 @@ def test_a_busy_network_confirms_by_email_and_a_paused_booking_keeps_its_details
     page.get_by_role("link", name="Back to your details").click()
     assert page.get_by_label("Your name").input_value() == "Sam Reyes"
     assert page.get_by_label("Email").input_value() == "sam@example.org"
+    assert page.get_by_label(re.compile("I agree")).is_checked()
     assert_accessible(page, "the details kept after the pause")
 
     link = re.search(r"http://testserver(/booking/\S+/confirm/)", request.body).group(1)
@@ -69,4 +71,9 @@ def test_a_busy_network_confirms_by_email_and_a_paused_booking_keeps_its_details
     page.get_by_role("heading", name="You're booked").wait_for()
     assert_accessible(page, "booked once confirmed")
     assert Booking.objects.get(client_email="robin@example.org").status == "confirmed"
+    # The emailed link, opened again, says so and leads no further.
+    page.goto(base + link)
+    page.get_by_role("heading", name="This booking is confirmed").wait_for()
+    assert page.get_by_role("link", name=re.compile("change|cancel", re.I)).count() == 0
+    assert_accessible(page, "the confirm link once confirmed")
     assert Booking.objects.filter(client_email="sam@example.org").count() == 0
