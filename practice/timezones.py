@@ -140,10 +140,13 @@ def utc_offset(moment: datetime, zone_name: str) -> str:
 
 
 def zone_option_label(zone_name: str, now: datetime) -> str:
-    """How the picker offers a zone: ``Tokyo — UTC+9, 6:43 AM``, its clock read as there."""
+    """How the picker offers a zone: ``Tokyo — UTC+9, 06:43``. One clock for the whole
+    list, the 24-hour one most of its zones read: a list that said "02:28" beside
+    "3:28 AM" would be compared at a glance, and misread."""
+    local = f"{now.astimezone(ZoneInfo(zone_name)):%H:%M}"
     if zone_name == "UTC":
-        return f"UTC — {clock(now, zone_name)}"
-    return f"{zone_label(zone_name)} — {utc_offset(now, zone_name)}, {clock(now, zone_name)}"
+        return f"UTC — {local}"
+    return f"{zone_label(zone_name)} — {utc_offset(now, zone_name)}, {local}"
 
 
 @cache

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -110,14 +111,14 @@ def test_no_two_offered_zones_share_a_name():
     ("zone", "offset", "label"),
     [
         ("Asia/Tokyo", "UTC+9", "Tokyo — UTC+9, 17:00"),
-        ("Asia/Kolkata", "UTC+5:30", "Kolkata — UTC+5:30, 1:30 PM"),
+        ("Asia/Kolkata", "UTC+5:30", "Kolkata — UTC+5:30, 13:30"),
         ("America/Sao_Paulo", "UTC−3", "Sao Paulo — UTC−3, 05:00"),
-        ("America/New_York", "UTC−5", "New York — UTC−5, 3:00 AM"),
+        ("America/New_York", "UTC−5", "New York — UTC−5, 03:00"),
         ("Europe/London", "UTC+0", "London — UTC+0, 08:00"),
         ("UTC", "UTC+0", "UTC — 08:00"),
     ],
 )
-def test_the_picker_shows_each_zones_offset_and_time_there(zone, offset, label):
+def test_the_picker_shows_each_zones_offset_and_time_there_on_one_clock(zone, offset, label):
     moment = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
     assert utc_offset(moment, zone) == offset
     assert zone_option_label(zone, moment) == label
@@ -132,7 +133,7 @@ def test_the_picker_offers_every_zone_once_by_region_and_the_devices_first():
     choices = zone_choices(now=moment, device_zone="Asia/Calcutta", first=("Europe/Berlin",))
     (device, [this_device]), (suggested, first), *regions = choices
     assert device == "This device"
-    assert this_device == ("Asia/Kolkata", "Kolkata — UTC+5:30, 1:30 PM")
+    assert this_device == ("Asia/Kolkata", "Kolkata — UTC+5:30, 13:30")
     assert suggested == "Suggested"
     assert [zone for zone, _ in first[:2]] == ["Europe/Berlin", "Europe/London"]
     listed = [zone for _, options in regions for zone, _ in options]
@@ -166,3 +167,10 @@ def test_the_cities_do_not_change_the_zones_offered():
 
     assert common_timezones() == (*sorted(_zone_countries()), "UTC")
     assert "Asia/Osaka" not in common_timezones()
+
+
+def test_the_whole_picker_reads_one_clock():
+    moment = datetime(2026, 12, 2, 2, 28, tzinfo=UTC)
+    labels = [label for _, options in zone_choices(now=moment) for _, label in options]
+    assert all(re.search(r", \d\d:\d\d$|^UTC — \d\d:\d\d$", label) for label in labels)
+    assert "Cairo — UTC+2, 04:28" in labels and "Algiers — UTC+1, 03:28" in labels
