@@ -125,6 +125,10 @@ def week_context(
         if next_free
         else None,
         "tz_explicit": bool(request.GET.get("tz") or request.COOKIES.get(TZ_COOKIE)),
+        # A zone asked for but empty or unknown: the week is in another zone than the
+        # visitor meant, which the page must say rather than let them book the wrong hour.
+        "zone_fell_back": "tz" in request.GET
+        and canonical_timezone(request.GET["tz"]) != zone_name,
     }
 
 

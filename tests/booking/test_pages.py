@@ -72,6 +72,24 @@ def test_an_unknown_zone_falls_back_without_an_error(client, assessment, now):
     assert 'aria-label="Thursday 3 December, 10:00"' in response.content.decode()
 
 
+FELL_BACK = "Times are shown in Berlin time — choose your own zone below."
+
+
+@pytest.mark.parametrize("asked", ["", "Mars/Olympus"])
+def test_an_empty_or_unknown_zone_shows_the_practices_and_says_so(client, assessment, now, asked):
+    response = client.get("/book/assessment/", {"tz": asked})
+    page = response.content.decode()
+    assert 'aria-label="Thursday 3 December, 10:00"' in page
+    assert FELL_BACK in page
+    assert "tz" not in response.cookies  # nothing chosen, nothing remembered
+
+
+def test_a_zone_that_was_asked_for_needs_no_notice(client, assessment, now):
+    assert FELL_BACK not in client.get("/book/assessment/?tz=Europe/Berlin").content.decode()
+    assert FELL_BACK not in client.get("/book/assessment/?tz=Asia/Calcutta").content.decode()
+    assert FELL_BACK not in client.get("/book/assessment/").content.decode()  # nothing asked
+
+
 def test_next_week_link_and_no_earlier_than_today(client, assessment, now):
     page = client.get("/book/assessment/?tz=Europe/Berlin").content.decode()
     assert "week=2026-12-09" in page
@@ -306,7 +324,7 @@ def test_a_legacy_zone_name_from_the_browser_is_shown_as_the_listed_zone(client,
     assert (
         'value="Asia/Kolkata" selected data-country="India" '
         'data-cities="Mumbai, Delhi, New Delhi, Bangalore, Bengaluru, Chennai">'
-        "Kolkata — UTC+5:30, 1:30 PM" in page
+        "Kolkata — UTC+5:30, 13:30" in page
     )
     assert 'aria-label="Thursday 3 December, 2:30 PM"' in page  # 10:00 Berlin
     assert response.cookies["tz"].value == "Asia/Kolkata"
