@@ -4,7 +4,9 @@
 //   legacy names, Asia/Calcutta, to the listed ones, and ignores names it does not know),
 //   and remembers it in a cookie so the list can offer it first.
 // - A search box narrows the list as one types: city, country or offset, accents ignored
-//   ("Sao" and "São" both find São Paulo), and says how many zones match.
+//   ("Sao" and "São" both find São Paulo), and says how many zones match. The best match
+//   comes first and is selected: a city of that very name, then cities and countries that
+//   start with the text, big cities before small ones ("new" finds New York first).
 // - A zone picked with the mouse or finger shows its week at once; picked with the keys,
 //   on Enter (so that moving through the list does not reload the page at every step).
 (function () {
@@ -33,68 +35,123 @@
 
   // Every group and its options as the server drew them; the first groups ("This device",
   // "Suggested") repeat zones listed again in their regions, so a search leaves them out.
+  // Each option keeps the names it is ranked by: its city, its country, and the well-known
+  // cities on its clock (only big cities have those, so they also mark a zone as common).
+  var order = 0;
   var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
-    var options = Array.prototype.slice.call(group.children);
-    options.forEach(function (option) {
-      option.dataset.folded = fold(option.textContent + " " + (option.dataset.country || "") +
-        " " + (option.dataset.cities || ""));
+    var options = Array.prototype.slice.call(group.children).map(function (option) {
+      var others = option.dataset.cities ? option.dataset.cities.split(", ").map(fold) : [];
+      var entry = {
+        element: option,
+        city: fold(option.textContent.split(" \u2014 ")[0]),
+        country: fold(option.dataset.country || ""),
+        others: others,
+        common: others.length > 0,
+        order: order++
+      };
+      entry.folded = fold(option.textContent) + " " + entry.country + " " + others.join(" ");
+      return entry;
     });
     return { element: group, options: options };
   });
   groups.forEach(function (group, index) {
     var later = {};
     groups.slice(index + 1).forEach(function (other) {
-      other.options.forEach(function (option) { later[option.value] = true; });
+      other.options.forEach(function (entry) { later[entry.element.value] = true; });
     });
-    group.repeats = group.options.every(function (option) { return later[option.value]; });
+    group.repeats = group.options.every(function (entry) { return later[entry.element.value]; });
   });
   var chosen = select.value;
 
+  // How well a zone answers one typed text: [its city's or a well-known city's very name
+  // (0) or not (1); a name that starts with it (0), a word in one that does (1), or it
+  // only inside a word (2); the zone's own city (0) or a country or other city (1)].
+  function tier(entry, text) {
+    var cities = [entry.city].concat(entry.others);
+    var names = cities.concat(entry.country);
+    var exact = cities.indexOf(text) !== -1 ? 0 : 1;
+    var starts = function (name) { return name.indexOf(text) === 0; };
+    var wordStarts = function (name) { return (" " + name).indexOf(" " + text) !== -1; };
+    var where = names.some(starts) ? 0 : names.some(wordStarts) ? 1 : 2;
+    return [exact, where, where < 2 && (starts(entry.city) || wordStarts(entry.city)) ? 0 : 1];
+  }
+
+  // Best first: the exact name, then where the text falls in a name, then common zones
+  // before obscure ones, the zone's own city before a country's, and then by name; the
+  // whole typed text or any one of its words, whichever fits best.
+  function rank(entry, words) {
+    var best = [words.join(" ")].concat(words).map(function (text) {
+      return tier(entry, text);
+    }).sort(before)[0];
+    return [best[0], best[1], entry.common ? 0 : 1, best[2], entry.city, entry.order];
+  }
+
+  function before(a, b) {
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) { return a[i] < b[i] ? -1 : 1; }
+    }
+    return 0;
+  }
+
+  // With words typed, the list becomes the zones matching every one of them, ranked, the
+  // best selected: what is highlighted is what Enter or "Show times" sends, so the form
+  // never goes without a zone. Without, it is the server's list in its groups again.
   function show(query) {
     var words = fold(query).split(/\s+/).filter(Boolean);
-    var found = 0;
-    var shown = 0;
-    select.textContent = "";
+    var matching = [];
     groups.forEach(function (group) {
-      var keep = group.options.filter(function (option) {
-        return words.every(function (word) { return option.dataset.folded.indexOf(word) !== -1; });
+      if (words.length && group.repeats) { return; }
+      group.options.forEach(function (entry) {
+        if (words.every(function (word) { return entry.folded.indexOf(word) !== -1; })) {
+          matching.push({ entry: entry, rank: rank(entry, words) });
+        }
       });
-      if (!keep.length || (words.length && group.repeats)) { return; }
-      group.element.textContent = "";
-      keep.forEach(function (option) { group.element.appendChild(option); });
-      select.appendChild(group.element);
-      found += keep.length;
-      shown += 1;
     });
-    if (words.length && !found) {
+    if (words.length && !matching.length) {
       status.textContent = "No time zone matches \u201c" + query.trim() + "\u201d. " +
         "Try the nearest large city, or your country's name.";
-      return show("");
+      show("");
+      return 0;
     }
-    if (words.length) {
-      status.textContent = found === 1 ? "1 time zone matches." : found + " time zones match.";
-      select.size = Math.min(found + shown, LIST_ROWS);  // a group's name takes a row too
-    } else {
+    select.textContent = "";
+    if (!words.length) {
+      groups.forEach(function (group) {
+        group.element.textContent = "";
+        group.options.forEach(function (entry) { group.element.appendChild(entry.element); });
+        select.appendChild(group.element);
+      });
       select.removeAttribute("size");
       select.value = chosen;
+      return 0;
     }
-    return found;
+    matching.sort(function (a, b) { return before(a.rank, b.rank); });
+    matching.forEach(function (match) { select.appendChild(match.entry.element); });
+    status.textContent = matching.length === 1 ? "1 time zone matches." :
+      matching.length + " time zones match.";
+    select.size = Math.max(2, Math.min(matching.length, LIST_ROWS));
+    select.value = matching[0].entry.element.value;
+    return matching.length;
   }
 
   function showWeek() { if (select.value) { form.submit(); } }
 
   document.getElementById("zone-find-box").hidden = false;
+  var matches = 0;
   finder.addEventListener("input", function () {
     if (!finder.value.trim()) { status.textContent = ""; }
-    show(finder.value);
+    matches = show(finder.value);
   });
+  // Enter shows the highlighted zone's week (the best match, or the one the arrows moved
+  // to); with nothing matching it stays put, since the list then shows every zone.
+  // Arrow down moves into the list.
   finder.addEventListener("keydown", function (event) {
-    var first = select.querySelector("option");
-    if ((event.key === "ArrowDown" || event.key === "Enter") && finder.value.trim() && first) {
-      event.preventDefault();
-      select.value = first.value;
-      if (event.key === "Enter") { showWeek(); } else { select.focus(); }
-    }
+    if (!finder.value.trim() || (event.key !== "Enter" && event.key !== "ArrowDown")) { return; }
+    event.preventDefault();
+    if (!matches) { return; }
+    if (event.key === "Enter") { showWeek(); } else { select.focus(); }
+  });
+  form.addEventListener("submit", function (event) {
+    if (!select.value) { event.preventDefault(); finder.value = ""; show(""); form.submit(); }
   });
 
   var byKeys = false;
