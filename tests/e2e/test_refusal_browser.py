@@ -84,7 +84,10 @@ def test_a_full_day_the_horizon_and_a_cancelled_booking_read_clearly(browser, li
     page.get_by_text("Fully booked").first.wait_for()
     assert_accessible(page, "the week with a fully booked day")
     while page.get_by_role("link", name="Later →").count():
-        page.get_by_role("link", name="Later →").click()
+        # Wait for each week to load: under load a count taken before the next page
+        # arrives would click the old link twice or read the old week.
+        with page.expect_navigation():
+            page.get_by_role("link", name="Later →").click()
     page.get_by_text(re.compile(r"open day by day: you can book up to 60 days ahead")).wait_for()
     assert page.get_by_text("Not open yet").count() >= 1
     assert_accessible(page, "the last week, with the horizon explained")
