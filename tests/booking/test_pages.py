@@ -385,11 +385,16 @@ def test_the_privacy_notice_shows_the_version_a_booking_records(client, assessme
     assert Booking.objects.get().privacy_notice_version == services.PRIVACY_NOTICE_VERSION
 
 
+def error_summary(page: str) -> str:
+    """The error summary box of a page, from its opening tag to its end."""
+    summary = page[page.index('id="error-summary"') :]
+    return summary[: summary.index("</div>")]
+
+
 def test_a_form_with_errors_leads_with_a_summary_linking_each_field(client, assessment, now):
     response = details(client, assessment, name="", email="not-an-email")
     page = response.content.decode()
-    summary = page[page.index('id="error-summary"') :]
-    summary = summary[: summary.index("</div>")]
+    summary = error_summary(page)
     assert '<h2 id="error-summary-title">Two things to fix before we can book this</h2>' in summary
     assert '<a href="#id_name">Please tell us your name.</a>' in summary
     assert '<a href="#id_email">Please give an email address we can write to, like' in summary
@@ -402,8 +407,7 @@ def test_a_form_with_errors_leads_with_a_summary_linking_each_field(client, asse
 def test_an_empty_form_says_what_to_do_in_plain_words(client, assessment, now):
     response = details(client, assessment, name="", email="", consent="")
     page = response.content.decode()
-    summary = page[page.index('id="error-summary"') :]
-    summary = summary[: summary.index("</div>")]
+    summary = error_summary(page)
 
     assert "Three things to fix before we can book this" in summary
     assert '<a href="#id_name">Please tell us your name.</a>' in summary
