@@ -383,15 +383,20 @@ def mixed_client(port: int, number: int, starts: list[str], deadline: float, out
         connection.close()
 
 
-def bench_mixed(base: str, scenario: Scenario, populated, seconds: int) -> None:
+def bench_mixed(base: str, scenario: Scenario, populated, seconds: int, run: int) -> dict:
+    """One run of the mixed load; its figures, for the median over runs. Each run starts
+    from no bookings and empty rate-limit windows, as the first did."""
+    from django.core.cache import cache
+
     from booking.models import Booking, BookingEvent
 
     heading(
-        f"Mixed load with the rate limits on: {MIXED_CLIENTS} clients, one network each, "
-        f"for {seconds} s (slots : book : manage = "
+        f"Mixed load with the rate limits on, run {run}: {MIXED_CLIENTS} clients, one network "
+        f"each, for {seconds} s (slots : book : manage = "
         + " : ".join(str(weight) for weight in MIXED_WEIGHTS.values())
         + ")"
     )
+    cache.clear()
     starts = free_starts(base, scenario)
     port = int(base.rsplit(":", 1)[1])
     out = {
@@ -436,10 +441,27 @@ def bench_mixed(base: str, scenario: Scenario, populated, seconds: int) -> None:
         f"bookings: {confirmed} confirmed, {held} held until their client confirms by email "
         "(a network past FREE_CALLS_PER_NETWORK)"
     )
+    overlaps = overlapping_blocking_pairs()
     print(f"5xx answers and connection errors: {server_errors} (must be 0)")
-    print(f"overlapping blocking bookings: {overlapping_blocking_pairs()} (must be 0)")
+    print(f"overlapping blocking bookings: {overlaps} (must be 0)")
     BookingEvent.objects.filter(booking__offering=populated.offering).delete()
     Booking.objects.filter(offering=populated.offering).delete()
+    return {
+        "rps": total / elapsed,
+        "p95": p95(out["latencies"]),
+        "server_errors": server_errors,
+        "overlaps": overlaps,
+    }
+
+
+def print_mixed_median(runs: list[dict]) -> None:
+    heading(f"Mixed load, median of {len(runs)} runs")
+    print(
+        f"{statistics.median(r['rps'] for r in runs):.1f} requests/s; p95 latency "
+        f"{statistics.median(r['p95'] for r in runs):.0f} ms; 5xx in all runs: "
+        f"{sum(r['server_errors'] for r in runs)} (must be 0); overlapping bookings in all "
+        f"runs: {sum(r['overlaps'] for r in runs)} (must be 0)"
+    )
 
 
 def main() -> None:
@@ -449,6 +471,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of POST")
     parser.add_argument("--mixed-seconds", type=int, default=30, help="length of the mixed load")
     parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (3.)")
+    parser.add_argument("--mixed-runs", type=int, default=3, help="runs of the mixed load")
     args = parser.parse_args()
 
     if not postgres_available():
@@ -479,7 +502,12 @@ def main() -> None:
                 else:
                     print("wrk is not installed (apt-get install wrk): GETs not measured.")
                 bench_writes(base, scenario, populated, args.rounds, seconds=120)
-            bench_mixed(base, scenario, populated, args.mixed_seconds)
+            print_mixed_median(
+                [
+                    bench_mixed(base, scenario, populated, args.mixed_seconds, run)
+                    for run in range(1, args.mixed_runs + 1)
+                ]
+            )
         errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
         if errors:
             print(f"gunicorn logged {len(errors)} tracebacks")
