@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from booking import refusals, selectors, services
+from booking import limited, refusals, selectors, services
 from booking.api_forms import BookingRequest, SlotsQuery
 from booking.availability import to_instant
 from booking.forms import partner_email_error
@@ -32,7 +32,6 @@ from booking.intervals import Interval
 from booking.links import manage_url
 from booking.models import Booking
 from booking.openapi import DOCUMENT
-from booking.payments import checkout_access
 from booking.payments import services as payment_services
 from practice import ratelimits
 from practice.models import Offering
@@ -291,44 +290,19 @@ def bookings(request: HttpRequest) -> HttpResponse:
     refusal = booking_refusal(offering, user=request.user)
     if refusal is not None:
         return error_response(403, refusal)
-    try:
-        ratelimits.check_booking(request, email=data["email"])
-        place = ""
-        if offering.is_free:
-            place = ratelimits.free_call_needs_confirmation(ratelimits.client_ip(request))
-    except ratelimits.Limited as limited:
-        return _rate_limited(limited)
     extra = {}
     try:
         if offering.is_free:
-            booking = services.book_assessment(
-                offering=offering,
-                start=data["start"],
-                client_name=data["name"],
-                client_email=data["email"],
-                client_timezone=data["timezone"],
-                note=data["note"],
-                confirm_by_email=bool(place),
-            )
-            if booking.status == Booking.Status.HELD:
-                ratelimits.note_awaiting(booking.public_id, place)
+            booking = limited.book_free_call(request, offering, data)
         else:
-            held = payment_services.hold_for_payment(
-                offering=offering,
-                start=data["start"],
-                client_user=request.user,
-                client_name=data["name"],
-                client_email=request.user.email,
-                client_timezone=data["timezone"],
-                partner_name=data["partner_name"],
-                partner_email=data["partner_email"],
-            )
+            held = limited.hold_paid_session(request, offering, data)
             booking = held.booking
-            checkout_access.remember_checkout(request, booking)
             extra = {
                 "checkout_url": held.checkout_url,
                 "hold_expires_at": _iso(booking.hold_expires_at, ZoneInfo(data["timezone"])),
             }
+    except ratelimits.Limited as over:
+        return _rate_limited(over)
     except payment_services.PaymentUnavailable as error:
         return error_response(503, error.message)
     except services.AlreadyBooked as refusal:

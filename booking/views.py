@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import carried, links, refusals, selectors, services
+from booking import carried, limited, links, refusals, selectors, services
 from booking.forms import (
     BookingDetailsForm,
     CouplesDetailsForm,
@@ -21,9 +21,7 @@ from booking.forms import (
     parse_instant,
 )
 from booking.models import Booking
-from booking.payments import checkout_access
 from booking.payments import selectors as payment_selectors
-from booking.payments import services as payment_services
 from practice import ratelimits
 from practice import selectors as practice_selectors
 from practice.models import Offering
@@ -248,19 +246,8 @@ def details_page(request: HttpRequest, slug: str) -> HttpResponse:
         return _paid_details_page(request, offering)
 
     def book(data: dict) -> str:
-        ratelimits.check_booking(request, email=data["email"])
-        place = ratelimits.free_call_needs_confirmation(ratelimits.client_ip(request))
-        booking = services.book_assessment(
-            offering=offering,
-            start=data["start"],
-            client_name=data["name"],
-            client_email=data["email"],
-            client_timezone=data["timezone"],
-            note=data["note"],
-            confirm_by_email=bool(place),
-        )
+        booking = limited.book_free_call(request, offering, data)
         if booking.status == Booking.Status.HELD:
-            ratelimits.note_awaiting(booking.public_id, place)
             request.session[AWAITING_SESSION_KEY] = str(booking.public_id)
             return reverse("booking:check_email", kwargs={"slug": offering.slug})
         return links.manage_path(booking) + "?booked=1"
@@ -284,18 +271,7 @@ def _paid_details_page(request: HttpRequest, offering: Offering) -> HttpResponse
         )
 
     def hold(data: dict) -> str:
-        ratelimits.check_booking(request, email=request.user.email)
-        held = payment_services.hold_for_payment(
-            offering=offering,
-            start=data["start"],
-            client_user=request.user,
-            client_name=data["name"],
-            client_email=request.user.email,
-            client_timezone=data["timezone"],
-            partner_name=data.get("partner_name", ""),
-            partner_email=data.get("partner_email", ""),
-        )
-        checkout_access.remember_checkout(request, held.booking)
+        held = limited.hold_paid_session(request, offering, data)
         return held.checkout_url
 
     form_class = PaidDetailsForm
@@ -334,8 +310,8 @@ def _details_flow(
                 next_url = book(data)
                 carried.forget(request)
                 return redirect(next_url)
-            except ratelimits.Limited as limited:
-                return paused_page(request, offering, data=data, limited=limited)
+            except ratelimits.Limited as over:
+                return paused_page(request, offering, data=data, limited=over)
             except services.SlotUnavailable as refusal:
                 return refused_page(
                     request,
