@@ -44,6 +44,12 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         services.claim_bookings(user=user)
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """The practitioner lands in her console; clients on their bookings."""
+        if Practitioner.objects.filter(user=request.user).exists():
+            return reverse("console:today")
+        return super().get_login_redirect_url(request)
+
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)
         if confirmed and email_address.user_id:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "booking",
     "booking.payments",
     "intake",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -267,7 +268,9 @@ UNCONFIRMED_PER_NETWORK = int(os.environ.get("UNCONFIRMED_PER_NETWORK", "2"))
 MAX_UNCONFIRMED_PER_ADDRESS = 3
 
 MFA_ADAPTER = "practice.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys need a secure origin; the development server on http://127.0.0.1 is allowed too.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # The API trusts the session for "who may book" (booking.api.booking_refusal); a Lax cookie
 # is never sent with a cross-site POST, which keeps that safe together with the JSON-only
 # bodies described in booking/api.py.

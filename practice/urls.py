@@ -16,6 +16,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/", include("booking.api")),
     path("admin/", admin.site.urls),
+    path("console/", include("console.urls")),
     # Before allauth's own: the same views, answering 429 when a sign-in limit is reached.
     path("accounts/login/", views.LoginView.as_view(), name="account_login"),
     path(

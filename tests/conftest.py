@@ -71,3 +71,6 @@ from tests.payments.fixtures import (  # noqa: E402, F401
     standin_server,
 )
 from tests.smtp import smtp_sink  # noqa: E402, F401
+
+# The practitioner's account with its second factor, and a console session, for every folder.
+from tests.console.support import console, practitioner_user  # noqa: E402, F401

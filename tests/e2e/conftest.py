@@ -80,3 +80,29 @@ def every_client_page_is_checked(request, monkeypatch):
             "These client pages were reached but never checked with assert_accessible: "
             + ", ".join(unchecked)
         )
+
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def console_browser(browser, live_server, client, practitioner_user):
+    """``open(path, viewport=DESKTOP)``: a Chromium page in the practitioner's console
+    session (signed in with her second factor), at ``path`` on the live server."""
+    from tests.console.support import session_cookie, sign_in_with_factor
+
+    sign_in_with_factor(client, practitioner_user)
+    contexts = []
+
+    def open_page(path: str, viewport: dict = DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        context.add_cookies([session_cookie(client, live_server.url)])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

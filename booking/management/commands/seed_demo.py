@@ -89,7 +89,7 @@ class Command(BaseCommand):
     def handle(self, *args, print_login: bool = False, **options):
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME,
-            defaults={"email": DEMO_EMAIL, "is_staff": True, "is_superuser": True},
+            defaults={"email": DEMO_EMAIL},
         )
         # Her address is verified, so she signs in by email (code or password) at once.
         EmailAddress.objects.update_or_create(
@@ -140,7 +140,8 @@ class Command(BaseCommand):
             site = settings.SITE_URL
             self.stdout.write(
                 f"\n  Booking pages:    {site}/\n"
-                f"  Practitioner:     {site}/accounts/login/?next=/admin/ (or a code by email)\n"
+                f"  Practitioner:     {site}/console/ (sign in by code or password; the console\n"
+                "    asks her to set up an authenticator app or a passkey first)\n"
                 f"    Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
                 f"  Returning client: sign in at {site}/accounts/login/code/ as "
                 f"{DEMO_CLIENT_EMAIL};\n"

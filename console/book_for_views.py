@@ -1,0 +1,10 @@
+"""STUB: replaced by this area's pages."""
+
+from django.shortcuts import render
+
+from console.access import practitioner_required
+
+
+@practitioner_required
+def book_for_client(request, **kwargs):
+    return render(request, "console/stub.html", {"title": "Book for a client"})

@@ -1,0 +1,28 @@
+"""The practitioner's console, under /console/: every view passes console.access first."""
+
+from django.urls import path
+
+from console import (
+    book_for_views,
+    booking_views,
+    client_views,
+    day_views,
+    hours_views,
+    money_views,
+    offering_views,
+    security_views,
+)
+
+app_name = "console"
+
+urlpatterns = [
+    path("", day_views.today, name="today"),
+    path("week/", day_views.week, name="week"),
+    path("bookings/<uuid:public_id>/", booking_views.booking, name="booking"),
+    path("book/", book_for_views.book_for_client, name="book_for"),
+    path("clients/", client_views.clients, name="clients"),
+    path("hours/", hours_views.hours, name="hours"),
+    path("offerings/", offering_views.offerings, name="offerings"),
+    path("money/", money_views.money, name="money"),
+    path("security/", security_views.security, name="security"),
+]
