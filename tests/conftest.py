@@ -60,6 +60,8 @@ def assessment(practitioner):
 
 # A real SMTP server, for every test folder.
 # The local Stripe stand-in and paid-booking fixtures, for every test folder.
+# The practitioner's account with its second factor, and a console session, for every folder.
+from tests.console.support import console, practitioner_user  # noqa: E402, F401
 from tests.payments.fixtures import (  # noqa: E402, F401
     deliver,
     flush,
@@ -71,6 +73,3 @@ from tests.payments.fixtures import (  # noqa: E402, F401
     standin_server,
 )
 from tests.smtp import smtp_sink  # noqa: E402, F401
-
-# The practitioner's account with its second factor, and a console session, for every folder.
-from tests.console.support import console, practitioner_user  # noqa: E402, F401
