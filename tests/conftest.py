@@ -58,9 +58,8 @@ def assessment(practitioner):
     return make_offering(practitioner)
 
 
-# A real SMTP server, for every test folder.
-# The local Stripe stand-in and paid-booking fixtures, for every test folder.
-# The practitioner's account with its second factor, and a console session, for every folder.
+# Fixtures for every test folder: the practitioner's account with its second factor and a
+# console session; the local Stripe stand-in and paid bookings; a real SMTP server.
 from tests.console.support import console, practitioner_user  # noqa: E402, F401
 from tests.payments.fixtures import (  # noqa: E402, F401
     deliver,
