@@ -45,7 +45,7 @@ def test_the_login_banner_uses_the_address_served_and_names_a_returning_client(
 ):
     settings.SITE_URL = "http://127.0.0.1:8765"
     banner = seed(print_login=True)
-    assert "http://127.0.0.1:8765/accounts/login/?next=/admin/" in banner
+    assert "http://127.0.0.1:8765/console/" in banner
     assert "http://127.0.0.1:8765/accounts/login/code/ as sam@example.org" in banner
     assert "8000" not in banner
 
