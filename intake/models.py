@@ -152,9 +152,32 @@ class Consent(models.Model):
         return f"Consent {self.consent_version} by {self.assignment}"
 
 
+class SessionNote(models.Model):
+    """The practitioner's own private note about one booking's session, encrypted at rest
+    like intake answers (``intake.crypto``). Only she reads it, through
+    ``intake.session_notes.read_note``, which writes each read to the access log first; it
+    never goes into an email, a calendar entry or a log line."""
+
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="session_note", editable=False
+    )
+    text_encrypted = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False)
+
+    def __str__(self) -> str:
+        return f"Session note for booking {self.booking_id}"
+
+    @property
+    def text(self) -> str:
+        """The note in clear (decrypted on every access; never log it)."""
+        return crypto.decrypt_json(self.text_encrypted)
+
+
 class AccessLog(models.Model):
     """A row for every time someone other than the client reads or exports a response, or
-    reads the note a client wrote when booking (``booking``; ``response`` is then empty)."""
+    reads the note a client wrote when booking (``booking``; ``response`` is then empty),
+    or the practitioner's own session note (``session_note``)."""
 
     class Action(models.TextChoices):
         READ = "read", "Read"
@@ -174,6 +197,14 @@ class AccessLog(models.Model):
         related_name="note_reads",
         help_text="Set when the booking's note was read.",
     )
+    session_note = models.ForeignKey(
+        SessionNote,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reads",
+        help_text="Set when the practitioner's session note was read.",
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     at = models.DateTimeField()
 
@@ -181,14 +212,32 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(response__isnull=False) & Q(booking__isnull=True))
-                | (Q(response__isnull=True) & Q(booking__isnull=False)),
-                name="access_log_reads_one_thing",
+                condition=(
+                    Q(response__isnull=False)
+                    & Q(booking__isnull=True)
+                    & Q(session_note__isnull=True)
+                )
+                | (
+                    Q(response__isnull=True)
+                    & Q(booking__isnull=False)
+                    & Q(session_note__isnull=True)
+                )
+                | (
+                    Q(response__isnull=True)
+                    & Q(booking__isnull=True)
+                    & Q(session_note__isnull=False)
+                ),
+                name="access_log_reads_one_of_three",
             ),
         ]
 
     def __str__(self) -> str:
-        what = f"response {self.response_id}" if self.response_id else f"note {self.booking_id}"
+        if self.response_id:
+            what = f"response {self.response_id}"
+        elif self.session_note_id:
+            what = f"session note {self.session_note_id}"
+        else:
+            what = f"note {self.booking_id}"
         return f"{self.user} {self.action} {what} at {self.at:%Y-%m-%d %H:%M}"
 
 

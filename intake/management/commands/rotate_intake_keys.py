@@ -11,9 +11,13 @@ from django.db import transaction
 
 from booking.models import Booking
 from intake import crypto
-from intake.models import Response
+from intake.models import Response, SessionNote
 
-ENCRYPTED = ((Response, "answers_encrypted", "responses"), (Booking, "note_encrypted", "notes"))
+ENCRYPTED = (
+    (Response, "answers_encrypted", "responses"),
+    (Booking, "note_encrypted", "notes"),
+    (SessionNote, "text_encrypted", "session notes"),
+)
 # What allauth's MFA adapter (practice.adapters) encrypts inside an authenticator's data.
 MFA_SECRETS = ("secret", "seed")
 
