@@ -200,6 +200,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
             "refund_note": _refund_note(booking, for_practitioner=False)
             if change == CANCELLED
             else "",
+            "personal_line": personal_line(booking, change),
         }
         | _money_lines(booking, change)
     )
@@ -246,6 +247,8 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
     practitioner = booking.practitioner
     context = _meeting_context(booking, change, booking.client_timezone, practitioner.timezone)
     context["partner_name"] = booking.partner_name
+    context["by_practice"] = _change_actor(booking, change) in ("practitioner", "staff")
+    context["personal_line"] = personal_line(booking, change)
     return _message(
         booking,
         template="email/booking_partner",
@@ -332,6 +335,19 @@ def _change_actor(booking: Booking, change: str) -> str:
         return ""
     event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
     return event.actor if event else ""
+
+
+def personal_line(booking: Booking, change: str) -> str:
+    """The line the practitioner wrote to the client with her reschedule or cancellation
+    (quoted as hers in the client's and partner's emails); "" when she wrote none. Her
+    reason for a smaller refund is kept apart and never reaches an email."""
+    kind = {RESCHEDULED: BookingEvent.Kind.RESCHEDULED, CANCELLED: BookingEvent.Kind.CANCELLED}
+    if change not in kind:
+        return ""
+    event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
+    if event is None or event.actor not in ("practitioner", "staff"):
+        return ""
+    return event.data.get("personal_line", "")
 
 
 def _changed_by(booking: Booking, change: str) -> str:
@@ -441,6 +457,8 @@ def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
     percent = int(data["refund_percent"])
     amount = format_money(data["refund_amount"], data["refund_currency"])
     decider = DECIDERS.get(data.get("refund_decided_by"), "")
+    if "refund_choice" in data:  # the practitioner cancelled and chose the refund
+        return _practice_refund_note(booking, data, amount, for_practitioner)
     if for_practitioner:
         if percent == 0:
             return f"No refund ({decider})."
@@ -457,6 +475,25 @@ def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
     return (
         f"Under the cancellation policy you will get {percent}% back: {amount}. {REFUND_ARRIVES}"
     )
+
+
+def _practice_refund_note(booking: Booking, data: dict, amount: str, for_practitioner) -> str:
+    """The money of a cancellation by the practice, as she chose it. The client is told
+    what comes back and when, never blamed: the notice they gave does not come into it."""
+    choice, nothing = data["refund_choice"], data["refund_amount"] in ("0", "0.00")
+    if for_practitioner:
+        if nothing:
+            return "No refund (your choice)."
+        which = "in full" if choice == "full" else "in part (your choice)"
+        return f"Refund: {amount}, {which}. Stripe sends it now."
+    if nothing:
+        return (
+            f"This cancellation comes without a refund. If you have a question about it, "
+            f"reply to this email and {booking.practitioner.name} will answer."
+        )
+    if choice == "full":
+        return f"You will get a full refund of {amount}. {REFUND_ARRIVES}"
+    return f"You will get {amount} back. {REFUND_ARRIVES}"
 
 
 def send_payment_email(*, kind: str, object_id: int) -> None:

@@ -55,6 +55,8 @@ NOT_FREE = "This offering is paid and cannot be booked without payment."
 NOT_ACTIVE = "This offering cannot be booked at the moment."
 TOO_LATE_TO_CHANGE = "It is too close to the start to change this booking online."
 WRONG_STATE = "This booking is {status} and cannot be changed."
+ONLY_PRACTICE_OUTSIDE_HOURS = "Only the practice can move a booking outside the open times."
+PRACTICE_ACTORS = ("practitioner", "staff")
 
 
 class BookingError(UserFacingError):
@@ -413,14 +415,29 @@ def client_can_change(booking: Booking, now: datetime | None = None) -> bool:
 
 
 def reschedule(
-    *, booking: Booking, new_start: datetime, actor: str = "client", actor_user=None, now=None
+    *,
+    booking: Booking,
+    new_start: datetime,
+    actor: str = "client",
+    actor_user=None,
+    now=None,
+    outside_open_times: bool = False,
+    personal_line: str = "",
 ) -> Booking:
     """Move a confirmed booking to another bookable slot of the same offering.
 
     The booking keeps its UID; its SEQUENCE goes up so calendars update the event, and
     older manage links stop working. A client may do this only until the cut-off.
+
+    The practitioner (``actor`` "practitioner") may move it outside her open times with
+    ``outside_open_times``, having confirmed she means it: then notice, horizon, her hours
+    and the day's cap do not apply, but a time in the past or one that meets another
+    booking (buffers included) is still refused, as the database would refuse it too.
+    Her ``personal_line`` goes into the client's (and partner's) email.
     """
     now = now or timezone.now()
+    if outside_open_times and actor not in PRACTICE_ACTORS:
+        raise ChangeNotAllowed(ONLY_PRACTICE_OUTSIDE_HOURS)
     offering = booking.offering
     span = blocked_span(new_start, selectors.slot_policy(offering))
     with transaction.atomic(durable=True):
@@ -428,18 +445,24 @@ def reschedule(
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
         _check_may_change(booking, actor=actor, now=now)
         expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
-        check_bookable(
-            offering=offering,
-            start=new_start,
-            now=now,
-            zone_name=booking.client_timezone,
-            exclude=booking,
-        )
+        if outside_open_times:
+            _check_free_of_bookings(booking, new_start, now=now)
+        else:
+            check_bookable(
+                offering=offering,
+                start=new_start,
+                now=now,
+                zone_name=booking.client_timezone,
+                exclude=booking,
+            )
         old_start = booking.start
         booking.start, booking.end = new_start, new_start + offering.duration
         booking.blocked_start, booking.blocked_end = span.start, span.end
         booking.sequence += 1
         _save_span(booking)
+        extra = {"outside_open_times": True} if outside_open_times else {}
+        if personal_line.strip():
+            extra["personal_line"] = personal_line.strip()
         _log(
             booking,
             BookingEvent.Kind.RESCHEDULED,
@@ -448,9 +471,31 @@ def reschedule(
             at=now,
             old_start=old_start.isoformat(),
             new_start=new_start.isoformat(),
+            **extra,
         )
         _notify_on_commit(booking, "rescheduled")
     return booking
+
+
+def _check_free_of_bookings(booking: Booking, new_start: datetime, *, now: datetime) -> None:
+    """Outside her open times, only two things still say no: the past, and another booking
+    that keeps the time (no double booking, for her too)."""
+    reason = None
+    if new_start <= now:
+        reason = refusals.Unbookable.PAST
+    elif refusals.blocking_booking(
+        offering=booking.offering, start=new_start, now=now, exclude=booking
+    ):
+        reason = refusals.Unbookable.TAKEN
+    if reason is not None:
+        raise refused(
+            reason,
+            offering=booking.offering,
+            start=new_start,
+            zone_name=booking.client_timezone,
+            now=now,
+            exclude=booking,
+        )
 
 
 def cancel(
