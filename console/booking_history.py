@@ -1,0 +1,124 @@
+"""A booking's history in words, for her: each BookingEvent as a sentence she would say.
+
+"Booked by Sam on 2 Dec, 09:14", "Moved by you from … to …", "Paid 120.00 EUR",
+"Cancelled by you — full refund of 120.00 EUR". Times in her zone. The reason she gave for a
+smaller refund is hers and shows here; nothing the client wrote (their note, their
+answers) is ever part of an event.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.models import Booking, BookingEvent
+from booking.payments.models import Payment, Refund
+from booking.payments.policy import format_money
+from practice.timezones import clock, day
+
+
+@dataclass(frozen=True)
+class Line:
+    at: datetime
+    when: str  # "2 Dec, 09:14" in her zone
+    text: str
+    detail: str = ""  # her reason, her line to the client
+
+
+def _short(moment: datetime, zone_name: str) -> str:
+    """``Wed 2 Dec, 09:14``: one moment of the history, in her zone."""
+    return f"{day(moment, zone_name, short=True)}, {clock(moment, zone_name)}"
+
+
+def _by(event: BookingEvent, booking: Booking) -> str:
+    if event.actor == "practitioner":
+        return "by you"
+    if event.actor == "client":
+        return f"by {booking.client_name.split()[0] if booking.client_name else 'the client'}"
+    if event.actor == "staff":
+        return "by staff"
+    return "automatically"
+
+
+def _refund_words(data: dict) -> str:
+    if "refund_amount" not in data:
+        return ""
+    amount = format_money(data["refund_amount"], data["refund_currency"])
+    if data["refund_amount"] in ("0", "0.00"):
+        return "no refund"
+    if data.get("refund_choice") == "full" or int(data.get("refund_percent", 0)) == 100:
+        return f"full refund of {amount}"
+    if "refund_choice" in data:
+        return f"refund of {amount}"
+    return f"refund of {amount} ({data['refund_percent']}%, by the cancellation policy)"
+
+
+def _sentence(event: BookingEvent, booking: Booking, payment: Payment | None, zone: str):
+    data, by = event.data or {}, _by(event, booking)
+    kind = event.kind
+    if kind == BookingEvent.Kind.CREATED:
+        if "hold_expires_at" in data:
+            return f"Booked {by}, held while they pay", ""
+        if data.get("awaiting_email_confirmation"):
+            return f"Booked {by}, waiting for them to confirm it from the email", ""
+        return f"Booked {by}", ""
+    if kind == BookingEvent.Kind.CONFIRMED:
+        if event.actor == "system" and payment is not None:
+            late = (
+                " (after the hold had ended; the time was still free)" if data.get("late") else ""
+            )
+            return f"Paid {format_money(payment.amount, payment.currency)}{late}", ""
+        return f"Confirmed {by} from the email link", ""
+    if kind == BookingEvent.Kind.RESCHEDULED:
+        old = datetime.fromisoformat(data["old_start"])
+        new = datetime.fromisoformat(data["new_start"])
+        outside = " (outside your open times)" if data.get("outside_open_times") else ""
+        text = f"Moved {by} from {_short(old, zone)} to {_short(new, zone)}{outside}"
+        line = data.get("personal_line", "")
+        return text, f"Your note to them: “{line}”" if line else ""
+    if kind == BookingEvent.Kind.CANCELLED:
+        refund = _refund_words(data)
+        text = f"Cancelled {by}" + (f" — {refund}" if refund else "")
+        details = []
+        if data.get("reason") and event.actor != "client":
+            details.append(f"Your reason: “{data['reason']}”")
+        if data.get("personal_line"):
+            details.append(f"Your note to them: “{data['personal_line']}”")
+        return text, " · ".join(details)
+    if kind == BookingEvent.Kind.EXPIRED:
+        if data.get("reason") == "paid_too_late":
+            return "Released: the payment came after the time was taken", ""
+        return "The hold ended without payment or confirmation, so the time was freed", ""
+    if kind == BookingEvent.Kind.COMPLETED:
+        return f"Marked as held {by}", ""
+    if kind == BookingEvent.Kind.NO_SHOW:
+        return f"Marked as a no-show {by}", ""
+    return f"{event.get_kind_display()} {by}", ""
+
+
+def history(booking: Booking, *, events, payment: Payment | None, refunds) -> list[Line]:
+    """Every event of ``booking`` as a sentence, oldest first, with the moments Stripe
+    confirmed its refunds between them."""
+    zone = booking.practitioner.timezone
+    lines = []
+    for event in events:
+        text, detail = _sentence(event, booking, payment, zone)
+        lines.append(Line(event.at, _short(event.at, zone), text, detail))
+    for refund in refunds:
+        if refund.state == Refund.State.SUCCEEDED and refund.succeeded_at:
+            amount = format_money(refund.amount, refund.payment.currency)
+            lines.append(
+                Line(
+                    refund.succeeded_at,
+                    _short(refund.succeeded_at, zone),
+                    f"Refund of {amount} sent by Stripe",
+                )
+            )
+        elif refund.state == Refund.State.FAILED:
+            amount = format_money(refund.amount, refund.payment.currency)
+            lines.append(
+                Line(
+                    refund.created_at,
+                    _short(refund.created_at, zone),
+                    f"Stripe refused the refund of {amount}",
+                )
+            )
+    return sorted(lines, key=lambda line: line.at)
