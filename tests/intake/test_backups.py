@@ -319,6 +319,7 @@ def test_check_intake_keys_reads_every_record_and_changes_nothing(records, secon
     call_command("check_intake_keys", stdout=out)
     assert out.getvalue() == (
         "4 of 4 responses readable.\n2 of 2 notes readable.\n"
+        "0 of 0 session notes readable.\n"
         "1 of 1 second-factor secrets readable.\n"
         "Every encrypted record reads with these keys.\n"
     )

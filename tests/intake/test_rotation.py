@@ -36,6 +36,7 @@ def test_rotation_keeps_every_answer_readable_and_retires_the_old_key(
     call_command("rotate_intake_keys", "--batch-size=2", stdout=out)
     assert out.getvalue() == (
         "Re-encrypted 5 responses in 3 batches.\nRe-encrypted 1 notes in 1 batches.\n"
+        "Re-encrypted 0 session notes in 0 batches.\n"
         "Re-encrypted 0 second-factor secrets.\n"
     )
 
