@@ -7,7 +7,7 @@ from django.core.management import call_command
 from booking.selectors import booking_note
 from booking.services import encrypted_note
 from intake import crypto, services
-from intake.models import Assignment, Response
+from intake.models import Assignment, Response, SessionNote
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,3 +56,18 @@ def test_rotation_keeps_every_answer_readable_and_retires_the_old_key(
             crypto.decrypt_json(response.answers_encrypted)
     with pytest.raises(InvalidToken):
         booking_note(booking)
+
+
+def test_rotation_re_encrypts_her_session_notes(settings, booking, intake_key, now):
+    from intake import session_notes
+
+    old, new = intake_key, Fernet.generate_key().decode()
+    session_notes.save_note(booking=booking, text="Follow up on sleep", now=now)
+
+    settings.INTAKE_ENCRYPTION_KEYS = [new, old]
+    out = io.StringIO()
+    call_command("rotate_intake_keys", stdout=out)
+    assert "Re-encrypted 1 session notes in 1 batches." in out.getvalue()
+
+    settings.INTAKE_ENCRYPTION_KEYS = [new]
+    assert SessionNote.objects.get().text == "Follow up on sleep"
