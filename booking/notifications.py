@@ -27,6 +27,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
+from practice.models import is_erased_address
 from practice.timezones import clock, clock_span, day, zone_label
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,10 @@ def send_booking_notifications(*, booking_id: int, change: str) -> None:
     )
     if booking is None:
         logger.warning("Booking %s is gone; no %s notifications sent.", booking_id, change)
+        return
+    if is_erased_address(booking.client_email):
+        # Its client was erased (practice.erasure): nothing is ever sent from what is left.
+        logger.info("Booking %s belongs to an erased client; no %s emails.", booking.pk, change)
         return
     expected = Booking.Status.CANCELLED if change == CANCELLED else Booking.Status.CONFIRMED
     if booking.status != expected:
@@ -373,6 +378,8 @@ def _email_the_booker(booking: Booking, *, template: str, subject: str, **contex
     """One email to the address the booking was made with and to no one else (its link
     again, or the link that confirms it): ``subject`` is completed with "<meeting> with
     <practice>"."""
+    if is_erased_address(booking.client_email):
+        return
     practitioner, meeting = booking.practitioner, booking.offering.meeting_word
     when = format_span_in_two_zones(
         booking.start, booking.end, booking.client_timezone, practitioner.timezone

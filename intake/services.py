@@ -409,14 +409,21 @@ def erase(*, assignment: Assignment, now: datetime) -> Response | None:
         response = Response.objects.filter(assignment=assignment).first()
         if response is None or response.erased_at is not None:
             return response
-        response.answers_encrypted = None
-        response.needs_attention = False
-        response.practitioner_alerted_at = None
-        response.skipped_sections = []
-        response.erased_at = now
-        response.updated_at = now
-        response.save()
+        wipe_answers(response, now=now)
         return response
+
+
+def wipe_answers(response: Response, *, now: datetime) -> None:
+    """The erasure itself, inside the caller's transaction (``erase``, and erasing a whole
+    client in ``practice.erasure``): the answers and all that is derived from them go, the
+    tombstone stays."""
+    response.answers_encrypted = None
+    response.needs_attention = False
+    response.practitioner_alerted_at = None
+    response.skipped_sections = []
+    response.erased_at = now
+    response.updated_at = now
+    response.save()
 
 
 def record_reads(

@@ -174,3 +174,52 @@ class KnownClient(models.Model):
 
     def clean(self) -> None:
         self.email = self.email.strip().lower()
+
+
+# Erased clients' bookings keep their rows (payments point at them) under this name and an
+# address on a domain that can never receive mail (RFC 2606), one per erasure.
+ERASED_NAME = "Erased client"
+ERASED_DOMAIN = "erased.invalid"
+
+
+def is_erased_address(email: str) -> bool:
+    """Whether ``email`` is the placeholder an erasure left: nothing is ever sent to it."""
+    return email.lower().endswith("@" + ERASED_DOMAIN)
+
+
+class ClientErasure(models.Model):
+    """That a client was erased, when, by whom and how much: never who the client was.
+
+    Kept as the practice's own record that a request to be forgotten was carried out
+    (``practice.erasure``); the counts say what went and what stayed.
+    """
+
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    bookings = models.PositiveIntegerField(help_text="Bookings made by the client, anonymised.")
+    partner_bookings = models.PositiveIntegerField(
+        default=0, help_text="Couples bookings the client was the partner on."
+    )
+    intakes = models.PositiveIntegerField(help_text="Intake questionnaires whose answers went.")
+    accounts = models.PositiveIntegerField(help_text="Sign-in accounts deleted.")
+    known_client = models.BooleanField(help_text="Whether a returning-client mark was removed.")
+    payments_kept = models.PositiveIntegerField()
+    refunds_kept = models.PositiveIntegerField()
+    hardship_requests_kept = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = "client erasure"
+
+    def __str__(self) -> str:
+        return f"Client erased at {self.erased_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def placeholder_email(self) -> str:
+        return f"erased-{self.pk}@{ERASED_DOMAIN}"

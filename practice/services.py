@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from booking.models import Booking
+from practice.models import KnownClient
 from practice.selectors import verified_emails
 
 
@@ -80,3 +81,26 @@ def remove_unverified_accounts(*, now) -> int:
     stale = [user.pk for user in users if not user.has_usable_password()]
     _, deleted = get_user_model().objects.filter(pk__in=stale).delete()
     return deleted.get(get_user_model()._meta.label, 0)
+
+
+def mark_returning(*, email: str, note: str) -> KnownClient:
+    """Mark ``email`` as a returning client, with the practitioner's own note why ("Worked
+    together in 2024"), or change the note of one already marked. Once they sign in with
+    this address they may book what is for returning clients. The note is hers alone: no
+    page of the client's and no email reads it."""
+    email = email.strip().lower()
+    with transaction.atomic(durable=True):
+        known = KnownClient.objects.select_for_update().filter(email__iexact=email).first()
+        if known is None:
+            return KnownClient.objects.create(email=email, note=note.strip())
+        known.note = note.strip()
+        known.save(update_fields=["note"])
+        return known
+
+
+def unmark_returning(*, email: str) -> bool:
+    """Take the returning-client mark (and its note) off ``email``; whether there was one.
+    Completed sessions still count as returning (practice.selectors.is_returning_client)."""
+    with transaction.atomic(durable=True):
+        deleted, _ = KnownClient.objects.filter(email__iexact=email.strip()).delete()
+    return bool(deleted)

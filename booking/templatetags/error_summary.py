@@ -25,16 +25,18 @@ class Summary:
     lines: tuple[Line, ...]
 
 
-def things_to_fix(count: int) -> str:
-    """``Two things to fix before we can book this``."""
+def things_to_fix(count: int, goal: str = "") -> str:
+    """``Two things to fix before we can book this`` (or another ``goal``: "we can save
+    this")."""
     number = NUMBER_WORDS[count - 1] if 1 <= count <= len(NUMBER_WORDS) else f"{count:,}"
     things = "thing" if count == 1 else "things"
-    return f"{number} {things} to fix before we can book this"
+    return f"{number} {things} to fix before {goal or 'we can book this'}"
 
 
 @register.simple_tag
-def error_summary(form) -> Summary | None:
-    """The form's problems in its own order: the form's, then each field's first."""
+def error_summary(form, goal: str = "") -> Summary | None:
+    """The form's problems in its own order: the form's, then each field's first; the
+    heading ends with ``goal`` where the form is for something else than booking."""
     if not form.errors:
         return None
     lines = [Line(str(message)) for message in form.non_field_errors()]
@@ -42,4 +44,4 @@ def error_summary(form) -> Summary | None:
         if field.errors:
             target = "" if field.is_hidden else field.auto_id
             lines.append(Line(str(field.errors[0]), target))
-    return Summary(things_to_fix(len(lines)), tuple(lines))
+    return Summary(things_to_fix(len(lines), goal), tuple(lines))

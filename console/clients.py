@@ -1,0 +1,309 @@
+"""Reads for her clients: who they are, the list she searches, and one client's page.
+
+A client is a person known by an email address, whatever its case: the address a booking
+was made with (and the account it was booked from), a couples partner's address, or one she
+marked as a returning client (``KnownClient``). An address never goes into a URL: each
+client has an opaque key, an HMAC of the lower-cased address under the SECRET_KEY, which
+the key's page turns back into the address by comparing it with every address known.
+"""
+
+import hashlib
+import hmac
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+
+from booking.models import Booking
+from booking.payments.models import Payment
+from intake import questionnaires
+from intake.models import Assignment, Response
+from practice.models import ERASED_DOMAIN, KnownClient, Offering, Practitioner
+
+PAGE_SIZE = 50
+_SALT = b"console.clients.key"
+# Bookings that are, were or will be a meeting (not cancelled, expired or a lapsed hold).
+_MET = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+
+
+def client_key(email: str) -> str:
+    """The client's key in URLs: stable, opaque, and the same for any case of the address."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode() + _SALT, email.strip().lower().encode(), hashlib.sha256
+    )
+    return digest.hexdigest()[:32]
+
+
+def fold(text: str) -> str:
+    """For searching: case and accents set aside ("Zoë" is found by "zoe")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass
+class ClientRow:
+    """One line of the list."""
+
+    email: str
+    name: str = ""
+    sessions: int = 0
+    last: datetime | None = None
+    next: datetime | None = None
+    returning: bool = False
+    only_free_calls: bool = True
+    has_bookings: bool = False
+
+    @property
+    def key(self) -> str:
+        return client_key(self.email)
+
+    @property
+    def is_new(self) -> bool:
+        """Someone who has booked nothing but a free assessment call (yet)."""
+        return self.has_bookings and self.only_free_calls and not self.returning
+
+
+def _is_live(status: str, hold_expires_at: datetime | None, now: datetime) -> bool:
+    if status == Booking.Status.CONFIRMED:
+        return True
+    return status == Booking.Status.HELD and hold_expires_at is not None and hold_expires_at > now
+
+
+def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]:
+    """Everyone who booked with her, joined one as a partner, or is marked as returning,
+    soonest next session first, then the most recent last session, then by address. Two
+    queries, whatever the number of bookings."""
+    rows: dict[str, ClientRow] = {}
+
+    def row(email: str) -> ClientRow:
+        email = email.lower()
+        if email not in rows:
+            rows[email] = ClientRow(email=email)
+        return rows[email]
+
+    bookings = (
+        Booking.objects.filter(practitioner=practitioner)
+        .exclude(client_email__iendswith="@" + ERASED_DOMAIN)
+        .order_by("start", "pk")
+        .values_list(
+            "client_email",
+            "client_name",
+            "partner_email",
+            "partner_name",
+            "start",
+            "status",
+            "hold_expires_at",
+            "offering__kind",
+        )
+    )
+    for email, name, partner_email, partner_name, start, status, hold_until, kind in bookings:
+        people = [(email, name, True)]
+        if partner_email:
+            people.append((partner_email, partner_name, False))
+        for address, person_name, booker in people:
+            client = row(address)
+            client.has_bookings = True
+            client.name = person_name or client.name  # the latest booking's, by start
+            if kind != Offering.Kind.ASSESSMENT:
+                client.only_free_calls = False
+            if booker and status == Booking.Status.COMPLETED:
+                client.returning = True
+            if status in _MET:
+                client.sessions += 1
+                if start < now:
+                    client.last = start
+            if start >= now and _is_live(status, hold_until, now) and client.next is None:
+                client.next = start
+    for email in KnownClient.objects.values_list("email", flat=True):
+        row(email).returning = True
+    return sorted(rows.values(), key=_order)
+
+
+def _order(client: ClientRow) -> tuple:
+    if client.next is not None:
+        return (0, client.next.timestamp(), client.email)
+    if client.last is not None:
+        return (1, -client.last.timestamp(), client.email)
+    return (2, 0, client.email)
+
+
+def search(clients: list[ClientRow], query: str) -> list[ClientRow]:
+    """The clients whose name or address holds every word of ``query``."""
+    words = fold(query).split()
+    if not words:
+        return clients
+    return [c for c in clients if all(w in fold(f"{c.name} {c.email}") for w in words)]
+
+
+def email_for_key(*, practitioner: Practitioner, key: str) -> str | None:
+    """The address whose key is ``key``, among every address known to her; one query."""
+    mine = Booking.objects.filter(practitioner=practitioner).order_by()
+    emails = (
+        mine.annotate(address=Lower("client_email"))
+        .values_list("address", flat=True)
+        .union(
+            mine.exclude(partner_email="")
+            .annotate(address=Lower("partner_email"))
+            .values_list("address", flat=True),
+            KnownClient.objects.order_by()
+            .annotate(address=Lower("email"))
+            .values_list("address", flat=True),
+        )
+    )
+    for email in emails:
+        if email.endswith("@" + ERASED_DOMAIN):
+            continue
+        if hmac.compare_digest(client_key(email), key):
+            return email
+    return None
+
+
+# --- one client's page ---------------------------------------------------------------------
+
+
+@dataclass
+class IntakeLine:
+    """One intake questionnaire of theirs, in words."""
+
+    booking: Booking
+    status: str
+    checkin: bool
+
+
+@dataclass
+class ClientPage:
+    email: str
+    key: str
+    name: str
+    zone: str
+    emails: list[str]  # every address of theirs: the booking's, and their account's
+    has_account: bool
+    known: KnownClient | None
+    completed: int
+    upcoming: list[Booking]
+    past: list[Booking]
+    payments: list[Payment]
+    intakes: list[IntakeLine]
+    hardship: list
+    notes: int | None  # her session notes about them; None where notes are not kept
+    partner_of: list[Booking] = field(default_factory=list)
+
+    @property
+    def returning(self) -> bool:
+        return self.known is not None or self.completed > 0
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+def intake_status(assignment: Assignment | None) -> str:
+    """An intake's state as she reads it in a list."""
+    if assignment is None or assignment.invited_at is None:
+        return "not sent yet"
+    response: Response | None = getattr(assignment, "response", None)
+    if response is None:
+        return "invited, not started"
+    if response.erased_at is not None:
+        return "answers erased"
+    if response.submitted_at is None:
+        return "started, not sent"
+    return "sent"
+
+
+def _payment(booking: Booking) -> Payment | None:
+    try:
+        return booking.payment
+    except Payment.DoesNotExist:
+        return None
+
+
+def _hardship(booking: Booking):
+    try:
+        return booking.hardship_request
+    except Booking.hardship_request.RelatedObjectDoesNotExist:
+        return None
+
+
+def _note_counts(booking_ids: list[int]) -> dict[int, int] | None:
+    """Session notes per booking, where this installation keeps them (intake.SessionNote)."""
+    try:
+        model = apps.get_model("intake", "SessionNote")
+    except LookupError:
+        return None
+    counts = model.objects.filter(booking_id__in=booking_ids).values("booking_id")
+    return dict(counts.annotate(n=Count("pk")).values_list("booking_id", "n"))
+
+
+def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> ClientPage:
+    """Everything her page of one client shows, in a fixed number of queries whatever the
+    number of their bookings."""
+    email = email.lower()
+    addresses = list(
+        EmailAddress.objects.filter(
+            user__in=EmailAddress.objects.filter(email__iexact=email).values("user_id")
+        ).values_list("user_id", "email", "verified")
+    )
+    account_ids = sorted({user_id for user_id, _email, _verified in addresses})
+    mine = Q(client_email__iexact=email)
+    if account_ids:
+        mine |= Q(client_id__in=account_ids)
+    bookings = list(
+        Booking.objects.filter(
+            Q(practitioner=practitioner) & (mine | Q(partner_email__iexact=email))
+        )
+        .select_related("offering", "payment", "hardship_request")
+        .prefetch_related("payment__refunds", "intakes__response")
+        .order_by("start", "pk")
+    )
+    own = [b for b in bookings if b.client_email.lower() == email or b.client_id in account_ids]
+    partner_of = [b for b in bookings if b not in own]
+    upcoming = [b for b in bookings if b.end > now and _is_live(b.status, b.hold_expires_at, now)]
+    past = [b for b in reversed(bookings) if b not in upcoming]
+    intakes = []
+    asks = {}  # offering kind → whether it comes with a questionnaire
+    for booking in bookings:
+        theirs = [a for a in booking.intakes.all() if a.email.lower() == email] or (
+            [a for a in booking.intakes.all() if a.role == Assignment.Role.CLIENT]
+            if booking in own
+            else []
+        )
+        assignment = theirs[0] if theirs else None
+        kind = booking.offering.kind
+        if kind not in asks:
+            asks[kind] = questionnaires.for_offering_kind(kind) is not None
+        if assignment is None and not asks[kind]:
+            continue
+        response = getattr(assignment, "response", None) if assignment else None
+        checkin = bool(response and response.questionnaire_id.startswith("checkin"))
+        intakes.append(IntakeLine(booking, intake_status(assignment), checkin))
+    latest = own[-1] if own else (partner_of[-1] if partner_of else None)
+    name = ""
+    if latest is not None:
+        name = latest.client_name if latest in own else latest.partner_name
+    counts = _note_counts([b.pk for b in bookings])
+    emails = [email] + sorted(
+        {e.lower() for _u, e, verified in addresses if verified and e.lower() != email}
+    )
+    return ClientPage(
+        email=email,
+        key=client_key(email),
+        name=name,
+        zone=latest.client_timezone if latest is not None else "",
+        emails=emails,
+        has_account=bool(account_ids),
+        known=KnownClient.objects.filter(email__iexact=email).first(),
+        completed=sum(1 for b in own if b.status == Booking.Status.COMPLETED),
+        upcoming=upcoming,
+        past=past,
+        payments=[p for p in (_payment(b) for b in own) if p is not None],
+        intakes=intakes,
+        hardship=[h for h in (_hardship(b) for b in own) if h is not None],
+        notes=sum(counts.values()) if counts is not None else None,
+        partner_of=partner_of,
+    )
