@@ -173,6 +173,7 @@ class IntakeLine:
     booking: Booking
     status: str
     checkin: bool
+    sent: bool  # an invitation exists: her review of it is one click away
 
 
 @dataclass
@@ -277,11 +278,13 @@ def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> Cli
         kind = booking.offering.kind
         if kind not in asks:
             asks[kind] = questionnaires.for_offering_kind(kind) is not None
-        if assignment is None and not asks[kind]:
-            continue
+        if assignment is None and not (asks[kind] and booking in upcoming):
+            continue  # none was sent, and none will be
         response = getattr(assignment, "response", None) if assignment else None
         checkin = bool(response and response.questionnaire_id.startswith("checkin"))
-        intakes.append(IntakeLine(booking, intake_status(assignment), checkin))
+        intakes.append(
+            IntakeLine(booking, intake_status(assignment), checkin, assignment is not None)
+        )
     latest = own[-1] if own else (partner_of[-1] if partner_of else None)
     name = ""
     if latest is not None:
