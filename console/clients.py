@@ -16,7 +16,7 @@ from datetime import datetime
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 
 from booking.models import Booking
@@ -259,26 +259,33 @@ def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> Cli
             Q(practitioner=practitioner) & (mine | Q(partner_email__iexact=email))
         )
         .select_related("offering", "payment", "hardship_request")
-        .prefetch_related("payment__refunds", "intakes__response")
+        .prefetch_related(
+            "payment__refunds",
+            # The page says where each intake stands; it never decrypts (or loads) answers.
+            Prefetch("intakes__response", queryset=Response.objects.defer("answers_encrypted")),
+        )
         .order_by("start", "pk")
     )
     own = [b for b in bookings if b.client_email.lower() == email or b.client_id in account_ids]
-    partner_of = [b for b in bookings if b not in own]
+    own_ids = {b.pk for b in own}
+    partner_of = [b for b in bookings if b.pk not in own_ids]
     upcoming = [b for b in bookings if b.end > now and _is_live(b.status, b.hold_expires_at, now)]
-    past = [b for b in reversed(bookings) if b not in upcoming]
+    upcoming_ids = {b.pk for b in upcoming}
+    past = [b for b in reversed(bookings) if b.pk not in upcoming_ids]
     intakes = []
     asks = {}  # offering kind → whether it comes with a questionnaire
     for booking in bookings:
-        theirs = [a for a in booking.intakes.all() if a.email.lower() == email] or (
-            [a for a in booking.intakes.all() if a.role == Assignment.Role.CLIENT]
-            if booking in own
+        attendees = list(booking.intakes.all())
+        theirs = [a for a in attendees if a.email.lower() == email] or (
+            [a for a in attendees if a.role == Assignment.Role.CLIENT]
+            if booking.pk in own_ids
             else []
         )
         assignment = theirs[0] if theirs else None
         kind = booking.offering.kind
         if kind not in asks:
             asks[kind] = questionnaires.for_offering_kind(kind) is not None
-        if assignment is None and not (asks[kind] and booking in upcoming):
+        if assignment is None and not (asks[kind] and booking.pk in upcoming_ids):
             continue  # none was sent, and none will be
         response = getattr(assignment, "response", None) if assignment else None
         checkin = bool(response and response.questionnaire_id.startswith("checkin"))
@@ -288,7 +295,7 @@ def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> Cli
     latest = own[-1] if own else (partner_of[-1] if partner_of else None)
     name = ""
     if latest is not None:
-        name = latest.client_name if latest in own else latest.partner_name
+        name = latest.client_name if latest.pk in own_ids else latest.partner_name
     counts = _note_counts([b.pk for b in bookings])
     emails = [email] + sorted(
         {e.lower() for _u, e, verified in addresses if verified and e.lower() != email}

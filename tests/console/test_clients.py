@@ -223,11 +223,11 @@ def test_a_partner_page_shows_the_couples_session_but_not_the_clients_money(cons
 
 
 def test_the_client_page_queries_do_not_grow_with_bookings(console, assessment, session, now):
-    def add(count, email):
+    def add(count, email, hours):
         for i in range(count):
             booking = paid_session(
                 session,
-                NOW - (i + 1) * DAY,
+                NOW - (i + 1) * DAY + timedelta(hours=hours),
                 email=email,
                 name="Zoë Brandt",
                 refund=Decimal("10.00") if i % 2 else None,
@@ -235,10 +235,10 @@ def test_the_client_page_queries_do_not_grow_with_bookings(console, assessment, 
             intake_for(booking, answers={"what_brings_you": "x"} if i % 3 else None)
             if i % 4 == 0:
                 hardship_for(booking)
-            insert_booking(assessment, NOW + (i + 1) * DAY, email=email)
+            insert_booking(assessment, NOW + (i + 1) * DAY + timedelta(hours=hours), email=email)
 
-    add(2, "few@example.org")
-    add(40, "many@example.org")
+    add(2, "few@example.org", hours=2)
+    add(40, "many@example.org", hours=4)
 
     def queries(email):
         page_of(console, email)  # warm up the session and the questionnaire files
