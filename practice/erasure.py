@@ -73,6 +73,7 @@ class ErasurePlan:
     payments: int
     refunds: int
     hardship_requests: int
+    partners_kept: int = 0  # couples sessions of theirs whose partner's details stay
     upcoming: list[Booking] = field(default_factory=list)
 
     @property
@@ -127,7 +128,8 @@ def plan_erasure(*, practitioner: Practitioner, email: str, now: datetime) -> Er
         and u.pk != practitioner.user_id
     ]
     own = _own_bookings(practitioner, email, [u.pk for u in users])
-    booking_ids = list(own.values_list("pk", flat=True))
+    rows = list(own.values_list("pk", "partner_email"))
+    booking_ids = [pk for pk, _partner in rows]
     partner_ids = list(
         Booking.objects.filter(practitioner=practitioner, partner_email__iexact=email)
         .exclude(pk__in=booking_ids)
@@ -158,6 +160,7 @@ def plan_erasure(*, practitioner: Practitioner, email: str, now: datetime) -> Er
         payments=payments.count(),
         refunds=Refund.objects.filter(payment__in=payments).count(),
         hardship_requests=HardshipRequest.objects.filter(booking_id__in=booking_ids).count(),
+        partners_kept=sum(1 for _pk, partner in rows if partner and partner.lower() != email),
         upcoming=upcoming,
     )
 

@@ -135,6 +135,7 @@ def test_the_confirmation_says_exactly_what_goes_and_what_stays(console, zoe):
     assert "2 payments and 1 refund: amount, date, currency and Stripe's reference." in text
     assert "keep them for 10 years" in text
     assert "1 hardship request" in text
+    assert "keep them for 10 years" in text
     assert ClientErasure.objects.count() == 0
 
 
@@ -245,6 +246,43 @@ def test_a_session_still_ahead_stops_the_erasure_and_says_which(confirmed, zoe, 
     assert erasure.UPCOMING.replace("'", "&#x27;") in refused.text
     assert Booking.objects.filter(client_name=NAME).count() == 4
     assert not ClientErasure.objects.exists()
+
+
+def test_erasing_a_couples_client_keeps_their_partners_own_details(confirmed, couples, now):
+    booking = paid_session(
+        couples,
+        NOW - 5 * DAY,
+        email="lee@example.org",
+        name="Lee Park",
+        partner_name="Kim Park",
+        partner_email="kim@example.org",
+        status=Booking.Status.COMPLETED,
+    )
+    intake_for(booking, answers={"what_brings_you": "Lee's words"})
+    intake_for(booking, answers={"what_brings_you": "Kim's words"}, role=Assignment.Role.PARTNER)
+    url = erase_url("lee@example.org")
+
+    text = " ".join(confirmed.get(url).content.decode().split())
+    assert (
+        "1 couples session with a partner: the partner's own name, email and answers stay"
+        in text
+    )
+    assert (
+        "1 booking: their name, email and the note they wrote when booking are removed. It stays"
+        in text
+    )
+
+    confirmed.post(url, {"confirmation": "lee@example.org"})
+
+    booking.refresh_from_db()
+    assert (booking.client_name, booking.partner_name, booking.partner_email) == (
+        ERASED_NAME,
+        "Kim Park",
+        "kim@example.org",
+    )
+    kim = Response.objects.get(assignment__email="kim@example.org")
+    assert kim.answers == {"what_brings_you": "Kim's words"}
+    assert confirmed.get(f"/console/clients/{client_key('kim@example.org')}/").status_code == 200
 
 
 def test_a_staff_account_with_their_address_is_kept(practitioner, assessment, now):
