@@ -4,7 +4,8 @@ from django.db import models
 
 from booking.models import AvailabilityRule, DateOverride, TimeOff
 from booking.payments.admin import RefundTierInline
-from practice.models import KnownClient, Offering, Practitioner
+from practice.models import ClientErasure, KnownClient, Offering, Practitioner
+from practice.records_admin import ReadOnlyAdmin
 
 # Her hours are whole minutes: 09:00, not 09:00:00 (the input still accepts seconds).
 HH_MM = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
@@ -71,3 +72,12 @@ class KnownClientAdmin(admin.ModelAdmin):
     search_fields = ["email", "note"]
     fields = ["email", "note", "marked_at"]
     readonly_fields = ["marked_at"]
+
+
+@admin.register(ClientErasure)
+class ClientErasureAdmin(ReadOnlyAdmin):
+    """That clients were erased at their request, when and by whom, with the counts of what
+    went and what stayed; never who they were."""
+
+    list_display = ["erased_at", "erased_by", "bookings", "intakes", "accounts", "payments_kept"]
+    date_hierarchy = "erased_at"

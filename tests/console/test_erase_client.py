@@ -151,6 +151,8 @@ def test_erasing_removes_them_from_every_table_and_keeps_the_payments(confirmed,
         "intake_response",
         "payments_payment",
         "payments_refund",
+        "payments_hardshiprequest",
+        "practice_clienterasure",
     ]:
         text = raw_table_text(table).lower()
         for secret in [EMAIL, NAME.lower(), "zoë", SECRET_ANSWER.lower(), SECRET_NOTE.lower()]:
@@ -264,8 +266,7 @@ def test_erasing_a_couples_client_keeps_their_partners_own_details(confirmed, co
 
     text = " ".join(confirmed.get(url).content.decode().split())
     assert (
-        "1 couples session with a partner: the partner's own name, email and answers stay"
-        in text
+        "1 couples session with a partner: the partner's own name, email and answers stay" in text
     )
     assert (
         "1 booking: their name, email and the note they wrote when booking are removed. It stays"
@@ -312,3 +313,20 @@ def test_two_erased_clients_get_two_placeholders(practitioner, assessment, now):
         erasure.erase_client(
             practitioner=practitioner, email="a@example.org", actor_user=None, now=NOW
         )
+
+
+def test_the_operator_reads_the_erasures_in_the_admin_and_changes_none(
+    client, practitioner, assessment, now
+):
+    insert_booking(assessment, NOW - DAY, email="a@example.org", client_name="Ada Lovel")
+    record = erasure.erase_client(
+        practitioner=practitioner, email="a@example.org", actor_user=None, now=NOW
+    )
+    operator = make_account("ops@example.org", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+
+    listing = client.get("/admin/practice/clienterasure/")
+
+    assert listing.status_code == 200
+    assert "a@example.org" not in listing.text and "Ada" not in listing.text
+    assert client.post(f"/admin/practice/clienterasure/{record.pk}/delete/").status_code == 403
