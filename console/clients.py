@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
 from booking.models import Booking
 from booking.payments.models import Payment
 from intake import questionnaires
-from intake.models import Assignment, Response
+from intake.models import Assignment, Response, SessionNote
 from practice.models import ERASED_DOMAIN, KnownClient, Offering, Practitioner
 
 PAGE_SIZE = 50
@@ -191,7 +190,7 @@ class ClientPage:
     payments: list[Payment]
     intakes: list[IntakeLine]
     hardship: list
-    notes: int | None  # her session notes about them; None where notes are not kept
+    notes: int  # her session notes about them (counted, not read)
     partner_of: list[Booking] = field(default_factory=list)
 
     @property
@@ -229,16 +228,6 @@ def _hardship(booking: Booking):
         return booking.hardship_request
     except Booking.hardship_request.RelatedObjectDoesNotExist:
         return None
-
-
-def _note_counts(booking_ids: list[int]) -> dict[int, int] | None:
-    """Session notes per booking, where this installation keeps them (intake.SessionNote)."""
-    try:
-        model = apps.get_model("intake", "SessionNote")
-    except LookupError:
-        return None
-    counts = model.objects.filter(booking_id__in=booking_ids).values("booking_id")
-    return dict(counts.annotate(n=Count("pk")).values_list("booking_id", "n"))
 
 
 def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> ClientPage:
@@ -296,7 +285,6 @@ def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> Cli
     name = ""
     if latest is not None:
         name = latest.client_name if latest.pk in own_ids else latest.partner_name
-    counts = _note_counts([b.pk for b in bookings])
     emails = [email] + sorted(
         {e.lower() for _u, e, verified in addresses if verified and e.lower() != email}
     )
@@ -314,6 +302,7 @@ def client_page(*, practitioner: Practitioner, email: str, now: datetime) -> Cli
         payments=[p for p in (_payment(b) for b in own) if p is not None],
         intakes=intakes,
         hardship=[h for h in (_hardship(b) for b in own) if h is not None],
-        notes=sum(counts.values()) if counts is not None else None,
+        # Her session notes are counted, never read, here.
+        notes=SessionNote.objects.filter(booking__in=bookings).count(),
         partner_of=partner_of,
     )

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -27,7 +26,7 @@ from django.db.models import Q
 
 from booking.models import Booking, BookingEvent
 from booking.payments.models import HardshipRequest, Payment, Refund
-from intake.models import Assignment, Response, new_token
+from intake.models import Assignment, Response, SessionNote, new_token
 from intake.services import wipe_answers
 from practice.errors import UserFacingError
 from practice.models import ERASED_NAME, ClientErasure, KnownClient, Practitioner
@@ -189,14 +188,6 @@ def _end_sessions(user_ids: list[int], now: datetime) -> None:
     Session.objects.filter(pk__in=stale).delete()
 
 
-def _session_notes():
-    """Her private session notes, if this installation keeps them (intake.SessionNote)."""
-    try:
-        return apps.get_model("intake", "SessionNote")
-    except LookupError:
-        return None
-
-
 def erase_client(
     *, practitioner: Practitioner, email: str, actor_user, now: datetime
 ) -> ClientErasure:
@@ -256,9 +247,7 @@ def erase_client(
         Refund.objects.filter(payment__booking_id__in=plan.booking_ids).exclude(
             decided_by=Refund.DecidedBy.LATE_PAYMENT
         ).update(reason="")
-        notes = _session_notes()
-        if notes is not None:
-            notes.objects.filter(booking_id__in=plan.booking_ids).delete()
+        SessionNote.objects.filter(booking_id__in=plan.booking_ids).delete()
         KnownClient.objects.filter(email__iexact=plan.email).delete()
         if plan.account_ids:
             _end_sessions(plan.account_ids, now)
