@@ -19,6 +19,7 @@ from booking.models import Booking
 from booking.payments import selectors as payment_selectors
 from booking.payments import services as payment_services
 from booking.payments.models import HardshipRequest, Payment
+from booking.video_rooms import video_link_for
 from booking.views import refused_page, visitor_zone, week_context
 from practice import ratelimits
 from practice.views import too_many_requests
@@ -111,6 +112,7 @@ def _manage_context(booking: Booking) -> dict:
         "is_past": booking.end <= now,
         "manage_path": links.manage_path(booking),
         "payment": payment,
+        "video_link": video_link_for(booking),
     }
     if payment is not None and payment.is_captured:
         hardship = HardshipRequest.objects.filter(booking=booking).first()

@@ -27,6 +27,7 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
+from booking.video_rooms import video_link_for
 from practice.models import is_erased_address
 from practice.timezones import clock, clock_span, day, zone_label
 
@@ -173,7 +174,7 @@ def _meeting_context(booking: Booking, change: str, zone: str, other_zone: str) 
         "when_own": format_span(booking.start, booking.end, zone),
         "when_other": _in_other_zone(booking.start, booking.end, zone, other_zone),
         "previous_when": _previous_when(booking, change, zone, other_zone),
-        "video_link": booking.offering.video_link if change != CANCELLED else "",
+        "video_link": video_link_for(booking) if change != CANCELLED else "",
     }
 
 

@@ -89,7 +89,8 @@ def assign_for_booking(*, booking_id: int, now: datetime | None = None) -> list[
         )
         if booking is None or booking.status != Booking.Status.CONFIRMED:
             return []
-        offered = questionnaires.for_offering_kind(booking.offering.kind)
+        offering = booking.offering
+        offered = questionnaires.for_offering(offering.kind, offering.questionnaire_id)
         if offered is None:
             return []
         has_checkin = questionnaires.checkin_after(offered.id) is not None
@@ -137,7 +138,9 @@ def questionnaire_for(assignment: Assignment) -> Questionnaire:
     response = Response.objects.filter(assignment=assignment).first()
     if response is not None:
         return response.questionnaire
-    questionnaire = questionnaires.for_offering_kind(assignment.booking.offering.kind)
+    questionnaire = questionnaires.for_offering(
+        assignment.booking.offering.kind, assignment.booking.offering.questionnaire_id
+    )
     if questionnaire is None:
         raise IntakeError(NO_QUESTIONNAIRE)
     checkin = questionnaires.checkin_after(questionnaire.id)
@@ -332,7 +335,10 @@ def switch_to_full(*, assignment: Assignment, now: datetime) -> Response:
             raise IntakeError(ERASED)
         if response is not None and not response.questionnaire.checkin_for:
             return response  # already the full one (a second click, another tab)
-        full = questionnaires.for_offering_kind(assignment.booking.offering.kind)
+        offering = assignment.booking.offering
+        full = questionnaires.for_offering(offering.kind, offering.questionnaire_id)
+        if full is None:
+            raise IntakeError(NO_QUESTIONNAIRE)
         given = earlier.answers | (response.answers if response is not None else {})
         answers = {
             qid: value

@@ -91,6 +91,19 @@ class Offering(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     returning_clients_only = models.BooleanField(default=False)
     video_link = models.URLField(blank=True, help_text="Sent in confirmations and invites.")
+    video_room_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A link with {room} in it, e.g. https://meet.jit.si/mara-{room}: each booking "
+        "gets a room name of its own in place of {room}. When set, it is used instead of the "
+        "fixed video link.",
+    )
+    questionnaire_id = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The questionnaire sent before a booking: empty for the one its kind has "
+        "always had, 'none' for none, else a questionnaire's id.",
+    )
     buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
     buffer_after_minutes = models.PositiveSmallIntegerField(default=0)
     min_notice_minutes = models.PositiveIntegerField(

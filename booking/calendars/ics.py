@@ -14,6 +14,7 @@ from icalendar.enums import CLASS, PARTSTAT, ROLE, STATUS
 
 from booking import links
 from booking.models import Booking
+from booking.video_rooms import video_link_for
 
 PRODID = "-//Practice Booking//Bookings//EN"
 REQUEST = "REQUEST"
@@ -44,7 +45,7 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
     names the partner, the partner's never the client's address.
     """
     practitioner = booking.practitioner
-    video_link = booking.offering.video_link
+    video_link = video_link_for(booking)
     lines = []
     if video_link:
         lines.append(f"Join the call: {video_link}")

@@ -53,3 +53,34 @@ def refund_amount(refundable: Decimal, percent: int, currency: str) -> Decimal:
     minor = to_minor(refundable, currency)
     share = (Decimal(minor) * percent / 100).to_integral_value(rounding=ROUND_HALF_UP)
     return from_minor(min(int(share), minor), currency)
+
+
+def terms_in_words(tiers: Iterable[tuple[int, int]]) -> list[str]:
+    """Cancellation terms as clients read them, before paying, on their booking's page and
+    in their email, and as the practitioner sees them said back while she edits them:
+    ``["48 hours or more before the start: a full refund", "24 to 48 hours before: 50 %
+    back", "Less than 24 hours before: no refund"]``. ``tiers`` are ``(hours, percent)``,
+    most notice first; none is a full refund at any time."""
+    tiers = list(tiers)
+    if not tiers:
+        return ["Cancel any time before the start for a full refund."]
+    lines = []
+    above = None
+    for hours, percent in tiers:
+        what = _refund_words(percent)
+        if above is None:
+            lines.append(f"{hours} hours or more before the start: {what}")
+        else:
+            lines.append(f"{hours} to {above} hours before: {what}")
+        above = hours
+    if above:
+        lines.append(f"Less than {above} hours before: no refund")
+    return lines
+
+
+def _refund_words(percent: int) -> str:
+    if percent >= 100:
+        return "a full refund"
+    if percent <= 0:
+        return "no refund"
+    return f"{percent} % back"

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from booking.models import Booking
+from booking.payments import policy
 from booking.payments.models import Payment, Refund, RefundTier
 from booking.refusals import Unbookable
 from practice.models import Offering
@@ -55,32 +56,9 @@ def refund_policy(offering: Offering) -> list[tuple[int, int]]:
 
 
 def policy_lines(offering: Offering) -> list[str]:
-    """The policy in words, for the page before paying and the manage page:
-    ``["48 hours or more before the start: a full refund", "24 to 48 hours before: 50 %
-    back", "Less than 24 hours before: no refund"]``."""
-    tiers = refund_policy(offering)
-    if not tiers:
-        return ["Cancel any time before the start for a full refund."]
-    lines = []
-    above = None
-    for hours, percent in tiers:
-        what = _refund_words(percent)
-        if above is None:
-            lines.append(f"{hours} hours or more before the start: {what}")
-        else:
-            lines.append(f"{hours} to {above} hours before: {what}")
-        above = hours
-    if above:
-        lines.append(f"Less than {above} hours before: no refund")
-    return lines
-
-
-def _refund_words(percent: int) -> str:
-    if percent >= 100:
-        return "a full refund"
-    if percent <= 0:
-        return "no refund"
-    return f"{percent} % back"
+    """The policy in words, for the page before paying and the manage page (see
+    ``policy.terms_in_words``)."""
+    return policy.terms_in_words(refund_policy(offering))
 
 
 def late_payment_refusal(payment: Payment) -> Unbookable | None:

@@ -49,8 +49,11 @@ from intake.questionnaires.loading import (
 )
 from intake.questionnaires.lookups import (
     DIRECTORY,
+    NONE,
     UnknownQuestionnaire,
     checkin_after,
+    choosable,
+    for_offering,
     for_offering_kind,
     latest,
     load,
@@ -81,6 +84,7 @@ __all__ = [
     "LEAN_OPTIONS",
     "MAX_TEXT_LENGTH",
     "MORE_POWER",
+    "NONE",
     "OFFERING_KINDS",
     "PREFER_NOT_TO_SAY",
     "PREFER_NOT_TO_SAY_LABEL",
@@ -96,6 +100,8 @@ __all__ = [
     "Section",
     "UnknownQuestionnaire",
     "checkin_after",
+    "choosable",
+    "for_offering",
     "for_offering_kind",
     "latest",
     "load",

@@ -41,6 +41,29 @@ def for_offering_kind(kind: str) -> Questionnaire | None:
     return latest(owners.pop()) if owners else None
 
 
+NONE = "none"
+
+
+def choosable() -> list[Questionnaire]:
+    """The newest version of each questionnaire an offering may send (check-ins are given
+    in their place, never chosen)."""
+    ids = sorted({q.id for q in registry().values() if not q.checkin_for})
+    return [latest(questionnaire_id) for questionnaire_id in ids]
+
+
+def for_offering(kind: str, chosen: str = "") -> Questionnaire | None:
+    """The questionnaire an offering sends: the one its practitioner ``chosen`` (its id),
+    none when she chose ``NONE``, else the one for its kind as before (``for_offering_kind``)."""
+    if chosen == NONE:
+        return None
+    if chosen:
+        try:
+            return latest(chosen)
+        except UnknownQuestionnaire:
+            return for_offering_kind(kind)
+    return for_offering_kind(kind)
+
+
 def checkin_after(questionnaire_id: str) -> Questionnaire | None:
     """The newest check-in given instead of ``questionnaire_id`` to someone who sent it
     recently, or None when it has none."""
