@@ -39,6 +39,12 @@ urlpatterns = [
     path("clients/<str:key>/erase/", client_views.erase_client, name="client_erase"),
     path("hours/", hours_views.hours, name="hours"),
     path("offerings/", offering_views.offerings, name="offerings"),
+    path("offerings/new/", offering_views.offering_new, name="offering_new"),
+    path("offerings/<int:offering_id>/", offering_views.offering_edit, name="offering_edit"),
+    path("offerings/<int:offering_id>/move/", offering_views.offering_move, name="offering_move"),
+    path(
+        "offerings/<int:offering_id>/pause/", offering_views.offering_pause, name="offering_pause"
+    ),
     path("money/", money_views.money, name="money"),
     path("security/", security_views.security, name="security"),
 ]

@@ -25,9 +25,15 @@ SIGN_IN_PAUSE = 5 * 60
 TRY_AGAIN = "Please try again in {wait}."
 
 
+# The offerings the home page has its own buttons for; any others are listed below them.
+MAIN_SLUGS = ("assessment", "session", "couples_session")
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    offerings = {o.slug: o for o in Offering.objects.filter(is_active=True)}
-    return render(request, "home.html", {"offerings": offerings})
+    active = list(Offering.objects.filter(is_active=True))
+    offerings = {o.slug: o for o in active}
+    more = [o for o in active if o.slug not in MAIN_SLUGS]
+    return render(request, "home.html", {"offerings": offerings, "more": more})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
