@@ -159,6 +159,7 @@ class OfferingForm(forms.Form):
         lengths = sorted(set(LENGTHS) | {self.initial.get("duration_minutes") or 60})
         self.fields["duration_minutes"].choices = [(m, _length_words(m)) for m in lengths]
         self.fields["questionnaire_id"].choices = questionnaire_choices()
+        self.fields["price"].asked_when_paid = True  # not marked "(optional)": paid needs it
         self.kind_fixed = kind_fixed
         if kind_fixed:
             self.fields["kind"].disabled = True
