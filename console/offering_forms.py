@@ -42,8 +42,17 @@ def _length_words(minutes: int) -> str:
     return in_words(minutes)
 
 
+def _usual_words() -> str:
+    """ "free assessment call: Before our first call; single session: Before we meet; …"."""
+    parts = []
+    for kind, label in Offering.Kind.choices:
+        usual = questionnaires.for_offering_kind(kind)
+        parts.append(f"{label.lower()}: {usual.title if usual else 'none'}")
+    return "; ".join(parts)
+
+
 def questionnaire_choices() -> list[tuple[str, str]]:
-    choices = [("", "The usual one for its kind")]
+    choices = [("", f"The usual one for its kind ({_usual_words()})")]
     choices += [
         (q.id, f"{q.title} (about {q.estimated_minutes} minutes)")
         for q in questionnaires.choosable()

@@ -332,3 +332,22 @@ def test_a_fixed_room_is_the_same_for_every_booking(assessment, now):
     first = insert_booking(assessment, THURSDAY_10_BERLIN)
     second = insert_booking(assessment, THURSDAY_10_BERLIN + timedelta(hours=2))
     assert video_link_for(first) == video_link_for(second) == "https://video.example.org/mara"
+
+
+def test_a_booking_keeps_its_room_when_it_moves(assessment, now):
+    from booking.video_rooms import video_link_for
+
+    assessment.video_room_pattern = "https://meet.jit.si/mara-{room}"
+    assessment.min_notice_minutes = 60
+    assessment.save()
+    booking = services.book_assessment(
+        offering=assessment,
+        start=THURSDAY_10_BERLIN,
+        client_name="Ana Sousa",
+        client_email="ana@example.org",
+        client_timezone="Europe/Lisbon",
+        note="",
+    )
+    room = video_link_for(booking)
+    moved = services.reschedule(booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=3))
+    assert video_link_for(moved) == room
