@@ -47,12 +47,12 @@ def _usual_words() -> str:
     parts = []
     for kind, label in Offering.Kind.choices:
         usual = questionnaires.for_offering_kind(kind)
-        parts.append(f"{label.lower()}: {usual.title if usual else 'none'}")
-    return "; ".join(parts)
+        parts.append(f"“{usual.title}” for a {label.lower()}" if usual else f"none for a {label}")
+    return ", ".join(parts)
 
 
 def questionnaire_choices() -> list[tuple[str, str]]:
-    choices = [("", f"The usual one for its kind ({_usual_words()})")]
+    choices = [("", "As usual for its kind")]
     choices += [
         (q.id, f"{q.title} (about {q.estimated_minutes} minutes)")
         for q in questionnaires.choosable()
@@ -168,6 +168,7 @@ class OfferingForm(forms.Form):
         lengths = sorted(set(LENGTHS) | {self.initial.get("duration_minutes") or 60})
         self.fields["duration_minutes"].choices = [(m, _length_words(m)) for m in lengths]
         self.fields["questionnaire_id"].choices = questionnaire_choices()
+        self.fields["questionnaire_id"].help_text += f" As usual: {_usual_words()}."
         self.fields["price"].asked_when_paid = True  # not marked "(optional)": paid needs it
         self.kind_fixed = kind_fixed
         if kind_fixed:
