@@ -59,7 +59,10 @@ class OfferingAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Meeting", {"fields": ["video_link", "position"]}),
+        (
+            "Meeting",
+            {"fields": ["video_link", "video_room_pattern", "questionnaire_id", "position"]},
+        ),
     ]
 
 

@@ -86,6 +86,8 @@ def test_a_new_paid_offering_with_terms_and_rules_is_bookable_by_its_rules(
     api = client.get("/api/v1/offerings").json()["offerings"]
     assert "intensive-session" in [o["slug"] for o in api]
     assert "Intensive session" in client.get("/").content.decode()
+    slots_page = client.get(reverse("booking:slots", args=["intensive-session"])).content.decode()
+    assert "Ninety minutes for what needs more room." in slots_page
 
     slots = selectors.available_slots(
         offering=offering, start=now, end=now + timedelta(days=30), now=now
