@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0004_practitioner_checkin_within_days'),
+        ('practice', '0005_client_erasure'),
     ]
 
     operations = [
