@@ -207,6 +207,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
             if change == CANCELLED
             else "",
             "personal_line": personal_line(booking, change),
+            "privacy_url": _privacy_url_if_booked_for(booking, change),
         }
         | _money_lines(booking, change)
     )
@@ -356,6 +357,15 @@ def personal_line(booking: Booking, change: str) -> str:
     return event.data.get("personal_line", "")
 
 
+def _privacy_url_if_booked_for(booking: Booking, change: str) -> str:
+    """The privacy notice, for a client the practitioner booked for: they never saw the
+    booking form that links it."""
+    if change != CONFIRMED:
+        return ""
+    booked_for = booking.events.filter(kind=BookingEvent.Kind.CREATED, actor="practitioner")
+    return settings.SITE_URL + reverse("privacy") if booked_for.exists() else ""
+
+
 def _changed_by(booking: Booking, change: str) -> str:
     return ACTORS.get(_change_actor(booking, change), "")
 
@@ -447,6 +457,12 @@ REFUND_ARRIVES = (
     "It goes back to the card or account you paid with and usually arrives within 5 to 10 "
     "working days."
 )
+# Money paid outside the system (bank transfer, cash) goes back the same way, by her hand.
+OUTSIDE_REFUND_HERS = "It was paid outside the system: please give it back the way it came."
+OUTSIDE_REFUND_CLIENT = (
+    "You paid outside the system, so {name} returns your refund of {amount} ({percent}% of "
+    "what you paid) to you the same way."
+)
 DECIDERS = {
     Refund.DecidedBy.POLICY: "cancellation policy",
     Refund.DecidedBy.PRACTITIONER: "policy waived",
@@ -465,12 +481,18 @@ def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
     percent = int(data["refund_percent"])
     amount = format_money(data["refund_amount"], data["refund_currency"])
     decider = DECIDERS.get(data.get("refund_decided_by"), "")
+    outside = Payment.objects.filter(booking=booking, method=Payment.Method.OUTSIDE).exists()
     if "refund_choice" in data:  # the practitioner cancelled and chose the refund
-        return _practice_refund_note(booking, data, amount, for_practitioner)
+        return _practice_refund_note(booking, data, amount, for_practitioner, outside)
     if for_practitioner:
         if percent == 0:
             return f"No refund ({decider})."
-        return f"Refund: {amount}, {percent}% of the payment ({decider}). Stripe sends it now."
+        sent = OUTSIDE_REFUND_HERS if outside else "Stripe sends it now."
+        return f"Refund: {amount}, {percent}% of the payment ({decider}). {sent}"
+    if outside and percent > 0:
+        return OUTSIDE_REFUND_CLIENT.format(
+            amount=amount, name=booking.practitioner.name, percent=percent
+        )
     if percent == 0:
         return (
             f"Because the {booking.offering.meeting_word} was cancelled this close to its start, "
@@ -485,7 +507,9 @@ def _refund_note(booking: Booking, *, for_practitioner: bool) -> str:
     )
 
 
-def _practice_refund_note(booking: Booking, data: dict, amount: str, for_practitioner) -> str:
+def _practice_refund_note(
+    booking: Booking, data: dict, amount: str, for_practitioner: bool, outside: bool
+) -> str:
     """The money of a cancellation by the practice, as she chose it. The client is told
     what comes back and when, never blamed: the notice they gave does not come into it."""
     choice, nothing = data["refund_choice"], data["refund_amount"] in ("0", "0.00")
@@ -493,12 +517,15 @@ def _practice_refund_note(booking: Booking, data: dict, amount: str, for_practit
         if nothing:
             return "No refund (your choice)."
         which = "in full" if choice == "full" else "in part (your choice)"
-        return f"Refund: {amount}, {which}. Stripe sends it now."
+        sent = OUTSIDE_REFUND_HERS if outside else "Stripe sends it now."
+        return f"Refund: {amount}, {which}. {sent}"
     if nothing:
         return (
             f"This cancellation comes without a refund. If you have a question about it, "
             f"reply to this email and {booking.practitioner.name} will answer."
         )
+    if outside:
+        return f"You paid outside the system, so {booking.practitioner.name} returns {amount} to you the same way."
     if choice == "full":
         return f"You will get a full refund of {amount}. {REFUND_ARRIVES}"
     return f"You will get {amount} back. {REFUND_ARRIVES}"

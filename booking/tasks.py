@@ -30,6 +30,14 @@ def send_confirmation_request(*, booking_id: int) -> None:
 
 
 @task()
+def send_payment_link(*, booking_id: int) -> None:
+    """Email the client the link that pays for a session the practitioner booked them."""
+    from booking.payments import payment_links
+
+    payment_links.send_link_email(booking_id=booking_id)
+
+
+@task()
 def expire_hold(*, booking_id: int) -> None:
     """Mark a hold expired once its time has come (enqueued with ``run_after``)."""
     from booking import services

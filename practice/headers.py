@@ -37,6 +37,7 @@ PRIVATE_URL_NAMES = frozenset(
         "payments:checkout_return",
         "payments:checkout_cancel",
         "payments:checkout_resume",
+        "payments:pay_link",
     }
 )
 

@@ -189,12 +189,29 @@ def checkout_params(booking: Booking, payment: Payment) -> dict:
     }
 
 
-def create_checkout_session(booking: Booking, payment: Payment):
-    """A Checkout Session for ``payment``; the same one again for the same booking."""
+def create_checkout_session(
+    booking: Booking,
+    payment: Payment,
+    *,
+    expires_at: int | None = None,
+    cancel_to: str | None = None,
+    idempotency_key: str | None = None,
+):
+    """A Checkout Session for ``payment``; the same one again for the same booking.
+
+    A payment link (booking.payments.payment_links) holds the time longer than one
+    session may live, so it passes its own ``expires_at``, the page Back leads to
+    (``cancel_to``: the link's own page, not the release of the hold) and a key for each
+    session it opens."""
+    params = checkout_params(booking, payment)
+    if expires_at is not None:
+        params["expires_at"] = expires_at
+    if cancel_to is not None:
+        params["cancel_url"] = cancel_to
     try:
         return client().v1.checkout.sessions.create(
-            checkout_params(booking, payment),
-            options={"idempotency_key": checkout_idempotency_key(booking)},
+            params,
+            options={"idempotency_key": idempotency_key or checkout_idempotency_key(booking)},
         )
     except stripe.StripeError as error:
         raise _failed("creating a Checkout Session", error) from None

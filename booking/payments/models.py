@@ -21,7 +21,15 @@ from practice.models import Offering
 
 
 class Payment(models.Model):
-    """One Stripe Checkout for one booking (a retry reuses it, never makes a second)."""
+    """What one booking costs and what became of the money: one Stripe Checkout (a retry
+    reuses it, never makes a second), or the practitioner's payment link (Checkout opened
+    from an emailed link), or money she took outside the system (bank transfer, cash),
+    which Stripe never hears of, its refunds included."""
+
+    class Method(models.TextChoices):
+        CHECKOUT = "checkout", "Checkout by the client"
+        LINK = "link", "Payment link sent by the practitioner"
+        OUTSIDE = "outside", "Paid outside the system"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -46,6 +54,9 @@ class Payment(models.Model):
     currency = models.CharField(max_length=3, editable=False)
     state = models.CharField(
         max_length=20, choices=State.choices, default=State.PENDING, editable=False
+    )
+    method = models.CharField(
+        max_length=10, choices=Method.choices, default=Method.CHECKOUT, editable=False
     )
     amount_refunded = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("0"), editable=False

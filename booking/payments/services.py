@@ -34,7 +34,7 @@ from django.utils import timezone
 from booking import selectors
 from booking.forms import partner_email_error
 from booking.models import Booking, BookingEvent
-from booking.payments import gateway, policy, webhook_events
+from booking.payments import gateway, paid_outside, payment_links, policy, webhook_events
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from booking.refusals import Unbookable, lapsed_hold_reason
 from booking.services import (
@@ -524,8 +524,9 @@ def _session_ended(event, session, *, now: datetime) -> str:
     """Checkout expired, or its delayed payment failed: release the hold if nothing was
     paid. A captured payment is never undone by a late or reordered event."""
     payment = _payment_for_session(session.id, session)
-    if payment is None:
-        _record_alone(event, WebhookEvent.Status.IGNORED, "unknown session", now)
+    if payment is None or payment_links.outlived_by_hold(payment, now=now):
+        outcome = "unknown session" if payment is None else "payment link still held"
+        _record_alone(event, WebhookEvent.Status.IGNORED, outcome, now)
         return "ignored"
     failed = event.type == "checkout.session.async_payment_failed"
     reason = "payment_failed" if failed else "checkout_expired"
@@ -808,6 +809,8 @@ def submit_refund(*, refund_id: int, now: datetime | None = None) -> Refund:
     refund = Refund.objects.select_related("payment__booking").get(pk=refund_id)
     if refund.state != Refund.State.PENDING:
         return refund
+    if paid_outside.is_outside(refund.payment):  # hers to give back: never sent to Stripe
+        return paid_outside.record_refund_done(refund=refund, now=now)
     try:
         stripe_refund = gateway.create_refund(
             refund.payment, refund.amount, idempotency_key=refund.idempotency_key

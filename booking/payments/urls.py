@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from booking.payments import views
+from booking.payments import link_views, views
 
 app_name = "payments"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         views.checkout_resume,
         name="checkout_resume",
     ),
+    path("pay/<uuid:public_id>/<str:token>/", link_views.pay_link, name="pay_link"),
     # The local stand-in: answers 404 unless DEBUG is on and no Stripe key is set.
     re_path(r"^standin/(?P<path>.*)$", views.standin, name="standin"),
 ]
