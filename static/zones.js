@@ -133,7 +133,9 @@
     return matching.length;
   }
 
-  function showWeek() { if (select.value) { form.submit(); } }
+  // A form with more to fill in than the zone (data-stay) is sent by its own button only.
+  var stays = form.hasAttribute("data-stay");
+  function showWeek() { if (select.value && !stays) { form.submit(); } }
 
   document.getElementById("zone-find-box").hidden = false;
   var matches = 0;
