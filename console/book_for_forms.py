@@ -100,7 +100,7 @@ class WhenForm(forms.Form):
 
     slot = AwareDateTimeField(required=False, widget=forms.RadioSelect)
     at = forms.CharField(
-        label="Or type a date and time",
+        label="Date and time",
         required=False,
         help_text="In your time zone, for example 2026-12-03 10:00.",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": 300}),
