@@ -75,10 +75,19 @@ class WhoForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
 
+class OfferingChoice(forms.ModelChoiceField):
+    """Each offering with what she needs to tell them apart: length, price, who books it."""
+
+    def label_from_instance(self, obj: Offering) -> str:
+        price = "free" if obj.is_free else f"{obj.price} {obj.currency.upper()}"
+        who = ", usually for returning clients" if obj.returning_clients_only else ""
+        return f"{obj.name}: {obj.duration_minutes} minutes, {price}{who}"
+
+
 class WhatForm(forms.Form):
     """Step 2: the offering, any of hers that is open, returning-clients-only ones too."""
 
-    offering = forms.ModelChoiceField(
+    offering = OfferingChoice(
         label="What would you like to book?",
         queryset=Offering.objects.none(),
         to_field_name="slug",
