@@ -525,7 +525,8 @@ def _practice_refund_note(
             f"reply to this email and {booking.practitioner.name} will answer."
         )
     if outside:
-        return f"You paid outside the system, so {booking.practitioner.name} returns {amount} to you the same way."
+        name = booking.practitioner.name
+        return f"You paid outside the system, so {name} returns {amount} to you the same way."
     if choice == "full":
         return f"You will get a full refund of {amount}. {REFUND_ARRIVES}"
     return f"You will get {amount} back. {REFUND_ARRIVES}"
