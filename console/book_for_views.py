@@ -22,9 +22,11 @@ from booking.payments import payment_links
 from booking.payments.policy import format_money
 from booking.services import BookingError, SlotUnavailable
 from console import book_for_forms as steps
+from console import clients
 from console.access import practitioner_required
 from intake import questionnaires
 from practice.models import Offering
+from practice.validators import usable_text
 
 STEPS = ("who", "what", "when", "pay", "review")
 FIELDS = {
@@ -108,9 +110,12 @@ def _book(request: HttpRequest, data: QueryDict, forms: dict, *, now) -> HttpRes
 
 
 def _answers_from_query(request: HttpRequest) -> QueryDict:
-    """What the links into this page fill in: a known client, an offering and a time."""
+    """What the links into this page fill in: a known client (by the key of their page in
+    the console, never their address), an offering and a time."""
     answers = QueryDict(mutable=True)
-    if person := client_directory.person(request.GET.get("client", "")):
+    key = usable_text(request.GET.get("client", ""))
+    email = key and clients.email_for_key(practitioner=request.practitioner, key=key)
+    if email and (person := client_directory.person(email)):
         answers.update({"email": person.email, "name": person.name, "tz": person.timezone})
     if slug := request.GET.get("offering", ""):
         answers["offering"] = slug

@@ -14,6 +14,7 @@ from booking import selectors, services
 from booking.models import Booking, BookingEvent
 from booking.payments import payment_links
 from booking.payments.models import Payment, Refund, WebhookEvent
+from console.clients import client_key
 from practice.models import KnownClient, Offering
 from tests.console.support import make_account, sign_in_with_factor
 from tests.factories import booking_emails, insert_booking, make_offering
@@ -305,9 +306,15 @@ def test_a_known_client_is_found_by_name_and_fills_in_who(console, assessment, n
     assert "Sam Okafor" in found and "Returning client" in found
     assert "lee@example.org" in console.get(URL, {"q": "lee"}).content.decode()
 
-    page = console.get(URL, {"client": "sam@example.org"}).content.decode()
+    page = console.get(URL, {"client": client_key("sam@example.org")}).content.decode()
     assert 'value="Sam Okafor"' in page
     assert 'value="Asia/Tokyo" selected' in page
+
+    # An address in the link fills nothing in: links carry the client page's key.
+    assert (
+        'value="Sam Okafor"'
+        not in console.get(URL, {"client": "sam@example.org"}).content.decode()
+    )
 
 
 def test_a_time_from_the_week_grid_is_carried_to_its_step(console, session_offering, now):
