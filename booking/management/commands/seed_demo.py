@@ -1,5 +1,6 @@
-"""Load the demo practice (idempotent): a Berlin practitioner, her hours, three offerings
-and one returning client to try the paid sessions with."""
+"""Load the demo practice (idempotent): a Berlin practitioner, her hours, three offerings,
+one returning client to try the paid sessions with, and a lived-in fortnight around today
+(booking.management.demo_week)."""
 
 import secrets
 from datetime import time, timedelta
@@ -10,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from booking.management.demo_week import seed_demo_week
 from booking.models import AvailabilityRule
 from booking.payments.models import RefundTier
 from practice.models import KnownClient, Offering, Practitioner
@@ -85,8 +88,18 @@ class Command(BaseCommand):
             help="Set a fresh password for the demo practitioner and print where to log in.",
         )
 
-    @transaction.atomic
     def handle(self, *args, print_login: bool = False, **options):
+        user, practitioner = self._practice()
+        # After the practice's own transaction: the intake services open their own.
+        added = seed_demo_week(practitioner, now=timezone.now())
+        self.stdout.write(self.style.SUCCESS("Demo practice ready."))
+        if added:
+            self.stdout.write(f"  Added {added} demo bookings around today.")
+        if print_login:
+            self._print_login(user)
+
+    @transaction.atomic
+    def _practice(self):
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME,
             defaults={"email": DEMO_EMAIL},
@@ -132,19 +145,20 @@ class Command(BaseCommand):
         KnownClient.objects.get_or_create(
             email=DEMO_CLIENT_EMAIL, defaults={"note": "Demo returning client"}
         )
-        self.stdout.write(self.style.SUCCESS("Demo practice ready."))
-        if print_login:
-            password = secrets.token_urlsafe(9)
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            site = settings.SITE_URL
-            self.stdout.write(
-                f"\n  Booking pages:    {site}/\n"
-                f"  Practitioner:     {site}/console/ (sign in by code or password; the console\n"
-                "    asks her to set up an authenticator app or a passkey first)\n"
-                f"    Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
-                f"  Returning client: sign in at {site}/accounts/login/code/ as "
-                f"{DEMO_CLIENT_EMAIL};\n"
-                "    the code is printed here, with every email, and payment runs on a local "
-                "stand-in of Stripe.\n"
-            )
+        return user, practitioner
+
+    def _print_login(self, user):
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        site = settings.SITE_URL
+        self.stdout.write(
+            f"\n  Booking pages:    {site}/\n"
+            f"  Practitioner:     {site}/console/ (sign in by code or password; the console\n"
+            "    asks her to set up an authenticator app or a passkey first)\n"
+            f"    Email: {DEMO_EMAIL}   Password: {password}   (demo only)\n"
+            f"  Returning client: sign in at {site}/accounts/login/code/ as "
+            f"{DEMO_CLIENT_EMAIL};\n"
+            "    the code is printed here, with every email, and payment runs on a local "
+            "stand-in of Stripe.\n"
+        )
