@@ -46,6 +46,8 @@ bench: install
 	$(PY) bench/load.py
 	$(PY) bench/payments.py
 	$(PY) bench/intake.py
+	$(PY) bench/console.py --database sqlite
+	$(PY) bench/console.py --database postgres
 	$(PY) bench/console_clients.py --database sqlite
 	$(PY) bench/console_clients.py --database postgres
 

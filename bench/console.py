@@ -1,0 +1,255 @@
+"""The practitioner's console: how long her pages take, and how many SQL queries, when her
+practice is busy.
+
+The week: ``GET /console/week/`` with 200 bookings in the week shown (free calls, paid
+sessions with their payment, couples sessions with two intakes; intakes not started,
+started, sent and flagged) and 5,000 bookings in the database in all, the rest spread over
+the weeks before and after; 40 busy blocks in the week. Signed in as she is (her second
+factor in the session), through Django's test client: median ms and SQL queries per request.
+
+Each measurement is one function of ``MEASUREMENTS`` taking the set-up practice and the
+number of runs; another page (a client's page with 100 bookings, say) is one more function.
+
+Usage: bench/console.py [--database sqlite|postgres] [--repeat N] [--only NAME]
+"""
+
+import argparse
+import statistics
+import sys
+import time as clock
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as wall
+from decimal import Decimal
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import bench_database, describe_database, heading, postgres_available  # noqa: E402
+
+# Her second factor's secret is encrypted like intake answers: a key made for this run.
+KEY = Fernet.generate_key().decode()
+IN_WEEK = 200
+IN_DATABASE = 5_000
+BUSY_IN_WEEK = 40
+WEEK_STEP = timedelta(minutes=50)  # 200 half-hour calls 50 minutes apart fill the week
+OTHER_WEEKS = 40  # the other 4,800, 20 weeks either side
+
+
+@dataclass
+class Practice:
+    practitioner: object
+    client: object  # a Django test client signed in as her, with her second factor
+    monday: datetime  # this week's, her midnight
+
+
+def _signed_in_client(user):
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.test import Client
+
+    TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "code", "at": clock.time()},
+        {"method": "mfa", "at": clock.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
+def _bookings(offerings, starts, first_number: int):
+    from booking.models import Booking
+
+    rows = []
+    for n, start in enumerate(starts, start=first_number):
+        offering = offerings[n % len(offerings)]
+        couple = offering.kind == "couples_session"
+        rows.append(
+            Booking(
+                practitioner=offering.practitioner,
+                offering=offering,
+                status=Booking.Status.CONFIRMED,
+                start=start,
+                end=start + timedelta(minutes=30),
+                blocked_start=start,
+                blocked_end=start + timedelta(minutes=30),
+                client_name=f"Client {n} Example",
+                client_email=f"client{n}@example.org",
+                client_timezone="Europe/Berlin",
+                partner_name=f"Partner {n}" if couple else "",
+                partner_email=f"partner{n}@example.org" if couple else "",
+                consented_at=start - timedelta(days=3),
+                privacy_notice_version="bench",
+            )
+        )
+    return Booking.objects.bulk_create(rows, batch_size=500)
+
+
+def _intakes_and_payments(bookings) -> None:
+    from booking.payments.models import Payment
+    from intake.models import Assignment, Response
+
+    assignments, payments = [], []
+    for booking in bookings:
+        assignments.append(
+            Assignment(booking=booking, email=booking.client_email, name=booking.client_name)
+        )
+        if booking.partner_email:
+            assignments.append(
+                Assignment(
+                    booking=booking,
+                    email=booking.partner_email,
+                    name=booking.partner_name,
+                    role="partner",
+                )
+            )
+        if booking.offering.price:
+            payments.append(
+                Payment(
+                    booking=booking,
+                    checkout_session_id=f"cs_bench_{booking.public_id.hex}",
+                    amount=booking.offering.price,
+                    currency="EUR",
+                    state=Payment.State.PAID,
+                    created_at=booking.consented_at,
+                )
+            )
+    assignments = Assignment.objects.bulk_create(assignments, batch_size=500)
+    Payment.objects.bulk_create(payments, batch_size=500)
+    responses = []
+    for n, assignment in enumerate(assignments):
+        if n % 3 == 0:
+            continue  # not started
+        started = assignment.booking.start - timedelta(days=2)
+        responses.append(
+            Response(
+                assignment=assignment,
+                questionnaire_id="short",
+                questionnaire_version=2,
+                needs_attention=n % 17 == 0,
+                started_at=started,
+                updated_at=started,
+                submitted_at=started if n % 3 == 2 else None,
+            )
+        )
+    Response.objects.bulk_create(responses, batch_size=500)
+
+
+def set_up() -> Practice:
+    """Her practice: hours, three offerings, 5,000 bookings of which 200 this week."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from booking.models import AvailabilityRule, BusyBlock
+    from console.agenda import midnight, monday_of
+    from practice.models import Offering, Practitioner
+
+    user = get_user_model().objects.create_user("bench-practitioner", "bench@example.org")
+    practitioner = Practitioner.objects.create(
+        user=user, name="Bench", practice_name="Bench Practice", email="bench@example.org"
+    )
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(practitioner=practitioner, weekday=day, start_time=s, end_time=e)
+        for day in range(5)
+        for s, e in ((wall(9), wall(12, 30)), (wall(14), wall(18)))
+    )
+    offerings = [
+        Offering.objects.create(
+            practitioner=practitioner,
+            slug=kind,
+            name=kind,
+            kind=kind,
+            duration_minutes=30,
+            price=Decimal("0") if kind == "assessment" else Decimal("120"),
+        )
+        for kind in ("assessment", "session", "couples_session")
+    ]
+    zone = practitioner.zone
+    monday = midnight(monday_of(timezone.now().astimezone(zone).date()), zone)
+    week_start = monday.astimezone(UTC)
+    in_week = [week_start + n * WEEK_STEP for n in range(IN_WEEK)]
+    per_other = (IN_DATABASE - IN_WEEK) // OTHER_WEEKS
+    step = timedelta(days=7) / per_other
+    others = [
+        week_start + timedelta(weeks=week) + n * step
+        for week in [*range(-OTHER_WEEKS // 2, 0), *range(1, OTHER_WEEKS // 2 + 1)]
+        for n in range(per_other)
+    ]
+    bookings = _bookings(offerings, in_week + others, 0)
+    _intakes_and_payments(bookings)
+    BusyBlock.objects.bulk_create(
+        BusyBlock(
+            practitioner=practitioner,
+            start=week_start + timedelta(hours=4 * n, minutes=10),
+            end=week_start + timedelta(hours=4 * n, minutes=40),
+        )
+        for n in range(BUSY_IN_WEEK)
+    )
+    return Practice(practitioner=practitioner, client=_signed_in_client(user), monday=monday)
+
+
+def measure_page(client, url: str, repeat: int, warmup: int = 2) -> tuple[float, int, int]:
+    """Median ms and SQL queries of ``GET url`` over ``repeat`` runs, and the page's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries, size = [], [], 0
+    for n in range(warmup + repeat):
+        with CaptureQueriesContext(connection) as captured:
+            began = clock.perf_counter()
+            page = client.get(url)
+            elapsed = (clock.perf_counter() - began) * 1000
+        if page.status_code != 200:
+            raise RuntimeError(f"{url} answered {page.status_code}")
+        if n >= warmup:
+            timings.append(elapsed)
+            queries.append(len(captured.captured_queries))
+            size = len(page.content)
+    return statistics.median(timings), int(statistics.median(queries)), size
+
+
+def bench_week(practice: Practice, repeat: int) -> None:
+    from booking.models import Booking
+
+    url = f"/console/week/?start={practice.monday.date().isoformat()}"
+    heading(f"GET /console/week/ × {repeat} ({describe_database()})")
+    week_end = practice.monday + timedelta(days=7)
+    shown = Booking.objects.filter(start__gte=practice.monday, start__lt=week_end).count()
+    print(f"{shown} bookings in the week, {Booking.objects.count():,} in the database")
+    ms, queries, size = measure_page(practice.client, url, repeat)
+    print(
+        f"median {ms:.1f} ms over {repeat} requests, {queries} SQL queries per request; "
+        f"page {size / 1024:.0f} KiB"
+    )
+
+
+MEASUREMENTS = {"week": bench_week}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=20, help="runs per median")
+    parser.add_argument("--only", choices=sorted(MEASUREMENTS), help="one measurement")
+    args = parser.parse_args()
+    if args.database == "postgres" and not postgres_available():
+        print("PostgreSQL is not reachable (BENCH_POSTGRES_URL): nothing measured.")
+        return
+    with bench_database(args.database, INTAKE_ENCRYPTION_KEYS=KEY):
+        practice = set_up()
+        for name, measure in MEASUREMENTS.items():
+            if args.only in (None, name):
+                measure(practice, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
