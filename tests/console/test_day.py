@@ -386,7 +386,7 @@ def _fill_week(first: int, count: int, assessment, session, couples) -> None:
     offerings = [assessment, session, couples]
     for n in range(first, first + count):
         day = TODAY + timedelta(days=n % 5)  # in today's agenda and this week alike
-        start = at(day, 0) + timedelta(minutes=120 * (n // 7))
+        start = at(day, 0) + timedelta(minutes=120 * (n // 5))
         offering = offerings[n % 3]
         booking = insert_booking(
             offering,
