@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from console import agenda, week_grid
+from console import agenda, coming_up, week_grid
 from console.access import practitioner_required
 
 AGENDA_DAYS = 7  # today and the next six
@@ -31,7 +31,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "attention_words": agenda.ATTENTION_WORDS,
         "today": days[0],
         "coming": days[1:],
-        "summary": agenda.summary(days[0]),
+        "summary": coming_up.summary(days[0]),
         "zone": practitioner.timezone,
         "week_start": agenda.monday_of(first),
     }
