@@ -46,5 +46,6 @@ urlpatterns = [
         "offerings/<int:offering_id>/pause/", offering_views.offering_pause, name="offering_pause"
     ),
     path("money/", money_views.money, name="money"),
+    path("money/payments.csv", money_views.money_csv, name="money_csv"),
     path("security/", security_views.security, name="security"),
 ]
