@@ -232,7 +232,7 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
         "partner_email": booking.partner_email,
         "offering_name": booking.offering.name,
         "by": _changed_by(booking, change),
-        "admin_url": _admin_url(booking),
+        "booking_url": console_booking_url(booking),
         "refund_note": _refund_note(booking, for_practitioner=True) if change == CANCELLED else "",
     }
     subject = PRACTITIONER_SUBJECTS[change].format(when=format_short(booking.start, zone))
@@ -304,9 +304,10 @@ def invite_part(booking: Booking, *, reader: str) -> MIMEBase:
 
 
 def from_address(practice_name: str) -> str:
-    """DEFAULT_FROM_EMAIL, shown with the practice's name."""
+    """DEFAULT_FROM_EMAIL's address under the practice's name, so that every inbox shows
+    who wrote ("Lindqvist Coaching <bookings@…>"), whatever name the setting carries."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((name or practice_name, address))
+    return formataddr((practice_name or name, address))
 
 
 def _money_lines(booking: Booking, change: str) -> dict:
@@ -370,12 +371,15 @@ def _changed_by(booking: Booking, change: str) -> str:
     return ACTORS.get(_change_actor(booking, change), "")
 
 
-def _admin_url(booking: Booking) -> str:
+def console_booking_url(booking: Booking) -> str:
+    """Her console's page of the booking (never the admin, which is the operator's)."""
     try:
-        return settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk])
+        return settings.SITE_URL + reverse(
+            "console:booking", kwargs={"public_id": booking.public_id}
+        )
     except NoReverseMatch:
-        # The admin may not list bookings (yet); the email is still worth sending.
-        logger.warning("No admin page for bookings; booking %s emailed without it.", booking.pk)
+        # Without the console mounted the email is still worth sending.
+        logger.warning("No console page for bookings; booking %s emailed without it.", booking.pk)
         return ""
 
 
@@ -635,12 +639,6 @@ def _hardship_requested_message(request_id: int) -> EmailMultiAlternatives | Non
         return None
     booking = request.booking
     practitioner, zone = booking.practitioner, booking.practitioner.timezone
-    try:
-        admin_url = settings.SITE_URL + reverse(
-            "admin:payments_hardshiprequest_change", args=[request.pk]
-        )
-    except NoReverseMatch:
-        admin_url = ""
     context = {
         "client_name": booking.client_name,
         "offering_name": booking.offering.name,
@@ -649,7 +647,7 @@ def _hardship_requested_message(request_id: int) -> EmailMultiAlternatives | Non
         ),
         "cancelled": booking.status == Booking.Status.CANCELLED,
         "amount": format_money(booking.payment.amount, booking.payment.currency),
-        "admin_url": admin_url,
+        "booking_url": console_booking_url(booking),
     }
     return simple_message(
         template="email/hardship_practitioner",

@@ -2,8 +2,9 @@
 
 One VEVENT per booking, whoever receives it. Its UID never changes and its SEQUENCE is the
 booking's, so a calendar updates or removes the event it already has. Times are UTC, never
-floating. Nothing about why the client comes leaves through it: the summary names only the
-practice, and the client's note is never read here.
+floating. Nothing about why the client comes leaves through it: the client's and the
+partner's summary names only the practice, hers the client's first name and the offering
+("Sam · Single session"), and the client's note and intake are never read here.
 """
 
 from datetime import UTC, datetime
@@ -30,10 +31,23 @@ def invite_method(booking: Booking) -> str:
     return CANCEL if booking.status == Booking.Status.CANCELLED else REQUEST
 
 
-def summary(booking: Booking) -> str:
-    """Neutral on purpose: a calendar is often seen by others (a partner, an assistant)."""
+def summary(booking: Booking, *, reader: str = CLIENT) -> str:
+    """Neutral on purpose for the client and partner: a calendar is often seen by others (a
+    partner, an assistant). Hers says who and what at a glance, and nothing more: the
+    first names and the offering's name, "Sam & Alex · Couples session"."""
+    if reader == PRACTITIONER:
+        names = [_first_name(booking.client_name)]
+        if booking.partner_name:
+            names.append(_first_name(booking.partner_name))
+        who = " & ".join(name for name in names if name) or "A client"
+        return f"{who} · {booking.offering.name}"
     meeting = booking.offering.meeting_word.capitalize()
     return f"{meeting} with {booking.practitioner.practice_name}"
+
+
+def _first_name(name: str) -> str:
+    parts = name.split()
+    return parts[0] if parts else ""
 
 
 def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = None) -> Event:
@@ -64,7 +78,7 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
         status=STATUS.CANCELLED
         if booking.status == Booking.Status.CANCELLED
         else STATUS.CONFIRMED,
-        summary=summary(booking),
+        summary=summary(booking, reader=reader),
         # Shared calendars show only "busy" for a private event.
         classification=CLASS.PRIVATE,
         organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),

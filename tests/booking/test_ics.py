@@ -66,18 +66,27 @@ def test_the_practitioner_organises_and_the_client_attends(assessment, now):
     assert attendee.params["PARTSTAT"] == "ACCEPTED"
 
 
-@pytest.mark.parametrize("reader", [ics.CLIENT, ics.PRACTITIONER])
-def test_the_summary_names_only_the_practice_and_the_note_is_nowhere(assessment, now, reader):
+@pytest.mark.parametrize(
+    ("reader", "title"),
+    [
+        (ics.CLIENT, "Call with Lindqvist Coaching"),
+        (ics.PRACTITIONER, "Ana · Free assessment call"),
+    ],
+)
+def test_the_summary_names_the_practice_or_for_her_the_client_and_the_note_is_nowhere(
+    assessment, now, reader, title
+):
     booking = book(assessment)
     data = ics.booking_invite(booking, reader=reader)
     _, event = parse(data)
 
-    assert event["SUMMARY"] == "Call with Lindqvist Coaching"
+    assert event["SUMMARY"] == title
     assert event["CLASS"] == "PRIVATE"
     unfolded = data.decode().replace("\r\n ", "")
     assert NOTE not in unfolded
     assert "partner" not in unfolded
-    assert "assessment" not in unfolded.lower()
+    if reader == ics.CLIENT:
+        assert "assessment" not in unfolded.lower()
 
 
 def test_the_video_link_is_the_location_and_url(assessment, now):

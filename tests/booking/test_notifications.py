@@ -99,7 +99,8 @@ def test_booking_emails_both_sides_with_a_calendar_request(assessment, now, send
         assert event.end == booking.end
         assert str(event["ORGANIZER"]) == "mailto:mara@example.org"
         assert [str(a) for a in event.attendees] == ["mailto:ana@example.org"]
-        assert event["SUMMARY"] == "Call with Lindqvist Coaching"
+    assert invite(as_sent(client))[2]["SUMMARY"] == "Call with Lindqvist Coaching"
+    assert invite(as_sent(practitioner))[2]["SUMMARY"] == "Ana · Free assessment call"
     assert client.reply_to == ["mara@example.org"]
     assert practitioner.reply_to == ["ana@example.org"]
 
@@ -187,12 +188,10 @@ def test_too_close_to_the_start_the_email_says_so_instead_of_offering_the_link(
     assert "Reply to this email and Mara will get back to you." in text(client)
 
 
-def test_the_practitioner_gets_the_client_and_the_booking_in_the_admin(
-    assessment, now, send, admin_client
-):
+def test_the_practitioner_gets_the_client_and_the_booking_in_her_console(assessment, now, send):
     booking, messages = book(send, assessment)
     _, practitioner = split(messages)
-    path = reverse("admin:booking_booking_change", args=[booking.pk])
+    path = reverse("console:booking", kwargs={"public_id": booking.public_id})
 
     for body in (text(practitioner), html(practitioner)):
         assert "Ana Sousa" in body
@@ -201,7 +200,7 @@ def test_the_practitioner_gets_the_client_and_the_booking_in_the_admin(
         assert "http://testserver" + path in body
     # Her copy of the invite does not hold the client's key to the booking.
     assert links.manage_path(booking) not in everything(practitioner)
-    assert admin_client.get(path).status_code == 200
+    assert "/admin/" not in everything(practitioner)
 
 
 def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, now, send):
@@ -397,9 +396,12 @@ def test_a_session_is_called_a_session_in_its_emails_and_invite(practitioner, no
     assert client.subject.startswith("Confirmed: your session with Lindqvist Coaching on ")
     assert "Your session with Lindqvist Coaching is booked." in text(client)
     assert "Your session with Lindqvist Coaching is booked." in html(client)
-    for message in (client, practitioner_copy):
+    for message, title in (
+        (client, "Session with Lindqvist Coaching"),
+        (practitioner_copy, "Sam · Single session"),
+    ):
         _, _, event = invite(as_sent(message))
-        assert event["SUMMARY"] == "Session with Lindqvist Coaching"
+        assert event["SUMMARY"] == title
         assert "puts the session in your calendar" in text(message)
         assert "call" not in text(message).replace("Join the call", "").lower()
 

@@ -101,3 +101,11 @@ def test_invitations_for_cancelled_or_past_bookings_are_not_retried(assignment, 
     assignment.booking.status = "cancelled"
     assignment.booking.save()
     assert services.uninvited(now=later) == []
+
+
+def test_the_invitation_comes_from_the_practice_by_name(assignment, settings):
+    settings.DEFAULT_FROM_EMAIL = "Bookings <bookings@example.org>"
+
+    letter = notifications.invitation_message(assignment)
+
+    assert letter.from_email == "Lindqvist Coaching <bookings@example.org>"

@@ -164,3 +164,13 @@ def test_her_subject_names_the_year_of_a_booking_next_year():
     with time_machine.travel(datetime(2026, 12, 2, 8, 0, tzinfo=UTC)):
         when = [notifications.subject_when(m, "Europe/Berlin") for m in (this_year, next_year)]
     assert when == ["Fri 4 Dec, 14:30 Berlin time", "Fri 8 Jan 2027, 14:30 Berlin time"]
+
+
+def test_her_notice_comes_from_the_practice_by_name_and_links_no_admin(consented, now, settings):
+    settings.DEFAULT_FROM_EMAIL = "Bookings <bookings@example.org>"
+
+    services.submit(assignment=consented, now=now)
+
+    [letter] = mail.outbox
+    assert letter.from_email == "Lindqvist Coaching <bookings@example.org>"
+    assert all("/admin/" not in text for text in texts(letter))
