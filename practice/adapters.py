@@ -2,10 +2,12 @@
 emails that carry what they are for and nothing else (no username, no reason for the
 visit, no practice name in the subject)."""
 
+import time
 from email.utils import formataddr, parseaddr
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -71,6 +73,29 @@ class AccountAdapter(DefaultAccountAdapter):
             "code_minutes": app_settings.LOGIN_BY_CODE_TIMEOUT // 60,
         }
         super().send_mail(template_prefix, email, common | context)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Adding or changing a second factor moments after signing in (by an emailed
+        code, within the re-authentication timeout) does not ask for a second code: the
+        sign-in just proved the same thing. The console's own sensitive actions (app "")
+        always ask."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = context.request
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        if not request.user.is_authenticated:
+            return required
+        records = get_authentication_records(request, request.user)
+        recent = time.time() - app_settings.REAUTHENTICATION_TIMEOUT
+        return not (records and records[-1].get("at", 0) > recent)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """The practitioner confirms who she is with her second factor first (the one her
+        console asks for); an emailed code or a password she may not have come after."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and Practitioner.objects.filter(user=user).exists():
+            methods.sort(key=lambda method: not method["id"].startswith("mfa_"))
+        return methods
 
     def send_account_already_exists_mail(self, email: str) -> None:
         """Sent when someone tries to sign up with an address that has an account: point

@@ -24,6 +24,8 @@ urlpatterns = [
         views.RequestLoginCodeView.as_view(),
         name="account_request_login_code",
     ),
+    # Before allauth's: the practitioner's second factors are listed in her console.
+    path("accounts/2fa/", views.mfa_index, name="mfa_index"),
     path("accounts/", include("allauth.urls")),
     path("stripe/", include("booking.payments.urls")),
     path("intake/", include("intake.urls")),

@@ -5,14 +5,16 @@ Both name the practitioner through the ``practitioner`` every template gets
 """
 
 from allauth.account import views as allauth_views
+from allauth.mfa.base import views as mfa_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from booking.services import PRIVACY_NOTICE_VERSION
 from practice.adapters import TOO_MANY_ATTEMPTS
-from practice.models import Offering
+from practice.models import Offering, Practitioner
 from practice.ratelimits import wait_words
 
 # allauth renders its own limits' page with this (practice.urls.handler429), and the
@@ -112,3 +114,11 @@ class LoginView(SignInLimitsAnswer429, allauth_views.LoginView):
 
 class RequestLoginCodeView(SignInLimitsAnswer429, allauth_views.RequestLoginCodeView):
     pass
+
+
+def mfa_index(request: HttpRequest) -> HttpResponse:
+    """allauth's list of second factors, where it sends her after a change: the practitioner
+    has her own page for them in the console (its wording, and the way back to her work)."""
+    if request.user.is_authenticated and Practitioner.objects.filter(user=request.user).exists():
+        return HttpResponseRedirect(reverse("console:security"))
+    return mfa_views.index(request)

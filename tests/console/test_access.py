@@ -131,7 +131,8 @@ def test_a_sensitive_action_asks_her_to_confirm_who_she_is(client, practitioner_
     assert client.get("/sensitive/").content == b"refunded"  # reading the page is fine
     asked = client.post("/sensitive/")
     assert asked.status_code == 302
-    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    # With her second factor, she confirms with it first (the code by email is one way of others).
+    assert asked["Location"].startswith("/accounts/2fa/reauthenticate/")
 
     sign_in_with_factor(client, practitioner_user, reauthenticated=True)
     assert client.post("/sensitive/").content == b"refunded"

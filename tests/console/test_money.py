@@ -181,7 +181,9 @@ def test_the_csv_asks_her_to_confirm_who_she_is_first(client, practitioner_user,
     response = client.get("/console/money/payments.csv?month=2026-12")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    # With her app's code first: an emailed code alone is not her second factor.
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert "next=/console/money/payments.csv" in response["Location"].replace("%2F", "/")
 
 
 def test_the_csv_lists_each_payment_and_refund_as_the_page_does(
