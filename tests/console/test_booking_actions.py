@@ -73,7 +73,7 @@ def test_cancelling_a_paid_session_asks_her_to_confirm_who_she_is(console, paid)
     response = console.post(url("booking_cancel", paid), {"refund": "full"})
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
     paid.refresh_from_db()
     assert paid.status == Booking.Status.CONFIRMED
 

@@ -231,7 +231,7 @@ def test_erasing_asks_her_to_confirm_who_she_is_first(console, zoe):
     response = console.post(erase_url(), {"confirmation": "erase"})
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
     assert Booking.objects.filter(client_name=NAME).count() == 3
 
 
