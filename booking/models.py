@@ -28,10 +28,21 @@ class AvailabilityRule(models.Model):
     """A weekly window of wall-clock time in the practitioner's zone (several a day allowed).
 
     Wall-clock times, not instants: 09:00–17:00 stays 09:00–17:00 across a DST change.
+    Without an offering a rule is part of her general hours; with one, it belongs to that
+    offering's own week, which replaces her general hours for that offering alone (free
+    calls only on Tuesday afternoons). Date overrides and time off apply to every offering.
     """
 
     practitioner = models.ForeignKey(
         Practitioner, on_delete=models.CASCADE, related_name="availability_rules"
+    )
+    offering = models.ForeignKey(
+        Offering,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_hours",
+        help_text="Empty: her general hours. Set: this offering's own week instead of them.",
     )
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start_time = models.TimeField()

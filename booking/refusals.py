@@ -19,7 +19,7 @@ from booking.availability import windows_for_day
 from booking.models import Booking, BusyBlock
 from booking.slot_reads import KEEPS_TIME
 from booking.slots import blocked_span
-from practice.models import Offering, Practitioner
+from practice.models import Offering
 from practice.timezones import day_and_clock, zone_label
 
 
@@ -37,10 +37,13 @@ class Unbookable(StrEnum):
     TAKEN = "taken"  # someone else's booking
 
 
-def _works_on(practitioner: Practitioner, moment: datetime) -> bool:
-    """Whether her schedule has any open hours on the date of ``moment`` in her zone."""
+def _works_on(offering: Offering, moment: datetime) -> bool:
+    """Whether the offering's schedule (its own week or her hours) has any open hours on
+    the date of ``moment`` in her zone."""
+    practitioner = offering.practitioner
     day = moment.astimezone(practitioner.zone).date()
-    return bool(windows_for_day(selectors.schedule_for(practitioner, day, day), day))
+    schedule = selectors.schedule_for(practitioner, day, day, offering=offering)
+    return bool(windows_for_day(schedule, day))
 
 
 def blocking_booking(
@@ -98,9 +101,7 @@ def unbookable_reason(
     if start >= latest:
         return Unbookable.TOO_FAR
     if not selectors.is_bookable(offering=offering, start=start, now=now, ignore_busy=True):
-        return (
-            Unbookable.OFF_GRID if _works_on(offering.practitioner, start) else Unbookable.DAY_OFF
-        )
+        return Unbookable.OFF_GRID if _works_on(offering, start) else Unbookable.DAY_OFF
     holder = blocking_booking(offering=offering, start=start, now=now, exclude=exclude)
     if holder is not None:
         return Unbookable.OWN_HOLD if _is_own_hold(holder, client_email) else Unbookable.TAKEN

@@ -77,15 +77,26 @@ def blocking_bookings(
     )
 
 
-def schedule_for(practitioner: Practitioner, first_day: date, last_day: date) -> Schedule:
+def schedule_for(
+    practitioner: Practitioner,
+    first_day: date,
+    last_day: date,
+    *,
+    offering: Offering | None = None,
+) -> Schedule:
+    """Her schedule for the days, as the engines take it. For an ``offering`` with a week of
+    its own, that week replaces her general hours; overrides and time off apply to all."""
     weekly: dict[int, list[tuple]] = {}
+    own_week: dict[int, list[tuple]] = {}
     overrides: dict[date, list[tuple]] = {}
     vacations: list[tuple[date, date]] = []
     for kind, weekday, day, last, start, end in slot_reads.schedule_rows(
-        practitioner.pk, first_day, last_day
+        practitioner.pk, first_day, last_day, offering_id=None if offering is None else offering.pk
     ):
         if kind == 0:
             weekly.setdefault(weekday, []).append((start, end))
+        elif kind == 3:
+            own_week.setdefault(weekday, []).append((start, end))
         elif kind == 1:
             windows = overrides.setdefault(day, [])  # a row without times is a day off
             if start is not None:
@@ -94,7 +105,7 @@ def schedule_for(practitioner: Practitioner, first_day: date, last_day: date) ->
             vacations.append((day, last))
     return Schedule(
         zone=practitioner.zone,
-        weekly={day: sorted(windows) for day, windows in weekly.items()},
+        weekly={day: sorted(windows) for day, windows in (own_week or weekly).items()},
         overrides={day: sorted(windows) for day, windows in overrides.items()},
         days_off=expand_ranges(vacations),
     )
@@ -173,7 +184,7 @@ def _open_and_free(
     if earliest >= latest:
         return [], []
     first_day, last_day = local_days(earliest, latest + offering.duration, zone)
-    schedule = schedule_for(practitioner, first_day, last_day)
+    schedule = schedule_for(practitioner, first_day, last_day, offering=offering)
     windows = open_windows(schedule, first_day, last_day)
 
     def slots(busy, per_day) -> list[Interval]:

@@ -59,9 +59,12 @@ def _schedule_sql(vendor: str) -> str:
     rule, override, off = AvailabilityRule, DateOverride, TimeOff
     # Only names from the models' metadata are formatted in; values travel as parameters.
     return f"""
-        SELECT 0, {_column(rule, "weekday")}, NULL, NULL,
+        SELECT CASE WHEN {_column(rule, "offering")} IS NULL THEN 0 ELSE 3 END,
+               {_column(rule, "weekday")}, NULL, NULL,
                {_text("time", rule, "start_time")}, {_text("time", rule, "end_time")}
-          FROM {_table(rule)} WHERE {_column(rule, "practitioner")} = %s
+          FROM {_table(rule)}
+         WHERE {_column(rule, "practitioner")} = %s
+           AND ({_column(rule, "offering")} IS NULL OR {_column(rule, "offering")} = %s)
         UNION ALL
         SELECT 1, NULL, {_text("date", override, "date")}, NULL,
                {_text("time", override, "start_time")}, {_text("time", override, "end_time")}
@@ -105,12 +108,16 @@ def _parsed(value: str | None, parse):
 
 
 def schedule_rows(
-    practitioner_id: int, first_day: date, last_day: date
+    practitioner_id: int, first_day: date, last_day: date, *, offering_id: int | None = None
 ) -> Iterator[tuple[int, int | None, date | None, date | None, time | None, time | None]]:
-    """Weekly rules (kind 0), date overrides meeting the days (1; no times: a day off) and
-    time off meeting them (2), as ``(kind, weekday, day, last_day, start, end)``."""
+    """Her general weekly rules (kind 0), ``offering_id``'s own weekly rules (3; none when
+    it is None), date overrides meeting the days (1; no times: a day off) and time off
+    meeting them (2), as ``(kind, weekday, day, last_day, start, end)``. Both weeks come in
+    the one query; which one applies is the caller's choice (booking.selectors)."""
     first, last = (connection.ops.adapt_datefield_value(day) for day in (first_day, last_day))
-    params = (practitioner_id, practitioner_id, first, last, practitioner_id, last, first)
+    # 0 is no primary key: without an offering, only the general rules match.
+    own = 0 if offering_id is None else offering_id
+    params = (practitioner_id, own, practitioner_id, first, last, practitioner_id, last, first)
     with connection.cursor() as cursor:
         cursor.execute(_schedule_sql(connection.vendor), params)
         rows = cursor.fetchall()
