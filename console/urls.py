@@ -38,6 +38,8 @@ urlpatterns = [
     ),
     path("clients/<str:key>/erase/", client_views.erase_client, name="client_erase"),
     path("hours/", hours_views.hours, name="hours"),
+    path("hours/calendar/", hours_views.hours_calendar, name="hours_calendar"),
+    path("hours/settings/", hours_views.hours_settings, name="hours_settings"),
     path("offerings/", offering_views.offerings, name="offerings"),
     path("offerings/new/", offering_views.offering_new, name="offering_new"),
     path("offerings/<int:offering_id>/", offering_views.offering_edit, name="offering_edit"),

@@ -1,4 +1,4 @@
-"""Writes about clients and their accounts."""
+"""Writes about clients and their accounts, and her practice settings."""
 
 from datetime import timedelta
 
@@ -104,3 +104,32 @@ def unmark_returning(*, email: str) -> bool:
     with transaction.atomic(durable=True):
         deleted, _ = KnownClient.objects.filter(email__iexact=email.strip()).delete()
     return bool(deleted)
+
+
+PRACTICE_SETTINGS = (
+    "timezone",
+    "manage_cutoff",
+    "contact_note",
+    "intake_retention_days",
+    "checkin_within_days",
+)
+
+
+def update_practice_settings(*, practitioner, **values):
+    """Change her practice settings (zone, clients' change cut-off, contact note, intake
+    retention and check-in window); only the fields named in PRACTICE_SETTINGS.
+
+    A new zone moves nothing already booked (bookings are instants) and keeps her weekly
+    hours as the same wall-clock times, now read in the new zone."""
+    unknown = set(values) - set(PRACTICE_SETTINGS)
+    if unknown:
+        raise ValueError(f"Not a practice setting: {', '.join(sorted(unknown))}")
+    with transaction.atomic(durable=True):
+        locked = type(practitioner).objects.select_for_update().get(pk=practitioner.pk)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save(update_fields=list(values))
+    for name, value in values.items():
+        setattr(practitioner, name, value)
+    return practitioner

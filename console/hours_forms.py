@@ -1,0 +1,217 @@
+"""The forms of her hours: a week as rows of ranges, a date's other hours, time off, and her
+practice settings. They turn what she typed into plain values for booking.hours and say
+what is wrong in her words; the rules themselves (grid, overlap) are booking.hours's.
+
+The week works without JavaScript: each day has its ranges plus blank rows (a hidden count
+per day says how many rows came), a range is removed by clearing its times, and copying a
+day is a button of its own that fills the form again without saving.
+"""
+
+from datetime import time, timedelta
+
+from django import forms
+
+from booking.forms import ZoneSelect
+from booking.hours import ENDS_BEFORE_START, OVERLAPS, window_problems
+from booking.models import Weekday
+from console.durations import DurationField
+from practice.models import Practitioner
+from practice.timezones import canonical_timezone, zone_choices
+
+DAYS = [(day.value, day.label) for day in Weekday]
+BLANK_ROWS = 2
+MAX_ROWS = 12
+BOTH_TIMES = "Please give both a start and an end, or clear both to remove the range."
+PICK_A_DAY = "Please tick at least one day to copy to."
+TIME_INVALID = "Please enter a time like 09:00."
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+        error_messages={"invalid": TIME_INVALID},
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 300}),
+    )
+
+
+class WeekForm(forms.Form):
+    """Seven days of ranges. ``week`` ({weekday: [(start, end)]}) fills an unbound form;
+    a bound one reads its row counts from the data."""
+
+    copy_from = forms.TypedChoiceField(label="Copy", choices=DAYS, coerce=int, required=False)
+    copy_to = forms.TypedMultipleChoiceField(
+        label="to", choices=DAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, week: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        week = week or {}
+        self.rows: dict[int, int] = {}
+        for day, name in DAYS:
+            if self.is_bound:
+                try:
+                    count = int(self.data.get(f"rows-{day}", BLANK_ROWS))
+                except (TypeError, ValueError):
+                    count = BLANK_ROWS
+                count = max(1, min(count, MAX_ROWS))
+            else:
+                count = min(len(week.get(day, ())) + BLANK_ROWS, MAX_ROWS)
+            self.rows[day] = count
+            for row in range(count):
+                self.fields[f"d{day}-{row}-start"] = _time_field(f"{name}, range {row + 1}: from")
+                self.fields[f"d{day}-{row}-end"] = _time_field(f"{name}, range {row + 1}: until")
+            for row, (start, end) in enumerate(week.get(day, ())[:count]):
+                self.initial[f"d{day}-{row}-start"] = start
+                self.initial[f"d{day}-{row}-end"] = end
+
+    def day_rows(self):
+        """For the template: each day with its rows of (start field, end field)."""
+        for day, name in DAYS:
+            rows = [
+                (self[f"d{day}-{row}-start"], self[f"d{day}-{row}-end"])
+                for row in range(self.rows[day])
+            ]
+            filled = sum(1 for start, _ in rows if start.value() or _.value())
+            yield {"day": day, "name": name, "rows": rows, "count": self.rows[day], "open": filled}
+
+    def clean(self):
+        cleaned = super().clean()
+        week: dict[int, list[tuple[time, time]]] = {}
+        for day, _name in DAYS:
+            ranges = []
+            for row in range(self.rows[day]):
+                start_name, end_name = f"d{day}-{row}-start", f"d{day}-{row}-end"
+                if start_name in self.errors or end_name in self.errors:
+                    continue
+                start, end = cleaned.get(start_name), cleaned.get(end_name)
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    self.add_error(start_name if start is None else end_name, BOTH_TIMES)
+                    continue
+                problems = window_problems([(start, end)])
+                if problems:
+                    target = end_name if ENDS_BEFORE_START in problems else start_name
+                    self.add_error(target, problems[0])
+                    continue
+                if window_problems([*ranges, (start, end)]):
+                    self.add_error(start_name, OVERLAPS)
+                    continue
+                ranges.append((start, end))
+            week[day] = sorted(ranges)
+        cleaned["week"] = week
+        return cleaned
+
+    def copied(self) -> tuple[dict, list[int]]:
+        """The week with the chosen day's ranges copied over the ticked days."""
+        source, targets = self.cleaned_data.get("copy_from"), self.cleaned_data.get("copy_to")
+        week = dict(self.cleaned_data["week"])
+        targets = [day for day in targets or [] if day != source]
+        for day in targets:
+            week[day] = list(week.get(source, []))
+        return week, targets
+
+
+class DateHoursForm(forms.Form):
+    """A date (or a run of dates) with other hours than her week, or closed."""
+
+    first_day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(
+        label="Until (optional, for several days)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    closed = forms.TypedChoiceField(
+        label="On these days",
+        choices=[("1", "Closed"), ("0", "Open at other times")],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    start_1 = _time_field("From")
+    end_1 = _time_field("Until")
+    start_2 = _time_field("And from (optional)")
+    end_2 = _time_field("Until")
+    note = forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        cleaned["last_day"] = last or first
+        windows = []
+        if cleaned.get("closed") is False:
+            for start_name, end_name in (("start_1", "end_1"), ("start_2", "end_2")):
+                start, end = cleaned.get(start_name), cleaned.get(end_name)
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    self.add_error(start_name if start is None else end_name, BOTH_TIMES)
+                    continue
+                windows.append((start, end))
+            if not windows and not self.errors:
+                self.add_error("start_1", "Please give the hours you are open on these days.")
+            elif problems := window_problems(windows):
+                self.add_error("start_1", problems[0])
+        cleaned["windows"] = windows
+        return cleaned
+
+
+class TimeOffForm(forms.Form):
+    first_day = forms.DateField(
+        label="First day off", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = forms.DateField(
+        label="Last day off", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+
+
+class PracticeSettingsForm(forms.ModelForm):
+    """Her zone, the clients' change cut-off in words, and the intake settings."""
+
+    timezone = forms.ChoiceField(label="Your time zone", widget=ZoneSelect)
+    manage_cutoff = DurationField(
+        label="Clients can move or cancel by themselves until",
+        help_text="before the session starts. After that they reply to their email instead.",
+        max_minutes=60 * 24 * 60,
+    )
+
+    class Meta:
+        model = Practitioner
+        fields = [
+            "timezone",
+            "manage_cutoff",
+            "contact_note",
+            "intake_retention_days",
+            "checkin_within_days",
+        ]
+        labels = {
+            "contact_note": "How clients reach you after the cut-off",
+            "intake_retention_days": "Keep intake answers for (days after the last session)",
+            "checkin_within_days": "Ask a short check-in instead of the full questionnaire "
+            "within (days)",
+        }
+        help_texts = {
+            "contact_note": "Shown to clients when it is too late to change a booking online.",
+            "intake_retention_days": "Then they are erased for good.",
+            "checkin_within_days": "For a client who sent the full questionnaire this recently.",
+        }
+
+    def __init__(self, *args, now, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.timezone
+        self.fields["timezone"].choices = zone_choices(now=now, first=(current,))
+        self.fields["timezone"].widget.attrs["id"] = "id_tz"
+        if not self.is_bound:
+            self.initial["manage_cutoff"] = int(self.instance.manage_cutoff.total_seconds() // 60)
+
+    def clean_timezone(self) -> str:
+        zone = canonical_timezone(self.cleaned_data["timezone"])
+        if zone is None:
+            raise forms.ValidationError("Please choose a time zone from the list.")
+        return zone
+
+    def clean_manage_cutoff(self) -> timedelta:
+        return timedelta(minutes=self.cleaned_data["manage_cutoff"])
