@@ -58,7 +58,8 @@ def _preview_context(request: HttpRequest, offerings: list, default: Offering | 
         "preview_days": [
             {
                 "day": item.day,
-                "label": day(item.day, zone_name, now=now),
+                "label": day(item.day, zone_name, now=now, short=True),
+                "full_label": day(item.day, zone_name, now=now),
                 "count": item.count,
                 "fully_booked": item.fully_booked,
                 "stretches": [
