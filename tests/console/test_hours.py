@@ -409,3 +409,17 @@ def test_bad_settings_change_nothing(console, practitioner, now):
 def test_only_she_reaches_her_hours(client, practitioner):
     for url in (HOURS, CALENDAR, SETTINGS):
         assert client.get(url).status_code == 302  # to sign in
+
+
+def test_editing_a_date_starts_from_what_it_has(console, practitioner, now):
+    DateOverride.objects.create(
+        practitioner=practitioner,
+        date=date(2026, 12, 12),
+        start_time=time(10),
+        end_time=time(12),
+        note="Workshop",
+    )
+    page = console.get(CALENDAR, {"edit_date": "2026-12-12"}).content.decode()
+    assert 'name="date-first_day" value="2026-12-12"' in page
+    assert 'name="date-start_1" value="10:00"' in page
+    assert 'value="Workshop"' in page

@@ -92,3 +92,16 @@ def test_time_off_over_a_session_warns_in_the_browser(console_browser, assessmen
     assert "January 2027" in page.locator("#month-heading").inner_text()
     assert page.locator("td.off").count() == 5
     assert_accessible(page, "time off added")
+
+
+def test_her_zone_is_found_by_typing_and_saved_by_its_button(console_browser, assessment):
+    page = console_browser("/console/hours/settings/")
+    page.get_by_label("Find your city or country").fill("Lisbon")
+    assert page.locator("#id_tz").input_value() == "Europe/Lisbon"
+    assert page.url.endswith("/console/hours/settings/")  # finding a zone saves nothing
+    assert_accessible(page, "settings with a zone found")
+    page.get_by_role("button", name="Save settings").click()
+    assert "Your time zone is now Lisbon" in page.locator(".messages").inner_text()
+    assert_accessible(page, "settings saved with a new zone")
+    assessment.practitioner.refresh_from_db()
+    assert assessment.practitioner.timezone == "Europe/Lisbon"
