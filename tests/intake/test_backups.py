@@ -139,7 +139,10 @@ def assert_no_plaintext(blob: bytes) -> None:
     for text in known:
         for form in (text.encode(), text.encode().hex().encode()):
             assert form not in blob, text
-    assert b"unsafe" not in blob
+    # The attention reasons ({"unsafe": [...]}) are encrypted. On SQLite a free page may
+    # still hold the schema text of the table intake's migration 0007 rebuilt, with its
+    # dropped column's name, flagged_unsafe: a name, no one's answer, so it is not counted.
+    assert re.search(rb"(?<!flagged_)unsafe", blob) is None
 
 
 def site_reads(database_url: str, keys: str) -> subprocess.CompletedProcess:
