@@ -198,7 +198,9 @@ def _render(request, step: str, data, *, now, forms=None, error: str = "") -> Ht
     if step == "who":
         query = request.GET.get("q", "").strip()
         context["query"] = query
-        context["people"] = client_directory.find_people(query) if query else []
+        found = client_directory.find_people(query) if query else []
+        # Each links on by the key of their client page, as every link into this page does.
+        context["people"] = [(person, clients.client_key(person.email)) for person in found]
         keep = {k: request.GET[k] for k in ("offering", "start") if request.GET.get(k)}
         context["keep_query"] = urlencode(keep)
     offering = _offering(request, data)

@@ -3,6 +3,7 @@ client and a known one; outside the open times only when she confirms, never ove
 booking; bad input comes back with its errors and writes nothing; nobody but her gets in.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -304,6 +305,10 @@ def test_a_known_client_is_found_by_name_and_fills_in_who(console, assessment, n
 
     found = console.get(URL, {"q": "okaf"}).content.decode()
     assert "Sam Okafor" in found and "Returning client" in found
+    # Choosing them from the search fills in who, as her click would.
+    link = re.search(r'href="(\?client=[^"&]+)', found).group(1)
+    chosen = console.get(URL + link).content.decode()
+    assert 'value="Sam Okafor"' in chosen and "sam@example.org" not in link
     assert "lee@example.org" in console.get(URL, {"q": "lee"}).content.decode()
 
     page = console.get(URL, {"client": client_key("sam@example.org")}).content.decode()
