@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import client_directory, on_behalf, selectors
+from booking import on_behalf, selectors
 from booking.forms import parse_instant
 from booking.notifications import format_moment, format_span_in_two_zones
 from booking.payments import payment_links
@@ -115,7 +115,10 @@ def _answers_from_query(request: HttpRequest) -> QueryDict:
     answers = QueryDict(mutable=True)
     key = usable_text(request.GET.get("client", ""))
     email = key and clients.email_for_key(practitioner=request.practitioner, key=key)
-    if email and (person := client_directory.person(email)):
+    now = timezone.now()
+    if email and (
+        person := clients.one_client(practitioner=request.practitioner, email=email, now=now)
+    ):
         answers.update({"email": person.email, "name": person.name, "tz": person.timezone})
     if slug := request.GET.get("offering", ""):
         answers["offering"] = slug
@@ -198,9 +201,9 @@ def _render(request, step: str, data, *, now, forms=None, error: str = "") -> Ht
     if step == "who":
         query = request.GET.get("q", "").strip()
         context["query"] = query
-        found = client_directory.find_people(query) if query else []
-        # Each links on by the key of their client page, as every link into this page does.
-        context["people"] = [(person, clients.client_key(person.email)) for person in found]
+        context["people"] = clients.find_clients(
+            practitioner=practitioner, query=query[:100], now=now
+        )
         keep = {k: request.GET[k] for k in ("offering", "start") if request.GET.get(k)}
         context["keep_query"] = urlencode(keep)
     offering = _offering(request, data)

@@ -2,9 +2,13 @@
 
 A client is a person known by an email address, whatever its case: the address a booking
 was made with (and the account it was booked from), a couples partner's address, or one she
-marked as a returning client (``KnownClient``). An address never goes into a URL: each
-client has an opaque key, an HMAC of the lower-cased address under the SECRET_KEY, which
-the key's page turns back into the address by comparing it with every address known.
+marked as a returning client (``KnownClient``). The Clients list and the "Book for a client"
+page both find people here (``search``, ``find_clients``, ``one_client``), so that one query
+finds the same people, with the same names and "returning" marks, in both places.
+
+An address never goes into a URL: each client has an opaque key, an HMAC of the lower-cased
+address under the SECRET_KEY, which the key's page turns back into the address by comparing
+it with every address known.
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from intake.models import Assignment, Response, SessionNote
 from practice.models import ERASED_DOMAIN, KnownClient, Offering, Practitioner
 
 PAGE_SIZE = 50
+SHOWN = 12  # people a search on the book-for page lists
 _SALT = b"console.clients.key"
 # Bookings that are, were or will be a meeting (not cancelled, expired or a lapsed hold).
 _MET = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
@@ -50,6 +55,7 @@ class ClientRow:
 
     email: str
     name: str = ""
+    timezone: str = ""  # the zone of their latest booking of their own, for a new one
     sessions: int = 0
     last: datetime | None = None
     next: datetime | None = None
@@ -77,6 +83,25 @@ def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]
     """Everyone who booked with her, joined one as a partner, or is marked as returning,
     soonest next session first, then the most recent last session, then by address. Two
     queries, whatever the number of bookings."""
+    bookings = Booking.objects.filter(practitioner=practitioner)
+    return sorted(_rows(bookings, KnownClient.objects.all(), now).values(), key=_order)
+
+
+def one_client(*, practitioner: Practitioner, email: str, now: datetime) -> ClientRow | None:
+    """The one line of the list for ``email``, or None when she has never heard of them (or
+    they were erased); two queries."""
+    email = email.strip().lower()
+    if not email:
+        return None
+    bookings = Booking.objects.filter(practitioner=practitioner).filter(
+        Q(client_email__iexact=email) | Q(partner_email__iexact=email)
+    )
+    known = KnownClient.objects.filter(email__iexact=email)
+    return _rows(bookings, known, now).get(email)
+
+
+def _rows(bookings, known, now: datetime) -> dict[str, ClientRow]:
+    """The lines of ``bookings`` and ``known`` marks, by lower-cased address."""
     rows: dict[str, ClientRow] = {}
 
     def row(email: str) -> ClientRow:
@@ -86,12 +111,12 @@ def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]
         return rows[email]
 
     bookings = (
-        Booking.objects.filter(practitioner=practitioner)
-        .exclude(client_email__iendswith="@" + ERASED_DOMAIN)
+        bookings.exclude(client_email__iendswith="@" + ERASED_DOMAIN)
         .order_by("start", "pk")
         .values_list(
             "client_email",
             "client_name",
+            "client_timezone",
             "partner_email",
             "partner_name",
             "start",
@@ -100,7 +125,17 @@ def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]
             "offering__kind",
         )
     )
-    for email, name, partner_email, partner_name, start, status, hold_until, kind in bookings:
+    for (
+        email,
+        name,
+        zone,
+        partner_email,
+        partner_name,
+        start,
+        status,
+        hold_until,
+        kind,
+    ) in bookings:
         people = [(email, name, True)]
         if partner_email:
             people.append((partner_email, partner_name, False))
@@ -108,6 +143,8 @@ def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]
             client = row(address)
             client.has_bookings = True
             client.name = person_name or client.name  # the latest booking's, by start
+            if booker:
+                client.timezone = zone or client.timezone
             if kind != Offering.Kind.ASSESSMENT:
                 client.only_free_calls = False
             if booker and status == Booking.Status.COMPLETED:
@@ -118,9 +155,10 @@ def all_clients(*, practitioner: Practitioner, now: datetime) -> list[ClientRow]
                     client.last = start
             if start >= now and _is_live(status, hold_until, now) and client.next is None:
                 client.next = start
-    for email in KnownClient.objects.values_list("email", flat=True):
-        row(email).returning = True
-    return sorted(rows.values(), key=_order)
+    for email in known.values_list("email", flat=True):
+        if not email.lower().endswith("@" + ERASED_DOMAIN):
+            row(email).returning = True
+    return rows
 
 
 def _order(client: ClientRow) -> tuple:
@@ -137,6 +175,15 @@ def search(clients: list[ClientRow], query: str) -> list[ClientRow]:
     if not words:
         return clients
     return [c for c in clients if all(w in fold(f"{c.name} {c.email}") for w in words)]
+
+
+def find_clients(
+    *, practitioner: Practitioner, query: str, now: datetime, limit: int = SHOWN
+) -> list[ClientRow]:
+    """The first ``limit`` clients the Clients list finds for ``query``, in its order."""
+    if not query.strip():
+        return []
+    return search(all_clients(practitioner=practitioner, now=now), query)[:limit]
 
 
 def email_for_key(*, practitioner: Practitioner, key: str) -> str | None:

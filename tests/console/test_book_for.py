@@ -322,6 +322,45 @@ def test_a_known_client_is_found_by_name_and_fills_in_who(console, assessment, n
     )
 
 
+def test_one_query_finds_the_same_people_on_the_clients_list_and_here(
+    console, assessment, session_offering, now
+):
+    insert_booking(
+        assessment,
+        now + timedelta(days=1),
+        email="Zoe@Example.org",
+        client_name="Zoë Brandt",
+        client_timezone="Europe/Paris",
+    )
+    insert_booking(
+        session_offering,
+        now - timedelta(days=9),
+        status=Booking.Status.COMPLETED,
+        email="zoe.k@example.org",
+        client_name="Zoé Kim",
+    )
+    insert_booking(assessment, now + timedelta(days=2), email="noa@example.org", client_name="Noa")
+    KnownClient.objects.create(email="zoey@example.org")
+
+    for query in ("zoe", "ZOË", "example", "kim", "nobody"):
+        listed = console.get("/console/clients/", {"q": query}).context["page"].object_list
+        here = console.get(URL, {"q": query}).context["people"]
+        assert [(c.email, c.name, c.returning) for c in here] == [
+            (c.email, c.name, c.returning) for c in listed
+        ], query
+
+    # Accents are forgiven here too, and each person links by their key to a filled-in step.
+    page = console.get(URL, {"q": "zoe brandt"}).content.decode()
+    key = client_key("zoe@example.org")
+    assert f"?client={key}" in page and "zoe@example.org" in page
+    assert "@example.org" not in page.split("?client=")[1].split('"')[0]
+    filled = console.get(URL, {"client": key}).content.decode()
+    assert 'value="Zoë Brandt"' in filled
+    assert 'value="Europe/Paris" selected' in filled
+    returning = console.get(URL, {"q": "kim"}).content.decode()
+    assert "Zoé Kim" in returning and "Returning client" in returning
+
+
 def test_a_time_from_the_week_grid_is_carried_to_its_step(console, session_offering, now):
     start = THURSDAY_10_BERLIN.strftime("%Y-%m-%dT%H:%M:%SZ")
     page = console.get(URL, {"offering": "session", "start": start}).content.decode()
