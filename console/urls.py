@@ -11,6 +11,7 @@ from console import (
     money_views,
     offering_views,
     security_views,
+    support_line_views,
 )
 
 app_name = "console"
@@ -40,6 +41,17 @@ urlpatterns = [
     path("hours/", hours_views.hours, name="hours"),
     path("hours/calendar/", hours_views.hours_calendar, name="hours_calendar"),
     path("hours/settings/", hours_views.hours_settings, name="hours_settings"),
+    path("hours/support/", support_line_views.crisis_lines, name="crisis_lines"),
+    path(
+        "hours/support/<int:line_id>/",
+        support_line_views.crisis_line_edit,
+        name="crisis_line_edit",
+    ),
+    path(
+        "hours/support/<int:line_id>/remove/",
+        support_line_views.crisis_line_remove,
+        name="crisis_line_remove",
+    ),
     path("offerings/", offering_views.offerings, name="offerings"),
     path("offerings/new/", offering_views.offering_new, name="offering_new"),
     path("offerings/<int:offering_id>/", offering_views.offering_edit, name="offering_edit"),

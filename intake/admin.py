@@ -2,7 +2,8 @@
 
 Answers are read only through the practitioner's review page, which writes the access log.
 Questionnaires are data files in intake/questionnaires/, not rows. So are the shipped
-crisis lines (intake/crisis/countries.toml); the practitioner's own lines are rows here.
+crisis lines (intake/crisis/countries.toml); the practitioner's own lines are rows, which
+she keeps in her console (Hours, Support lines) and the operator can still see here.
 """
 
 from django import forms

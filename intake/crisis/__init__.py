@@ -8,7 +8,8 @@ booked in. A partner whose place is unknown gets the international text, never t
 booker's country. Every list ends with the emergency number and a worldwide directory.
 
 Every country of the zone picker has an entry in ``countries.toml`` (see ``data``), with
-the lines of that file plus the ones the practitioner keeps in the admin (``CrisisLine``).
+the lines of that file plus the ones the practitioner keeps in her console (``CrisisLine``,
+changed by ``own_lines``).
 """
 
 import unicodedata

@@ -20,6 +20,7 @@ CONSOLE_PAGES = [
     "/console/week/",
     "/console/clients/",
     "/console/hours/",
+    "/console/hours/support/",
     "/console/offerings/",
     "/console/money/",
     "/console/book/",

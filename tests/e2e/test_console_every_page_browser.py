@@ -13,6 +13,7 @@ from django.urls import URLPattern, reverse
 from booking.models import Booking
 from console import urls as console_urls
 from console.clients import client_key
+from intake.models import CrisisLine
 from practice.models import Offering
 from tests.console.support import add_totp, session_cookie, sign_in_with_factor
 from tests.e2e.axe import assert_accessible
@@ -20,15 +21,22 @@ from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ACTIONS_ONLY = {"booking_attendance", "client_returning", "offering_move", "offering_pause"}
+ACTIONS_ONLY = {
+    "booking_attendance",
+    "client_returning",
+    "crisis_line_remove",
+    "offering_move",
+    "offering_pause",
+}
 DOWNLOADS = {"money_csv"}
 
 
-def _pages(booking: Booking, offering: Offering) -> dict[str, str]:
+def _pages(booking: Booking, offering: Offering, line: CrisisLine) -> dict[str, str]:
     arguments = {
         "public_id": booking.public_id,
         "key": client_key(booking.client_email),
         "offering_id": offering.pk,
+        "line_id": line.pk,
     }
     pages = {}
     for pattern in console_urls.urlpatterns:
@@ -72,7 +80,8 @@ def demo_console(browser, live_server, client, settings):
 def test_every_console_page_passes_axe_and_fits(demo_console, viewport):
     booking, open_page, origin = demo_console
     page = open_page(viewport)
-    for name, path in _pages(booking, booking.offering).items():
+    line = CrisisLine.objects.create(country="GB", name="Samaritans", contact="116 123, free")
+    for name, path in _pages(booking, booking.offering, line).items():
         response = page.goto(origin + path)
         assert response.status == 200, f"{name} ({path}) answered {response.status}"
         assert_accessible(page, f"console page {name}")
