@@ -19,7 +19,7 @@ from intake.crisis import own_lines
 from intake.models import CrisisLine
 
 ADDED = "Added: {name} now shows in the support box for clients in {country}."
-CHANGED = "Saved: the support box for {country} shows your change now."
+CHANGED = "Saved: the support box for clients in {country} shows your change now."
 REMOVED = "Removed: {name} no longer shows for clients in {country}."
 
 
@@ -47,7 +47,7 @@ def _page(request: HttpRequest, *, form=None, editing=None, preview="", status=2
             "form": form,
             "editing": editing,
             "preview_code": code,
-            "preview_name": own_lines.country_name(code) if code else "",
+            "preview_name": own_lines.country_in(code) if code else "",
             "crisis": crisis.resources_for(code) if code else None,
             "directory_url": crisis.DIRECTORY_URL,
             "country_choices": crisis.country_choices(),
@@ -72,7 +72,7 @@ def crisis_lines(request: HttpRequest) -> HttpResponse:
         except own_lines.LineError as error:
             form.add_service_error(error)
         else:
-            country = own_lines.country_name(line.country)
+            country = own_lines.country_in(line.country)
             messages.success(request, ADDED.format(name=line.name, country=country))
             return _back(line.country)
     return _page(request, form=form, preview=request.POST.get("country", ""), status=400)
@@ -100,7 +100,7 @@ def crisis_line_edit(request: HttpRequest, line_id: int) -> HttpResponse:
         except own_lines.LineError as error:
             form.add_service_error(error)
         else:
-            country = own_lines.country_name(line.country)
+            country = own_lines.country_in(line.country)
             messages.success(request, CHANGED.format(country=country))
             return _back(line.country)
     return _page(request, form=form, editing=line, status=400)
@@ -112,6 +112,6 @@ def crisis_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
     line = own_lines.remove_line(line_id=line_id)
     if line is None:
         return redirect("console:crisis_lines")
-    country = own_lines.country_name(line.country)
+    country = own_lines.country_in(line.country)
     messages.success(request, REMOVED.format(name=line.name, country=country))
     return _back(line.country)

@@ -17,7 +17,7 @@ from intake.models import CrisisLine
 UNKNOWN_COUNTRY = "Choose a country from the list."
 NEEDS_NAME = "Give the line a name, as the client will read it."
 NEEDS_CONTACT = "Say how to reach it: the number to call or text, and when."
-SAME_NAME = "You already have a line called “{name}” for {country}. Change that one instead."
+SAME_NAME = "You already have a line called “{name}” in {country}. Change that one instead."
 
 
 class LineError(ValueError):
@@ -33,6 +33,12 @@ def country_name(code: str) -> str:
     """The country as a list shows it ("United Kingdom"), or the code for one not shipped."""
     country = data.countries().get(code)
     return country.name.removeprefix("the ") if country else code
+
+
+def country_in(code: str) -> str:
+    """The country as it reads after "in" ("the United Kingdom")."""
+    country = data.countries().get(code)
+    return country.name if country else code
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ def _checked(*, country: str, name: str, contact: str, line_id: int | None) -> t
         raise LineError("contact", NEEDS_CONTACT)
     same = CrisisLine.objects.filter(country=country, name__iexact=name).exclude(pk=line_id)
     if same.exists():
-        raise LineError("name", SAME_NAME.format(name=name, country=country_name(country)))
+        raise LineError("name", SAME_NAME.format(name=name, country=country_in(country)))
     return country, name, contact
 
 
@@ -97,7 +103,7 @@ def add_line(*, country: str, name: str, contact: str) -> CrisisLine:
                 return CrisisLine.objects.create(country=country, name=name, contact=contact)
         except IntegrityError:  # the same name saved a moment ago, in another tab
             raise LineError(
-                "name", SAME_NAME.format(name=name, country=country_name(country))
+                "name", SAME_NAME.format(name=name, country=country_in(country))
             ) from None
 
 
@@ -113,7 +119,7 @@ def change_line(*, line_id: int, country: str, name: str, contact: str) -> Crisi
                 line.save()
         except IntegrityError:
             raise LineError(
-                "name", SAME_NAME.format(name=line.name, country=country_name(line.country))
+                "name", SAME_NAME.format(name=line.name, country=country_in(line.country))
             ) from None
         return line
 

@@ -56,7 +56,7 @@ def test_a_line_she_adds_shows_in_the_clients_box_and_beside_the_shipped_ones(
 
     line = CrisisLine.objects.get()
     assert (line.country, line.name, line.contact) == ("GB", "Shout", "Text SHOUT to 85258")
-    assert "Added: Shout now shows in the support box for clients in United Kingdom." in page
+    assert "Added: Shout now shows in the support box for clients in the United Kingdom." in page
     assert "Shout: Text SHOUT to 85258" in box_of(london_client)
     assert "Samaritans: 116 123, free, day and night" in box_of(london_client)
     # Her page: the country's shipped lines and hers side by side, and the box as it reads.
@@ -64,7 +64,7 @@ def test_a_line_she_adds_shows_in_the_clients_box_and_beside_the_shipped_ones(
     assert "Came with the site" in section and "Samaritans" in section
     assert "Yours" in section and "Shout" in section
     preview = page.split('id="preview"')[1]
-    assert "How the box reads in United Kingdom" in preview
+    assert "How the box reads in the United Kingdom" in preview
     assert "999 in the United Kingdom" in preview and "Shout: Text SHOUT to 85258" in preview
 
 
@@ -81,7 +81,7 @@ def test_a_line_named_as_a_shipped_one_takes_its_place_and_removing_it_brings_it
     page = console.post(f"{URL}{line.pk}/remove/", follow=True).content.decode()
 
     assert not CrisisLine.objects.exists()
-    assert "Removed: samaritans no longer shows for clients in United Kingdom." in page
+    assert "Removed: samaritans no longer shows for clients in the United Kingdom." in page
     assert "Samaritans: 116 123, free, day and night" in box_of(london_client)
     # A second press (another tab) changes nothing and says nothing wrong.
     assert console.post(f"{URL}{line.pk}/remove/").status_code == 302
@@ -98,7 +98,9 @@ def test_changing_a_line_changes_the_box(console, london_client):
         follow=True,
     ).content.decode()
 
-    assert "Saved: the support box for United Kingdom shows your change now." in page
+    assert (
+        "Saved: the support box for clients in the United Kingdom shows your change now." in page
+    )
     assert "Shout: Text SHOUT to 85258, day and night" in box_of(london_client)
     assert CrisisLine.objects.get().contact == "Text SHOUT to 85258, day and night"
 
@@ -139,7 +141,7 @@ def test_a_second_line_of_the_same_name_is_refused(console):
 
     assert response.status_code == 400
     assert (
-        "You already have a line called “SHOUT” for United Kingdom. Change that one instead."
+        "You already have a line called “SHOUT” in the United Kingdom. Change that one instead."
         in response.content.decode()
     )
     assert CrisisLine.objects.count() == 1
