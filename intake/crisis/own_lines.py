@@ -50,10 +50,6 @@ class CountryLines:
     shipped: tuple[data.Line, ...]
     own: tuple[CrisisLine, ...]
 
-    def replaces(self, line: CrisisLine) -> data.Line | None:
-        """The shipped line this one of hers takes the place of, if any."""
-        return next((s for s in self.shipped if s.name.casefold() == line.name.casefold()), None)
-
     @property
     def replaced(self) -> set[str]:
         own = {line.name.casefold() for line in self.own}
