@@ -12,9 +12,11 @@ which the clocks change has 23 or 25 hours, and a booking at 23:30 stays on its 
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Q
+from django.urls import reverse
 
 from booking.availability import Schedule, expand_ranges, to_instant, windows_for_day
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
@@ -60,25 +62,28 @@ class Intake:
         }[self.state]
 
 
-def _intake_of(assignment: Assignment) -> Intake:
-    response = getattr(assignment, "response", None)
-    if response is None:
+def _intake_of_row(row: tuple) -> Intake:
+    """One attendee's intake from the clear columns of ``ASSIGNMENT_COLUMNS``."""
+    (_, name, earlier_id, response_id, questionnaire_id, version, erased_at, submitted_at,
+     needs_attention, alerted_at, earlier_erased) = row  # fmt: skip
+    if response_id is None:
         # Asked a check-in when a full intake they sent is still kept (services.questionnaire_for).
-        checkin = assignment.earlier_response_id is not None and assignment.earlier_erased is None
-        return Intake(assignment.name, NOT_STARTED, checkin, flagged=False)
-    checkin = bool(
-        questionnaires.load(response.questionnaire_id, response.questionnaire_version).checkin_for
-    )
-    if response.erased_at is not None:
-        return Intake(assignment.name, ERASED, checkin, flagged=False)
-    sent = response.submitted_at is not None
-    flagged = response.needs_attention and (sent or response.practitioner_alerted_at is not None)
-    return Intake(assignment.name, SENT if sent else STARTED, checkin, flagged)
+        checkin = earlier_id is not None and earlier_erased is None
+        return Intake(name, NOT_STARTED, checkin, flagged=False)
+    checkin = bool(questionnaires.load(questionnaire_id, version).checkin_for)
+    if erased_at is not None:
+        return Intake(name, ERASED, checkin, flagged=False)
+    sent = submitted_at is not None
+    flagged = needs_attention and (sent or alerted_at is not None)
+    return Intake(name, SENT if sent else STARTED, checkin, flagged)
 
 
 @dataclass
 class Entry:
-    """A booking as her agenda and week show it, times in her zone."""
+    """A booking as her agenda and week show it, times in her zone.
+
+    Each piece of text is worked out once (``cached_property``): the week's template reads
+    several of them more than once for each of up to hundreds of bookings."""
 
     booking: Booking
     start: datetime  # local
@@ -87,31 +92,31 @@ class Entry:
     now: datetime
     with_zone: bool = False  # on a day the clocks change, times carry CET or CEST
 
-    @property
+    @cached_property
     def span_text(self) -> str:
         return span_text(self.start, self.end, with_zone=self.with_zone)
 
-    @property
+    @cached_property
     def who(self) -> str:
         first = first_name(self.booking.client_name)
         if self.booking.partner_name:
             return f"{first} & {first_name(self.booking.partner_name)}"
         return first
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return KIND_WORDS.get(self.booking.offering.kind, self.booking.offering.name)
 
-    @property
+    @cached_property
     def held(self) -> bool:
         return self.booking.status == Booking.Status.HELD
 
-    @property
+    @cached_property
     def hold_until(self) -> datetime | None:
         expires = self.booking.hold_expires_at
         return expires.astimezone(self.start.tzinfo) if expires else None
 
-    @property
+    @cached_property
     def money(self) -> str:
         """Paid, free or held, in her words."""
         booking = self.booking
@@ -128,18 +133,18 @@ class Entry:
             "refunded": "Refunded",
         }.get(state, "Not paid yet")
 
-    @property
+    @cached_property
     def status_words(self) -> str:
         return {
             Booking.Status.COMPLETED: "Completed",
             Booking.Status.NO_SHOW: "Did not come",
         }.get(self.booking.status, "")
 
-    @property
+    @cached_property
     def flagged(self) -> bool:
         return any(intake.flagged for intake in self.intakes)
 
-    @property
+    @cached_property
     def intake_words(self) -> str:
         if not self.intakes:
             if self.held:
@@ -149,12 +154,12 @@ class Entry:
             return self.intakes[0].words
         return "; ".join(f"{first_name(i.name)}: {i.words.lower()}" for i in self.intakes)
 
-    @property
+    @cached_property
     def intake_not_sent(self) -> bool:
         """Someone has not sent theirs (or has not been asked yet) for a session ahead."""
         return not self.intakes or any(i.state in (NOT_STARTED, STARTED) for i in self.intakes)
 
-    @property
+    @cached_property
     def client_start(self) -> datetime | None:
         """The start on the client's own clock, when it reads differently from hers."""
         try:
@@ -166,11 +171,28 @@ class Entry:
             return None
         return theirs
 
-    @property
+    @cached_property
     def minute_of_day(self) -> int:
         return self.start.hour * 60 + self.start.minute
 
-    @property
+    @cached_property
+    def href(self) -> str:
+        return reverse("console:booking", args=[self.booking.public_id])
+
+    @cached_property
+    def day_key(self) -> str:
+        """Her date of the start, as the grid's keyboard script reads it."""
+        return self.start.date().isoformat()
+
+    @cached_property
+    def utc_start(self) -> str:
+        return self.booking.start.astimezone(UTC).isoformat()
+
+    @cached_property
+    def hold_until_text(self) -> str:
+        return self.hold_until.strftime("%H:%M") if self.hold_until else ""
+
+    @cached_property
     def minutes(self) -> int:
         return int((self.booking.end - self.booking.start).total_seconds() // 60)
 
@@ -202,6 +224,10 @@ class Busy:
     @property
     def label(self) -> str:
         return "Busy (from your calendar)" if self.imported else "Busy"
+
+    @property
+    def iso_start(self) -> str:
+        return self.start.isoformat()
 
 
 @dataclass
@@ -292,28 +318,69 @@ def _schedule(practitioner: Practitioner, first: date, last: date):
     return schedule, closed
 
 
+BOOKING_COLUMNS = (
+    "public_id",
+    "status",
+    "start",
+    "end",
+    "hold_expires_at",
+    "client_name",
+    "partner_name",
+    "client_timezone",
+    "offering__kind",
+    "offering__name",
+    "offering__price",
+    "payment__state",
+)
+ASSIGNMENT_COLUMNS = (
+    "booking_id",
+    "name",
+    "earlier_response_id",
+    "response__id",
+    "response__questionnaire_id",
+    "response__questionnaire_version",
+    "response__erased_at",
+    "response__submitted_at",
+    "response__needs_attention",
+    "response__practitioner_alerted_at",
+)
+
+
 def bookings_between(
     practitioner: Practitioner, *, start: datetime, end: datetime, now: datetime
 ) -> list[Booking]:
     """Her bookings meeting ``[start, end)`` that hold their time or already happened:
     confirmed, held (until the hold lapses), completed and no-show; never cancelled or
-    expired. Two queries, whatever their number."""
-    intakes = (
-        Assignment.objects.select_related("response")
-        .defer("response__answers_encrypted", "response__skipped_sections")
-        .annotate(earlier_erased=F("earlier_response__erased_at"))
-        .order_by("role", "pk")
-    )
+    expired. Two queries, whatever their number.
+
+    Only the columns her agenda reads are fetched, and the intakes are read in one query as
+    plain rows and handed to their bookings by hand (``booking.attendee_intakes``): a
+    prefetch clones a queryset per booking, which cost more than the rest of the week."""
     shown = Q(
         status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW]
     ) | Q(status=Booking.Status.HELD, hold_expires_at__gt=now)
-    return list(
-        Booking.objects.filter(shown, practitioner=practitioner, start__lt=end, end__gt=start)
-        .select_related("offering", "payment")
-        .defer("note_encrypted")
-        .prefetch_related(Prefetch("intakes", queryset=intakes))
-        .order_by("start")
+    matching = Booking.objects.filter(
+        shown, practitioner=practitioner, start__lt=end, end__gt=start
     )
+    bookings = list(
+        matching.select_related("offering", "payment").only(*BOOKING_COLUMNS).order_by("start")
+    )
+    by_id = {booking.pk: booking for booking in bookings}
+    for booking in bookings:
+        booking.attendee_intakes = []
+    if not bookings:
+        return bookings
+    rows = (
+        Assignment.objects.filter(booking__in=matching.values("pk"))
+        .annotate(earlier_erased=F("earlier_response__erased_at"))
+        .order_by("role", "pk")
+        .values_list(*ASSIGNMENT_COLUMNS, "earlier_erased")
+    )
+    for row in rows:
+        booking = by_id.get(row[0])
+        if booking is not None:  # a hold may lapse between the two queries
+            booking.attendee_intakes.append(_intake_of_row(row))
+    return bookings
 
 
 def days(practitioner: Practitioner, *, first: date, count: int, now: datetime) -> list[Day]:
@@ -349,7 +416,7 @@ def days(practitioner: Practitioner, *, first: date, count: int, now: datetime) 
                 booking=booking,
                 start=local,
                 end=booking.end.astimezone(zone),
-                intakes=[_intake_of(a) for a in booking.intakes.all()],
+                intakes=booking.attendee_intakes,
                 now=now,
                 with_zone=bool(day.clock_change),
             )
