@@ -216,6 +216,7 @@ class Busy:
     end: datetime  # local
     imported: bool
     with_zone: bool = False
+    is_open = False  # not an open stretch (console.open_time)
 
     @property
     def span_text(self) -> str:

@@ -59,7 +59,7 @@ def week(request: HttpRequest) -> HttpResponse:
     today = now.astimezone(practitioner.zone).date()
     monday, readable = _week_start(request.GET.get("start"), today)
     days = agenda.days(practitioner, first=monday, count=7, now=now)
-    hours, columns = week_grid.columns(days)
+    hours, columns = week_grid.columns(days, now=now)
     context = {
         "nav": "week",
         "attention_words": agenda.ATTENTION_WORDS,

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from console import open_time
 from console.agenda import Day
 
 ROW_MINUTES = 5
@@ -30,6 +31,10 @@ def _end_minutes(start: datetime, end: datetime) -> int:
     length after its start, so a span over the clock change keeps its length."""
     length = end.astimezone(UTC) - start.astimezone(UTC)  # not wall clock minus wall clock
     return _wall_minutes(start) + int(length.total_seconds() // 60)
+
+
+def _instant(item) -> datetime:
+    return item.start.astimezone(UTC)
 
 
 def _wall_time_minutes(wall: time) -> int:
@@ -85,15 +90,18 @@ class Column:
     closed: Place | None
 
 
-def columns(days: list[Day]) -> tuple[list[int], list[Column]]:
-    """The hours down the side (with each one's place), and a column per day."""
+def columns(days: list[Day], *, now: datetime) -> tuple[list[int], list[Column]]:
+    """The hours down the side (with each one's place), and a column per day. A day's items
+    are its bookings, busy time and open stretches ("+ Book") in time order, the order
+    Tab reaches them."""
     first_hour, last_hour = hour_range(days)
     result = []
     for day in days:
+        items = sorted([*day.items, *open_time.stretches(day, now=now)], key=_instant)
         result.append(
             Column(
                 day=day,
-                items=[(item, place_item(item, first_hour, last_hour)) for item in day.items],
+                items=[(item, place_item(item, first_hour, last_hour)) for item in items],
                 open_hours=[
                     place(
                         _wall_time_minutes(s),

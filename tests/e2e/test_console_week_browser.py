@@ -92,6 +92,20 @@ def test_the_week_grid_places_bookings_and_tab_reaches_them_in_order(console_bro
     assert page.evaluate("document.activeElement.textContent").count("Willa")
     assert_accessible(page, "the week grid with a booking focused")
 
+    # Open time starts "Book for a client" there: discreet until the pointer or Tab is on it.
+    book = page.get_by_role("link", name="Book a client at Thu 3 Dec, 09:00")
+    assert book.evaluate("a => getComputedStyle(a).opacity") == "0"
+    book.focus()
+    assert book.evaluate("a => getComputedStyle(a).opacity") == "1"
+    assert page.locator("li.open").filter(has=book).bounding_box()["y"] < entry("Theo")["y"]
+    assert_accessible(page, "the week grid with a free time's link focused")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/book/?start=2026-12-03T08%3A00%3A00Z")
+    assert page.locator('input[name="slot"]').get_attribute("value") == (
+        "2026-12-03T08:00:00+00:00"
+    )
+    assert_accessible(page, "booking for a client from a free time")
+
 
 def test_on_a_phone_the_week_is_a_list_by_day(console_browser, week):
     page = console_browser("/console/week/", viewport=PHONE)
@@ -104,6 +118,9 @@ def test_on_a_phone_the_week_is_a_list_by_day(console_browser, week):
     assert len(lefts) == 1, "one column"
     assert [b["y"] for b in boxes] == sorted(b["y"] for b in boxes)
     assert page.get_by_text("No open hours on this day. Nothing booked.").count() == 2
+    book = page.get_by_role("link", name="Book a client at Thu 3 Dec, 09:00")
+    assert book.is_visible()
+    assert page.locator("li.open").filter(has=book).inner_text().startswith("Open 09:00–14:30")
 
 
 def test_her_day_reads_well_on_desktop_and_phone(console_browser, week):
