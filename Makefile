@@ -48,8 +48,6 @@ bench: install
 	$(PY) bench/intake.py
 	$(PY) bench/console.py --database sqlite
 	$(PY) bench/console.py --database postgres
-	$(PY) bench/console_clients.py --database sqlite
-	$(PY) bench/console_clients.py --database postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,14 +1,20 @@
 """The practitioner's console: how long her pages take, and how many SQL queries, when her
-practice is busy.
+practice is busy. One run prints every page side by side: median ms and SQL queries.
 
 The week: ``GET /console/week/`` with 200 bookings in the week shown (free calls, paid
 sessions with their payment, couples sessions with two intakes; intakes not started,
 started, sent and flagged) and 5,000 bookings in the database in all, the rest spread over
-the weeks before and after; 40 busy blocks in the week. Signed in as she is (her second
-factor in the session), through Django's test client: median ms and SQL queries per request.
+the weeks before and after; 40 busy blocks in the week.
 
-Each measurement is one function of ``MEASUREMENTS`` taking the set-up practice and the
-number of runs; another page (a client's page with 100 bookings, say) is one more function.
+A client's page: ``GET /console/clients/<key>/`` of one client with 100 paid sessions over
+two years (every other one with a refund, every one with a sent intake, every tenth with a
+hardship decision), and of one with 2, whose query count must be the same; and the list of
+her clients (``GET /console/clients/``), 102 of them with 402 bookings. This is a second
+practitioner's practice in the same database: each page reads only its practitioner's.
+
+Signed in as she is (her second factor in the session), through Django's test client.
+Each measurement is one function of ``MEASUREMENTS`` taking the set-up practices and the
+number of runs and giving its figures; another page is one more function.
 
 Usage: bench/console.py [--database sqlite|postgres] [--repeat N] [--only NAME]
 """
@@ -43,6 +49,13 @@ class Practice:
     practitioner: object
     client: object  # a Django test client signed in as her, with her second factor
     monday: datetime  # this week's, her midnight
+    _clients: object = None
+
+    def clients(self):
+        """The client pages' practice, set up the first time a measurement asks for it."""
+        if self._clients is None:
+            self._clients = set_up_clients()
+        return self._clients
 
 
 def _signed_in_client(user):
@@ -165,7 +178,7 @@ def set_up() -> Practice:
     offerings = [
         Offering.objects.create(
             practitioner=practitioner,
-            slug=kind,
+            slug=f"bench-{kind}",
             name=kind,
             kind=kind,
             duration_minutes=30,
@@ -217,22 +230,115 @@ def measure_page(client, url: str, repeat: int, warmup: int = 2) -> tuple[float,
     return statistics.median(timings), int(statistics.median(queries)), size
 
 
-def bench_week(practice: Practice, repeat: int) -> None:
+@dataclass(frozen=True)
+class Figure:
+    page: str
+    ms: float
+    queries: int
+    note: str = ""
+
+
+CLIENT = "zoe.brandt@example.org"
+FEW = "noa.fischer@example.org"
+
+
+def set_up_clients():
+    """A second practitioner's practice: one client with 100 paid sessions, one with 2, and
+    300 free calls of 100 others. Returns a test client signed in as her."""
+    from django.test import Client
+
+    from booking.models import Booking
+    from tests.console.client_data import hardship_for, intake_for, paid_session
+    from tests.console.support import add_totp, make_account, sign_in_with_factor
+    from tests.factories import (
+        insert_booking,
+        make_offering,
+        make_practitioner,
+        make_session_offering,
+    )
+
+    practitioner = make_practitioner()
+    user = make_account(practitioner.email)
+    practitioner.user = user
+    practitioner.save(update_fields=["user"])
+    add_totp(user)
+    call = make_offering(practitioner)
+    session = make_session_offering(practitioner)
+    first = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+    def sessions(email, name, count, hour):
+        for i in range(count):
+            booking = paid_session(
+                session,
+                first + timedelta(days=7 * i, hours=hour),
+                email=email,
+                name=name,
+                refund=Decimal("60.00") if i % 2 else None,
+                status=Booking.Status.COMPLETED,
+            )
+            intake_for(booking, answers={"what_brings_you": "Words of theirs, encrypted."})
+            if i % 10 == 0:
+                hardship_for(booking)
+
+    sessions(CLIENT, "Zoë Brandt", 100, 0)
+    sessions(FEW, "Noa Fischer", 2, 2)
+    for i in range(300):
+        insert_booking(
+            call,
+            first + timedelta(days=i // 3, hours=4 + i % 3),
+            email=f"other{i % 100}@example.org",
+            client_name=f"Other Client {i % 100}",
+        )
+    client = Client()
+    sign_in_with_factor(client, user)
+    return client
+
+
+def bench_week(practice: Practice, repeat: int) -> list[Figure]:
     from booking.models import Booking
 
     url = f"/console/week/?start={practice.monday.date().isoformat()}"
-    heading(f"GET /console/week/ × {repeat} ({describe_database()})")
     week_end = practice.monday + timedelta(days=7)
-    shown = Booking.objects.filter(start__gte=practice.monday, start__lt=week_end).count()
-    print(f"{shown} bookings in the week, {Booking.objects.count():,} in the database")
+    shown = Booking.objects.filter(
+        practitioner=practice.practitioner, start__gte=practice.monday, start__lt=week_end
+    ).count()
     ms, queries, size = measure_page(practice.client, url, repeat)
-    print(
-        f"median {ms:.1f} ms over {repeat} requests, {queries} SQL queries per request; "
-        f"page {size / 1024:.0f} KiB"
-    )
+    return [
+        Figure(
+            "the week",
+            ms,
+            queries,
+            f"{shown} bookings in the week, {IN_DATABASE:,} in all; page {size / 1024:.0f} KiB",
+        )
+    ]
 
 
-MEASUREMENTS = {"week": bench_week}
+def bench_client(practice: Practice, repeat: int) -> list[Figure]:
+    from console.clients import client_key
+
+    client = practice.clients()
+    many = measure_page(client, f"/console/clients/{client_key(CLIENT)}/", repeat)
+    few = measure_page(client, f"/console/clients/{client_key(FEW)}/", repeat)
+    same = "the same" if many[1] == few[1] else "NOT the same"
+    return [
+        Figure("a client's page", many[0], many[1], "100 bookings"),
+        Figure("a client's page", few[0], few[1], f"2 bookings: {same} queries as with 100"),
+    ]
+
+
+def bench_client_list(practice: Practice, repeat: int) -> list[Figure]:
+    ms, queries, _ = measure_page(practice.clients(), "/console/clients/", repeat)
+    return [Figure("her clients", ms, queries, "102 clients, 402 bookings")]
+
+
+MEASUREMENTS = {"week": bench_week, "client": bench_client, "clients": bench_client_list}
+
+
+def print_figures(figures: list[Figure]) -> None:
+    width = max(len(f.page) for f in figures)
+    print(f"{'page':<{width}}  {'median ms':>9}  {'queries':>7}  ")
+    for f in figures:
+        print(f"{f.page:<{width}}  {f.ms:>9.1f}  {f.queries:>7}  {f.note}")
 
 
 def main() -> None:
@@ -246,9 +352,12 @@ def main() -> None:
         return
     with bench_database(args.database, INTAKE_ENCRYPTION_KEYS=KEY):
         practice = set_up()
+        heading(f"Her console, {args.repeat} requests per median ({describe_database()})")
+        figures = []
         for name, measure in MEASUREMENTS.items():
             if args.only in (None, name):
-                measure(practice, args.repeat)
+                figures += measure(practice, args.repeat)
+        print_figures(figures)
 
 
 if __name__ == "__main__":
