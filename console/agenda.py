@@ -13,6 +13,7 @@ which the clocks change has 23 or 25 hours, and a booking at 23:30 stays on its 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
@@ -37,6 +38,7 @@ SENT = "sent"
 ERASED = "erased"
 
 ATTENTION_WORDS = "needs your attention"
+_NO_ID = UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class Entry:
     intakes: list[Intake]
     now: datetime
     with_zone: bool = False  # on a day the clocks change, times carry CET or CEST
+    href: str = ""  # the booking's page in the console
 
     @cached_property
     def span_text(self) -> str:
@@ -174,10 +177,6 @@ class Entry:
     @cached_property
     def minute_of_day(self) -> int:
         return self.start.hour * 60 + self.start.minute
-
-    @cached_property
-    def href(self) -> str:
-        return reverse("console:booking", args=[self.booking.public_id])
 
     @cached_property
     def day_key(self) -> str:
@@ -407,6 +406,8 @@ def days(practitioner: Practitioner, *, first: date, count: int, now: datetime) 
         if not day.closed and day.date in schedule.overrides and not day.open_hours:
             day.closed = "Day off"
     by_date = {day.date: day for day in result}
+    # One reverse for all: each booking's address is this one with its own id.
+    href_of = reverse("console:booking", args=[_NO_ID]).replace(str(_NO_ID), "{}")
     for booking in bookings_between(practitioner, start=span_start, end=span_end, now=now):
         local = booking.start.astimezone(zone)
         day = by_date.get(local.date())
@@ -420,6 +421,7 @@ def days(practitioner: Practitioner, *, first: date, count: int, now: datetime) 
                 intakes=booking.attendee_intakes,
                 now=now,
                 with_zone=bool(day.clock_change),
+                href=href_of.format(booking.public_id),
             )
         )
     blocks = BusyBlock.objects.filter(
