@@ -78,3 +78,11 @@ def test_following_the_link_fills_in_the_time(console, now, practitioner):
     assert booking_page.status_code == 200
     html = booking_page.content.decode()
     assert '<input type="hidden" name="slot" value="2026-12-08T08:00:00+00:00">' in html
+    # Who, then what: the time from the week is the one chosen when the times show.
+    who = {"step": "who", "name": "Ada Lovelace", "email": "ada@example.org"}
+    who |= {"tz": "Europe/Berlin", "slot": "2026-12-08T08:00:00+00:00"}
+    what = console.post(href.split("?")[0], who)
+    assert what.status_code == 200
+    offering = practitioner.offerings.get(kind="session").slug
+    when = console.post(href.split("?")[0], who | {"step": "what", "offering": offering})
+    assert re.search(r'value="2026-12-08T08:00:00Z" checked', when.content.decode())
