@@ -100,6 +100,11 @@ class Entry:
         return span_text(self.start, self.end, with_zone=self.with_zone)
 
     @cached_property
+    def start_text(self) -> str:
+        """The start alone, for a box too short for the span and the name on one line."""
+        return self.start.strftime("%H:%M %Z" if self.with_zone else "%H:%M")
+
+    @cached_property
     def who(self) -> str:
         first = first_name(self.booking.client_name)
         if self.booking.partner_name:
