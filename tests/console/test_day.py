@@ -245,7 +245,8 @@ def test_the_week_places_each_booking_in_its_day_and_rows(console, now, assessme
     tuesday = section_of(page, "day-2026-12-01")
     assert "10:00–10:30 Tue" in tuesday
     # A half-hour box shows its start beside the name; the span is read out in full.
-    assert '<span aria-hidden="true">10:00</span><span class="visually-hidden">10:00–10:30' in html
+    assert '<span class="start-only" aria-hidden="true">10:00</span>'
+    assert '<span class="full-span visually-hidden">10:00–10:30' in html
     assert "14:30–15:30 Thu Session · Paid" in section_of(page, "day-2026-12-03")
     assert "Next" not in page_text(page).replace("Next week", "")
     # 08:00 is the grid's first row: 10:00 is row 25, thirty minutes six rows of five.
