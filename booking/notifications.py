@@ -677,6 +677,7 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
         "practitioner_name": practitioner.name,
         "approved": approved,
         "cancelled": cancelled,
+        "reply_line": request.reply_line,
         "when": format_span_in_two_zones(booking.start, booking.end, zone, practitioner.timezone),
         "amount": format_money(
             refund.amount if refund else booking.payment.amount, booking.payment.currency

@@ -70,3 +70,11 @@ def send_payment_email(*, kind: str, object_id: int) -> None:
     from booking import notifications
 
     notifications.send_payment_email(kind=kind, object_id=object_id)
+
+
+@task()
+def send_hold_released(*, booking_id: int) -> None:
+    """Tell the client of a payment link that the practitioner released its time."""
+    from booking.payments import hold_release
+
+    hold_release.send_released_email(booking_id=booking_id)

@@ -151,7 +151,17 @@ def history(booking: Booking) -> list[booking_history.Line]:
     payment = Payment.objects.filter(booking_id=booking.pk).first()
     refunds = list(payment.refunds.select_related("payment")) if payment else []
     events = list(booking.events.order_by("at", "pk"))
-    return booking_history.history(booking, events=events, payment=payment, refunds=refunds)
+    hardship = HardshipRequest.objects.filter(booking_id=booking.pk).first()
+    return booking_history.history(
+        booking, events=events, payment=payment, refunds=refunds, hardship=hardship
+    )
+
+
+def open_hardship(booking: Booking) -> HardshipRequest | None:
+    """The client's hardship request still waiting for her answer, or None."""
+    return HardshipRequest.objects.filter(
+        booking_id=booking.pk, state=HardshipRequest.State.REQUESTED
+    ).first()
 
 
 def refundable(payment: Payment) -> str:

@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from booking.forms import AwareDateTimeField
+from booking.payments.hardship_decisions import MAX_REPLY_LINE
 from booking.payments.practitioner_cancel import MAX_LINE, RefundChoice, RefundPlan
 from intake.session_notes import MAX_NOTE_LENGTH
 
@@ -162,3 +163,26 @@ class NoteForm(forms.Form):
         "is written to the access log. It never goes into an email or a calendar.",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
+
+
+class HardshipAnswerForm(forms.Form):
+    """Her answer to a hardship request: approve or decline (the button), and a line."""
+
+    answer = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        error_messages={
+            "required": "Please choose Approve or Decline.",
+            "invalid_choice": "Please choose Approve or Decline.",
+        },
+    )
+    reply_line = forms.CharField(
+        required=False,
+        max_length=MAX_REPLY_LINE,
+        label="A line to them",
+        help_text="It goes into their email with your answer, as your words.",
+        error_messages={"max_length": "Please keep your line to 500 characters or fewer."},
+    )
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["answer"] == "approve"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.models import Booking, BookingEvent
-from booking.payments.models import Payment, Refund
+from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
 from practice.timezones import clock, day
 
@@ -84,6 +84,8 @@ def _sentence(event: BookingEvent, booking: Booking, payment: Payment | None, zo
             details.append(f"Your note to them: “{data['personal_line']}”")
         return text, " · ".join(details)
     if kind == BookingEvent.Kind.EXPIRED:
+        if data.get("reason") == "released_by_practitioner":
+            return "Released by you before it was paid, so the time was freed", ""
         if data.get("reason") == "paid_too_late":
             return "Released: the payment came after the time was taken", ""
         return "The hold ended without payment or confirmation, so the time was freed", ""
@@ -94,11 +96,43 @@ def _sentence(event: BookingEvent, booking: Booking, payment: Payment | None, zo
     return f"{event.get_kind_display()} {by}", ""
 
 
-def history(booking: Booking, *, events, payment: Payment | None, refunds) -> list[Line]:
+def _hardship_lines(booking: Booking, hardship: HardshipRequest, zone: str) -> list[Line]:
+    """The client's request and her answer (the request holds no words of theirs)."""
+    first = booking.client_name.split()[0] if booking.client_name else "The client"
+    lines = [
+        Line(
+            hardship.requested_at,
+            _short(hardship.requested_at, zone),
+            f"{first} asked for a hardship exception (a full refund whatever the notice)",
+        )
+    ]
+    if hardship.decided_at is not None:
+        answer = "Approved" if hardship.state == HardshipRequest.State.APPROVED else "Declined"
+        by = "by you" if hardship.decided_by_id == booking.practitioner.user_id else "by staff"
+        line = hardship.reply_line
+        lines.append(
+            Line(
+                hardship.decided_at,
+                _short(hardship.decided_at, zone),
+                f"Hardship exception {answer.lower()} {by}; {first} was emailed",
+                f"Your note to them: “{line}”" if line else "",
+            )
+        )
+    return lines
+
+
+def history(
+    booking: Booking,
+    *,
+    events,
+    payment: Payment | None,
+    refunds,
+    hardship: HardshipRequest | None = None,
+) -> list[Line]:
     """Every event of ``booking`` as a sentence, oldest first, with the moments Stripe
-    confirmed its refunds between them."""
+    confirmed its refunds and the hardship request and its answer between them."""
     zone = booking.practitioner.timezone
-    lines = []
+    lines = _hardship_lines(booking, hardship, zone) if hardship is not None else []
     for event in events:
         text, detail = _sentence(event, booking, payment, zone)
         lines.append(Line(event.at, _short(event.at, zone), text, detail))

@@ -14,12 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from booking import refusals, selectors
 from booking.models import Booking
+from booking.payments import hardship_decisions, hold_release
 from booking.payments.practitioner_cancel import cancel_by_practitioner, captured_payment
 from booking.services import BookingError, ChangeNotAllowed, SlotUnavailable, mark_attendance
 from booking.services import reschedule as reschedule_booking
 from console import booking_facts as facts
 from console.access import practitioner_required, sensitive
-from console.booking_forms import CancelForm, MoveForm, NoteForm, TypedTimeForm
+from console.booking_forms import (
+    CancelForm,
+    HardshipAnswerForm,
+    MoveForm,
+    NoteForm,
+    TypedTimeForm,
+)
 from console.durations import in_words
 from intake import services as intake_services
 from intake import session_notes
@@ -61,20 +68,24 @@ def _who_is_told(booking: Booking) -> str:
 @require_http_methods(["GET"])
 def booking(request, public_id):
     """Who, when, money, intakes, history, her note, and what she can do now."""
-    found = facts.booking_of(request.practitioner, public_id)
+    return _page(request, facts.booking_of(request.practitioner, public_id))
+
+
+def _page(request, found: Booking, *, hardship_form=None, status: int = 200):
     now = timezone.now()
     note = ""
     if found.note_encrypted is not None:
         intake_services.record_reads(user=request.user, responses=[], note_of=found, now=now)
         note = selectors.booking_note(found)
     confirmed = found.status == Booking.Status.CONFIRMED
+    money, hardship = facts.money(found), facts.open_hardship(found)
     context = {
         "nav": "week",
         "booking": found,
         "status": facts.status_words(found, now),
         "when": facts.when(found),
         "client_zone": found.client_timezone,
-        "money": facts.money(found),
+        "money": money,
         "intakes": facts.intakes(found),
         "history": facts.history(found),
         "client_note": note,
@@ -82,8 +93,13 @@ def booking(request, public_id):
         "can_change": confirmed,
         "can_mark": confirmed and facts.has_started(found, now),
         "hold_ends": found.hold_expires_at if found.status == Booking.Status.HELD else None,
+        "hardship": hardship,
+        "hardship_rest": facts.refundable(money.payment)
+        if hardship and money.payment and found.status == Booking.Status.CANCELLED
+        else "",
+        "hardship_form": hardship_form or HardshipAnswerForm(),
     }
-    return render(request, "console/booking/page.html", context)
+    return render(request, "console/booking/page.html", context, status=status)
 
 
 def _back(booking: Booking):
@@ -330,3 +346,78 @@ def note(request, public_id):
     return render(
         request, "console/booking/note.html", context, status=400 if form.errors else 200
     )
+
+
+@practitioner_required
+@require_POST
+def hardship(request, public_id):
+    """Her answer to the client's hardship request. Approving is a refund (now, if they
+    have cancelled; on cancelling, otherwise), so that POST asks who she is first."""
+    if request.POST.get("answer") == "approve":
+        return _approve_hardship(request, public_id=public_id)
+    return _answer_hardship(request, facts.booking_of(request.practitioner, public_id))
+
+
+@sensitive
+def _approve_hardship(request, public_id):
+    return _answer_hardship(request, facts.booking_of(request.practitioner, public_id))
+
+
+def _answer_hardship(request, found: Booking):
+    asked = facts.open_hardship(found)
+    if asked is None:
+        messages.info(request, "This hardship request has already been answered.")
+        return _back(found)
+    form = HardshipAnswerForm(request.POST)
+    if not form.is_valid():
+        return _page(request, found, hardship_form=form, status=400)
+    try:
+        hardship_decisions.decide_hardship(
+            request=asked,
+            approve=form.approve,
+            reply_line=form.cleaned_data["reply_line"],
+            actor_user=request.user,
+        )
+    except ChangeNotAllowed as refusal:
+        messages.info(request, str(refusal))
+        return _back(found)
+    first = _first(found.client_name)
+    if not form.approve:
+        messages.success(request, f"Declined. {first} has been emailed your answer.")
+    elif found.status == Booking.Status.CANCELLED:
+        messages.success(
+            request,
+            f"Approved. {first} gets the rest of the payment back; Stripe sends it now, "
+            "and they have been emailed.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Approved. If {first} cancels before the start, they get a full refund; "
+            "they have been emailed how.",
+        )
+    return _back(found)
+
+
+@practitioner_required
+@require_POST
+def release(request, public_id):
+    """End a hold for payment now: the time frees and the payment link stops working."""
+    found = facts.booking_of(request.practitioner, public_id)
+    try:
+        done = hold_release.release_by_practitioner(booking=found, actor_user=request.user)
+    except ChangeNotAllowed as refusal:
+        messages.info(request, str(refusal))
+        return _back(found)
+    first = _first(found.client_name)
+    if not done.released:
+        messages.info(request, f"{first} had just paid, so the booking is confirmed instead.")
+    elif done.client_told:
+        messages.success(
+            request,
+            f"Released: the time is free again. {first} has been emailed that the payment "
+            "link no longer works and nothing was charged.",
+        )
+    else:
+        messages.success(request, "Released: the time is free again.")
+    return _back(found)

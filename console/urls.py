@@ -28,6 +28,8 @@ urlpatterns = [
         name="booking_attendance",
     ),
     path("bookings/<uuid:public_id>/note/", booking_views.note, name="booking_note"),
+    path("bookings/<uuid:public_id>/hardship/", booking_views.hardship, name="booking_hardship"),
+    path("bookings/<uuid:public_id>/release/", booking_views.release, name="booking_release"),
     path("book/", book_for_views.book_for_client, name="book_for"),
     path("clients/", client_views.clients, name="clients"),
     path("clients/<str:key>/", client_views.client, name="client"),

@@ -236,6 +236,8 @@ class HardshipRequest(models.Model):
         on_delete=models.SET_NULL,
         editable=False,
     )
+    # Her optional line to the client with her answer, quoted as hers in their email.
+    reply_line = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -904,36 +904,12 @@ def decide_hardship(
     *, request: HardshipRequest, approve: bool, actor_user=None, now: datetime | None = None
 ) -> HardshipRequest:
     """The practitioner approves or declines a hardship request; the client is emailed.
+    The decision lives in booking.payments.hardship_decisions (with her line to them)."""
+    from booking.payments import hardship_decisions
 
-    Approved: cancelling refunds in full (even after the cut-off, until the start); if the
-    client has already cancelled, the rest of the payment is refunded now.
-    """
-    now = now or timezone.now()
-    with transaction.atomic(durable=True):
-        _lock_practitioner(request.booking.practitioner_id)
-        request = HardshipRequest.objects.select_related("booking").get(pk=request.pk)
-        if request.state != HardshipRequest.State.REQUESTED:
-            raise ChangeNotAllowed(
-                HARDSHIP_DECIDED.format(state=request.get_state_display().lower())
-            )
-        request.state = (
-            HardshipRequest.State.APPROVED if approve else HardshipRequest.State.DECLINED
-        )
-        request.decided_at = now
-        request.decided_by = actor_user
-        request.save()
-        if approve and request.booking.status == Booking.Status.CANCELLED:
-            payment = Payment.objects.get(booking_id=request.booking_id)
-            if payment.is_captured:
-                _decide_refund(
-                    payment,
-                    percent=100,
-                    decided_by=Refund.DecidedBy.HARDSHIP,
-                    decided_by_user=actor_user,
-                    now=now,
-                )
-        _send_payment_email_on_commit("hardship_decided", request.pk)
-    return request
+    return hardship_decisions.decide_hardship(
+        request=request, approve=approve, actor_user=actor_user, now=now
+    )
 
 
 def _send_payment_email_on_commit(kind: str, object_id: int) -> None:

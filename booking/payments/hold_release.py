@@ -1,0 +1,122 @@
+"""The practitioner ends a hold herself: the time frees now, not when the hold would end.
+
+For a booking held for payment (a client's own Checkout, or a payment link she sent). Stripe
+is asked first to close the Checkout Session, so it cannot be paid afterwards; if it turns
+out paid already, the booking is confirmed instead and nothing is released. If Stripe
+cannot be reached the hold is released anyway, and a payment that still arrives is a late
+one (confirmed if the time is free, refunded otherwise), as for release_hold.
+
+The history says she released it. A client who got her payment link is told, kindly, that
+the link no longer works and that nothing was charged; a self-checkout's client started the
+payment themselves and left it, so no email follows.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from booking.models import Booking, BookingEvent
+from booking.payments import gateway
+from booking.payments.models import Payment
+from booking.payments.services import _field, confirm_payment
+from booking.services import ChangeNotAllowed, _lock_practitioner, _log
+
+logger = logging.getLogger(__name__)
+
+NOT_HELD = "This booking is {status}: there is no hold to release."
+RELEASED_BY_HER = "released_by_practitioner"
+
+
+@dataclass(frozen=True)
+class Release:
+    booking: Booking
+    released: bool  # False: Stripe said it was paid, and the booking is confirmed instead
+    client_told: bool = False
+
+
+def release_by_practitioner(
+    *, booking: Booking, actor_user=None, now: datetime | None = None
+) -> Release:
+    """End ``booking``'s hold now. Raises ChangeNotAllowed when it is not held."""
+    now = now or timezone.now()
+    if booking.status != Booking.Status.HELD:
+        raise ChangeNotAllowed(NOT_HELD.format(status=booking.get_status_display().lower()))
+    payment = Payment.objects.filter(booking_id=booking.pk).first()
+    if payment is not None and payment.checkout_session_id:
+        try:
+            session = gateway.expire_checkout_session(payment.checkout_session_id)
+        except gateway.GatewayError as error:
+            logger.warning("Could not expire checkout of payment %s (%s).", payment.pk, error.code)
+        else:
+            if (
+                _field(session, "status") == "complete"
+                and _field(session, "payment_status") == "paid"
+            ):
+                outcome = confirm_payment(
+                    checkout_session_id=payment.checkout_session_id, session=session, now=now
+                )
+                return Release(outcome.booking or booking, released=False)
+    with transaction.atomic(durable=True):
+        _lock_practitioner(booking.practitioner_id)
+        booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
+        if booking.status != Booking.Status.HELD:
+            raise ChangeNotAllowed(NOT_HELD.format(status=booking.get_status_display().lower()))
+        booking.status = Booking.Status.EXPIRED
+        booking.save(update_fields=["status", "updated_at"])
+        _log(
+            booking,
+            BookingEvent.Kind.EXPIRED,
+            actor="practitioner",
+            actor_user=actor_user,
+            at=now,
+            reason=RELEASED_BY_HER,
+        )
+        Payment.objects.filter(booking_id=booking.pk).exclude(state__in=Payment.CAPTURED).update(
+            state=Payment.State.EXPIRED, updated_at=now
+        )
+        told = payment is not None and payment.method == Payment.Method.LINK
+        if told:
+            booking_id = booking.pk
+
+            def tell():
+                from booking import tasks
+
+                tasks.send_hold_released.enqueue(booking_id=booking_id)
+
+            transaction.on_commit(tell)
+    return Release(booking, released=True, client_told=told)
+
+
+def send_released_email(*, booking_id: int) -> None:
+    """To the client of a payment link she released: the link no longer works, nothing
+    was charged, and how to reach her."""
+    from booking.notifications import format_span_in_two_zones, simple_message
+
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+    if booking.status != Booking.Status.EXPIRED:
+        return
+    practitioner = booking.practitioner
+    meeting = booking.offering.meeting_word
+    context = {
+        "client_name": booking.client_name,
+        "practitioner_name": practitioner.name,
+        "practice_name": practitioner.practice_name,
+        "meeting": meeting,
+        "when": format_span_in_two_zones(
+            booking.start, booking.end, booking.client_timezone, practitioner.timezone
+        ),
+        "contact_note": practitioner.contact_note
+        or f"Reply to this email to reach {practitioner.practice_name}.",
+    }
+    simple_message(
+        template="email/hold_released",
+        context=context,
+        subject=f"The time {practitioner.name} held for you is free again",
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        practice_name=practitioner.practice_name,
+    ).send()
+    logger.info("Told the client of booking %s that its hold was released.", booking.pk)
