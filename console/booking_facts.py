@@ -9,7 +9,7 @@ from uuid import UUID
 from django.http import Http404
 from django.utils import timezone
 
-from booking.models import Booking
+from booking.models import Booking, BookingEvent
 from booking.notifications import format_span, format_span_in_two_zones
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
@@ -65,6 +65,11 @@ def status_words(booking: Booking, now: datetime) -> str:
             return STATUS_WORDS[Booking.Status.EXPIRED]
         if booking.offering.is_free:
             return "Held — waiting for them to confirm it from the email"
+    if (
+        booking.status == Booking.Status.EXPIRED
+        and booking.events.filter(kind=BookingEvent.Kind.EXPIRED, actor="practitioner").exists()
+    ):
+        return "Released by you — never paid"
     return STATUS_WORDS[booking.status]
 
 

@@ -256,6 +256,7 @@ def test_releasing_a_payment_link_frees_the_time_and_tells_the_client(
     page = page_of(console, booking)
     assert "Released: the time is free again. Robin has been emailed" in page
     assert "Released by you before it was paid, so the time was freed" in page
+    assert "Released by you — never paid" in page
     assert "Release this time" not in page
 
 
