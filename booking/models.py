@@ -228,6 +228,7 @@ class BookingEvent(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         COMPLETED = "completed", "Completed"
         NO_SHOW = "no_show", "No-show"
+        ATTENDANCE_UNDONE = "attendance_undone", "Attendance mark undone"
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -93,6 +93,9 @@ def _sentence(event: BookingEvent, booking: Booking, payment: Payment | None, zo
         return f"Marked as held {by}", ""
     if kind == BookingEvent.Kind.NO_SHOW:
         return f"Marked as a no-show {by}", ""
+    if kind == BookingEvent.Kind.ATTENDANCE_UNDONE:
+        mark = "held" if data.get("undone") == "completed" else "a no-show"
+        return f"The mark as {mark} undone {by}; confirmed again", ""
     return f"{event.get_kind_display()} {by}", ""
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from booking import attendance as attendance_marks
 from booking import refusals, selectors
 from booking.models import Booking
 from booking.payments import hardship_decisions, hold_release
@@ -92,6 +93,7 @@ def _page(request, found: Booking, *, hardship_form=None, status: int = 200):
         "session_note": session_notes.note_exists(found),
         "can_change": confirmed,
         "can_mark": confirmed and facts.has_started(found, now),
+        "can_undo_mark": attendance_marks.can_undo(found, now),
         "hold_ends": found.hold_expires_at if found.status == Booking.Status.HELD else None,
         "hardship": hardship,
         "hardship_rest": facts.refundable(money.payment)
@@ -317,6 +319,22 @@ def attendance(request, public_id):
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Marked as held." if attended else "Marked as a no-show.")
+    return _back(found)
+
+
+@practitioner_required
+@require_POST
+def undo_attendance(request, public_id):
+    """Take back today's "held" or "no-show" mark: the booking is confirmed again."""
+    found = facts.booking_of(request.practitioner, public_id)
+    was = found.status
+    try:
+        attendance_marks.undo_attendance(booking=found, actor_user=request.user)
+    except ChangeNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        mark = "held" if was == Booking.Status.COMPLETED else "a no-show"
+        messages.success(request, f"Undone: it is no longer marked as {mark}.")
     return _back(found)
 
 

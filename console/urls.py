@@ -27,6 +27,11 @@ urlpatterns = [
         booking_views.attendance,
         name="booking_attendance",
     ),
+    path(
+        "bookings/<uuid:public_id>/attendance/undo/",
+        booking_views.undo_attendance,
+        name="booking_attendance_undo",
+    ),
     path("bookings/<uuid:public_id>/note/", booking_views.note, name="booking_note"),
     path("bookings/<uuid:public_id>/hardship/", booking_views.hardship, name="booking_hardship"),
     path("bookings/<uuid:public_id>/release/", booking_views.release, name="booking_release"),

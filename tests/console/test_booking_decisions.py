@@ -9,16 +9,18 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from booking import selectors
+from booking import attendance, selectors
 from booking.models import Booking, BookingEvent
 from booking.payments import payment_links, services
 from booking.payments.models import HardshipRequest, Payment, Refund
 from tests.console.support import make_account, sign_in_with_factor
+from tests.factories import insert_booking
 from tests.payments.fixtures import THURSDAY_10_BERLIN
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -280,3 +282,57 @@ def test_a_booking_no_longer_held_is_not_released(console, paid):
     paid.refresh_from_db()
     assert paid.status == Booking.Status.CONFIRMED
     assert "This booking is confirmed: there is no hold to release." in page_of(console, paid)
+
+
+# --- undoing an attendance mark -----------------------------------------------------------
+
+
+def test_a_no_show_marked_by_mistake_is_undone_the_same_day(console, assessment, now):
+    booking = insert_booking(assessment, now - timedelta(minutes=20))
+    console.post(url("booking_attendance", booking), {"attended": "no"})
+    assert "Undo “Marked as a no-show”" in page_of(console, booking)
+
+    response = console.post(url("booking_attendance_undo", booking))
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    event = booking.events.order_by("-at", "-pk").first()
+    assert (event.kind, event.actor, event.data) == (
+        "attendance_undone",
+        "practitioner",
+        {"undone": "no_show"},
+    )
+    page = page_of(console, booking)
+    assert "Undone: it is no longer marked as a no-show." in page
+    assert "The mark as a no-show undone by you; confirmed again" in page
+    assert "Mark as held" in page  # she can mark it again, rightly this time
+    console.post(url("booking_attendance", booking), {"attended": "yes"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED
+
+
+def test_a_mark_from_another_day_stays(console, assessment, now):
+    booking = insert_booking(assessment, now - timedelta(minutes=20))
+    console.post(url("booking_attendance", booking), {"attended": "yes"})
+
+    with time_machine.travel(now + timedelta(days=1), tick=True):
+        assert "Undo “Marked as held”" not in page_of(console, booking)
+        response = console.post(url("booking_attendance_undo", booking), follow=True)
+
+    assert attendance.TOO_LATE_TO_UNDO in unescape(response.content.decode())
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED
+
+
+def test_undoing_never_overlaps_a_booking_made_since(console, assessment, now):
+    booking = insert_booking(assessment, now - timedelta(minutes=20))
+    console.post(url("booking_attendance", booking), {"attended": "yes"})
+    insert_booking(assessment, now, email="later@example.org")  # in the freed time
+
+    response = console.post(url("booking_attendance_undo", booking), follow=True)
+
+    assert attendance.TIME_TAKEN in unescape(response.content.decode())
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.COMPLETED
+    assert not booking.events.filter(kind="attendance_undone").exists()
