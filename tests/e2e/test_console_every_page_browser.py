@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ACTIONS_ONLY = {
     "booking_attendance",
+    "booking_attendance_undo",
+    "booking_hardship",
+    "booking_release",
     "client_returning",
     "crisis_line_remove",
     "offering_move",
