@@ -4,6 +4,7 @@ from django.urls import path
 
 from console import (
     book_for_views,
+    booking_decision_views,
     booking_views,
     client_views,
     day_views,
@@ -29,12 +30,20 @@ urlpatterns = [
     ),
     path(
         "bookings/<uuid:public_id>/attendance/undo/",
-        booking_views.undo_attendance,
+        booking_decision_views.undo_attendance,
         name="booking_attendance_undo",
     ),
     path("bookings/<uuid:public_id>/note/", booking_views.note, name="booking_note"),
-    path("bookings/<uuid:public_id>/hardship/", booking_views.hardship, name="booking_hardship"),
-    path("bookings/<uuid:public_id>/release/", booking_views.release, name="booking_release"),
+    path(
+        "bookings/<uuid:public_id>/hardship/",
+        booking_decision_views.hardship,
+        name="booking_hardship",
+    ),
+    path(
+        "bookings/<uuid:public_id>/release/",
+        booking_decision_views.release,
+        name="booking_release",
+    ),
     path("book/", book_for_views.book_for_client, name="book_for"),
     path("clients/", client_views.clients, name="clients"),
     path("clients/<str:key>/", client_views.client, name="client"),
