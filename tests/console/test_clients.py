@@ -10,32 +10,15 @@ from django.test.utils import CaptureQueriesContext
 
 from booking.models import Booking
 from console.clients import client_key
-from practice.models import KnownClient, Offering
+from practice.models import KnownClient
 from tests.conftest import NOW
 from tests.console.client_data import hardship_for, intake_for, paid_session
 from tests.console.support import make_account, sign_in_with_factor
-from tests.factories import insert_booking, make_offering, make_session_offering
+from tests.factories import insert_booking
 
 pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def session(practitioner):
-    return make_session_offering(practitioner)
-
-
-@pytest.fixture
-def couples(practitioner):
-    return make_offering(
-        practitioner,
-        slug="couples",
-        name="Couples session",
-        kind=Offering.Kind.COUPLES_SESSION,
-        duration_minutes=90,
-        price=Decimal("180.00"),
-    )
 
 
 def page_of(console, email: str):

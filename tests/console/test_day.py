@@ -3,7 +3,6 @@ constant number of queries whatever the number of bookings."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -14,8 +13,7 @@ from booking.models import Booking, BusyBlock, DateOverride, TimeOff
 from booking.payments.models import Payment
 from console import agenda
 from intake.models import Assignment, Response
-from practice.models import Offering
-from tests.factories import insert_booking, make_offering, make_session_offering
+from tests.factories import insert_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -72,23 +70,6 @@ def intake(
             submitted_at=booking.start - timedelta(hours=20) if sent else None,
         )
     return assignment
-
-
-@pytest.fixture
-def session(practitioner):
-    return make_session_offering(practitioner)
-
-
-@pytest.fixture
-def couples(practitioner):
-    return make_offering(
-        practitioner,
-        slug="couples",
-        name="Couples session",
-        kind=Offering.Kind.COUPLES_SESSION,
-        duration_minutes=90,
-        price=Decimal("180"),
-    )
 
 
 def page_text(response) -> str:

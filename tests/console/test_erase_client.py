@@ -17,7 +17,7 @@ from booking.payments.models import HardshipRequest, Payment, Refund
 from console.clients import client_key
 from intake.models import Assignment, Response
 from practice import erasure
-from practice.models import ERASED_NAME, ClientErasure, KnownClient, Offering
+from practice.models import ERASED_NAME, ClientErasure, KnownClient
 from tests.conftest import NOW
 from tests.console.client_data import (
     SECRET_ANSWER,
@@ -28,30 +28,13 @@ from tests.console.client_data import (
     with_note,
 )
 from tests.console.support import make_account, sign_in_with_factor
-from tests.factories import insert_booking, make_offering, make_session_offering, raw_table_text
+from tests.factories import insert_booking, raw_table_text
 
 pytestmark = pytest.mark.django_db
 
 DAY = timedelta(days=1)
 EMAIL = "zoe.brandt@example.org"
 NAME = "Zoë Brandt"
-
-
-@pytest.fixture
-def session(practitioner):
-    return make_session_offering(practitioner)
-
-
-@pytest.fixture
-def couples(practitioner):
-    return make_offering(
-        practitioner,
-        slug="couples",
-        name="Couples session",
-        kind=Offering.Kind.COUPLES_SESSION,
-        duration_minutes=90,
-        price=Decimal("180.00"),
-    )
 
 
 @pytest.fixture

@@ -54,11 +54,6 @@ def refund(payment, at, *, amount, state=Refund.State.SUCCEEDED, **extra):
 
 
 @pytest.fixture
-def session(practitioner):
-    return make_session_offering(practitioner)
-
-
-@pytest.fixture
 def december(session):
     """Mixed currencies and a partial refund, all in December 2026 in Berlin."""
     a = paid(session, datetime(2026, 12, 3, 10, tzinfo=UTC), amount="120.00", name="Sam Adler")
