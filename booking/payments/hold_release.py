@@ -19,9 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Booking, BookingEvent
-from booking.payments import gateway
 from booking.payments.models import Payment
-from booking.payments.services import _field, confirm_payment
+from booking.payments.services import close_checkout
 from booking.services import ChangeNotAllowed, _lock_practitioner, _log
 
 logger = logging.getLogger(__name__)
@@ -45,20 +44,9 @@ def release_by_practitioner(
     if booking.status != Booking.Status.HELD:
         raise ChangeNotAllowed(NOT_HELD.format(status=booking.get_status_display().lower()))
     payment = Payment.objects.filter(booking_id=booking.pk).first()
-    if payment is not None and payment.checkout_session_id:
-        try:
-            session = gateway.expire_checkout_session(payment.checkout_session_id)
-        except gateway.GatewayError as error:
-            logger.warning("Could not expire checkout of payment %s (%s).", payment.pk, error.code)
-        else:
-            if (
-                _field(session, "status") == "complete"
-                and _field(session, "payment_status") == "paid"
-            ):
-                outcome = confirm_payment(
-                    checkout_session_id=payment.checkout_session_id, session=session, now=now
-                )
-                return Release(outcome.booking or booking, released=False)
+    paid, _state = close_checkout(payment, now=now)
+    if paid is not None:
+        return Release(paid.booking or booking, released=False)
     with transaction.atomic(durable=True):
         _lock_practitioner(booking.practitioner_id)
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)

@@ -437,24 +437,33 @@ def release_hold(*, booking: Booking, now: datetime | None = None) -> PaymentOut
     """
     now = now or timezone.now()
     payment = Payment.objects.filter(booking_id=booking.pk).first()
-    payment_state = None
-    if payment is not None and payment.checkout_session_id:
-        try:
-            session = gateway.expire_checkout_session(payment.checkout_session_id)
-        except gateway.GatewayError as error:
-            logger.warning("Could not expire checkout of payment %s (%s).", payment.pk, error.code)
-        else:
-            if (
-                _field(session, "status") == "complete"
-                and _field(session, "payment_status") == "paid"
-            ):
-                return confirm_payment(
-                    checkout_session_id=payment.checkout_session_id, session=session, now=now
-                )
-            if _field(session, "status") == "expired":
-                payment_state = Payment.State.EXPIRED
+    paid, payment_state = close_checkout(payment, now=now)
+    if paid is not None:
+        return paid
     booking = _release(booking, reason="checkout_cancelled", payment_state=payment_state, now=now)
     return PaymentOutcome(Result.NOT_PAID, payment, booking)
+
+
+def close_checkout(
+    payment: Payment | None, *, now: datetime
+) -> tuple[PaymentOutcome | None, str | None]:
+    """Ask Stripe to expire the payment's Checkout before its hold is let go, so that it
+    cannot be paid afterwards: (the confirmation, when it turns out paid already in
+    another tab; the payment's state to record, EXPIRED when Stripe closed it). Stripe out
+    of reach: (None, None), and a payment that still arrives is a late one."""
+    if payment is None or not payment.checkout_session_id:
+        return None, None
+    try:
+        session = gateway.expire_checkout_session(payment.checkout_session_id)
+    except gateway.GatewayError as error:
+        logger.warning("Could not expire checkout of payment %s (%s).", payment.pk, error.code)
+        return None, None
+    if _field(session, "status") == "complete" and _field(session, "payment_status") == "paid":
+        paid = confirm_payment(
+            checkout_session_id=payment.checkout_session_id, session=session, now=now
+        )
+        return paid, None
+    return None, Payment.State.EXPIRED if _field(session, "status") == "expired" else None
 
 
 def _release(
