@@ -11,19 +11,12 @@ to confirm who she is again when her last sign-in step is more than a few minute
 
 from functools import wraps
 
-from allauth.account.authentication import get_authentication_records
 from allauth.account.decorators import reauthentication_required
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
 
 from practice.models import Practitioner
-
-# The second factors that count: an authenticator app or a passkey (recovery codes are
-# their fallback, not a factor of their own).
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+from practice.second_factor import ask_for_second_factor
 
 
 def practitioner_of(user) -> Practitioner | None:
@@ -31,16 +24,6 @@ def practitioner_of(user) -> Practitioner | None:
     if user is None or not user.is_authenticated:
         return None
     return Practitioner.objects.filter(user=user).first()
-
-
-def has_second_factor(user) -> bool:
-    return is_mfa_enabled(user, types=SECOND_FACTORS)
-
-
-def used_second_factor(request: HttpRequest) -> bool:
-    """Whether this session's sign-in (or a later confirmation) used the second factor."""
-    records = get_authentication_records(request, request.user)
-    return any(record.get("method") == "mfa" for record in records)
 
 
 def _enter(request: HttpRequest, *, setup: bool):
@@ -51,11 +34,7 @@ def _enter(request: HttpRequest, *, setup: bool):
     if practitioner is None:
         raise Http404
     request.practitioner = practitioner
-    if not has_second_factor(request.user):
-        return None if setup else redirect("console:security")
-    if not used_second_factor(request):
-        return redirect_to_login(request.get_full_path(), login_url="mfa_reauthenticate")
-    return None
+    return ask_for_second_factor(request, setting_up=setup)
 
 
 def practitioner_required(view):

@@ -10,7 +10,8 @@ reads it costs no query.
 
 from django.http import HttpRequest
 
-from console.access import has_second_factor, practitioner_of
+from console.access import practitioner_of
+from practice.second_factor import has_second_factor
 
 CONSOLE_FRAME = "console/base.html"
 CLIENT_FRAME = "base.html"

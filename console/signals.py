@@ -5,7 +5,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
-from console.access import SECOND_FACTORS
+from practice.second_factor import SECOND_FACTORS
 
 
 @receiver(authenticator_added)

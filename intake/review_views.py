@@ -1,9 +1,10 @@
 """The practitioner's review of a booking's intakes, and the client's export of their own.
 
 The review answers 404 to everyone but the booking's practitioner (staff and superusers
-included), and every response it shows is written to the access log in the same request,
-before anything is decrypted. The export is reached by the client's private link only and
-holds that link's response alone: a partner's link never reaches the other's answers.
+included), asks her for her second factor as her console does, and every response it shows
+is written to the access log in the same request, before anything is decrypted. The export
+is reached by the client's private link only and holds that link's response alone: a
+partner's link never reaches the other's answers.
 """
 
 import json
@@ -19,6 +20,7 @@ from booking import selectors as booking_selectors
 from intake import review, selectors, services
 from intake.models import UNSAFE, Response
 from intake.views import _base, by_link
+from practice.second_factor import ask_for_second_factor
 
 
 @require_GET
@@ -27,6 +29,9 @@ def booking_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     booking = selectors.booking_for_review(user=request.user, public_id=public_id)
     if booking is None:
         raise Http404
+    # Answers are read only in a session that used her second factor, as in her console.
+    if asked := ask_for_second_factor(request):
+        return asked
     attendees = selectors.responses_for_review(booking)
     shown = [
         response

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from intake.models import Assignment
+from tests.console.support import add_totp, sign_in_with_factor
 from tests.e2e.axe import assert_accessible
 from tests.factories import insert_booking, make_session_offering
 from tests.intake.test_review import CLIENT_ANSWERS, fill, review_url
@@ -26,8 +27,9 @@ def test_the_review_and_its_picture_fit_the_screen(
         booking=booking, email=booking.client_email, name=booking.client_name
     )
     fill(assignment, now, CLIENT_ANSWERS)
+    add_totp(user)
     client = Client()
-    client.force_login(user)
+    sign_in_with_factor(client, user)
     context = browser.new_context(viewport={"width": width, "height": 800})
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]

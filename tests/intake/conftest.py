@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from intake.models import Assignment
+from tests.console.support import add_totp
 from tests.factories import insert_booking, make_session_offering
 
 
@@ -21,10 +22,12 @@ def assignment(booking):
 
 @pytest.fixture
 def practitioner_user(practitioner, django_user_model):
-    """The practitioner's own account: the one that may read intakes."""
+    """The practitioner's own account, with her authenticator app: the one that may read
+    intakes (tests sign in as her with ``sign_in_with_factor``)."""
     user = django_user_model.objects.create_user(username="mara", email="mara@example.org")
     practitioner.user = user
     practitioner.save()
+    add_totp(user)
     return user
 
 

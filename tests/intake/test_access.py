@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from intake import services
 from intake.models import AccessLog
+from tests.console.support import sign_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def test_another_practitioner_gets_404(client, url, django_user_model):
 
 
 def test_an_unknown_booking_gets_404_for_the_practitioner(client, practitioner_user):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     url = reverse(
         "intake:booking_review", kwargs={"public_id": "00000000-0000-4000-8000-000000000000"}
     )
@@ -73,7 +74,7 @@ def test_an_unknown_booking_gets_404_for_the_practitioner(client, practitioner_u
 
 
 def test_the_practitioner_gets_200(client, url, practitioner_user):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     assert client.get(url).status_code == 200
 
 
@@ -85,7 +86,7 @@ def test_refused_readers_leave_no_access_log(client, url, django_user_model):
 
 
 def test_the_review_only_answers_get(client, url, practitioner_user):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     assert client.post(url).status_code == 405
 
 
@@ -120,3 +121,14 @@ def test_staff_can_read_the_questionnaires_from_the_admin_but_visitors_cannot(
     # The safety parts of the full and short version 2 and of the check-in are read before
     # Send; those of the version 1s are not.
     assert page.count("as soon as saved, before Send") == 3
+
+
+def test_her_review_asks_for_her_second_factor_first(client, booking, practitioner_user):
+    """Answers are read only in a session that used her factor, as her console asks."""
+    client.force_login(practitioner_user)
+
+    response = client.get(f"/intake/review/{booking.public_id}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert not AccessLog.objects.exists()

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from intake import crypto, services
 from intake.models import AccessLog, Response
+from tests.console.support import sign_in_with_factor
 from tests.factories import raw_table_text
 from tests.intake.test_review import fill, review_url
 
@@ -49,7 +50,7 @@ def test_her_review_says_which_answers_raised_the_flag_and_logs_the_read(
 ):
     fill(assignment, now, {"safe_now": "yes"})
     fill(partner, now, {"safe_now": "not_sure", "afraid_of_someone": "sometimes"})
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
 
     html = client.get(review_url(assignment.booking)).content.decode()
 
@@ -65,7 +66,7 @@ def test_before_send_the_review_names_only_answers_of_the_part_read_before_sendi
     client, practitioner_user, assignment, now
 ):
     fill(assignment, now, {"safe_now": "no"}, submit=False)
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     said = html.split("Sam Client said so in answer to:")[1].split("</ul>")[0]
     assert f"<li>“{SAFE_NOW}”</li>" in said

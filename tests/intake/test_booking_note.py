@@ -12,6 +12,7 @@ from booking.models import Booking
 from booking.selectors import booking_note
 from intake import retention, services
 from intake.models import AccessLog, Assignment
+from tests.console.support import sign_in_with_factor
 from tests.factories import make_offering, raw_table_text
 
 NOTE = "Lantern-Quokka-4471: he decides who I may see"
@@ -53,7 +54,7 @@ def test_no_note_stores_nothing(booking):
 def test_the_practitioner_reads_the_note_on_her_review_and_the_read_is_logged(
     client, noted, practitioner_user
 ):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     page = review(client, noted).content.decode()
     assert NOTE in page
     [row] = AccessLog.objects.all()

@@ -12,6 +12,7 @@ from intake import questionnaires, services
 from intake.models import AccessLog, Assignment, Response
 from intake.questionnaires import QuestionnaireError, load_directory
 from practice.models import Offering
+from tests.console.support import sign_in_with_factor
 from tests.factories import insert_booking, make_offering, make_session_offering
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,7 +132,7 @@ def test_her_review_shows_the_checkin_beside_the_last_full_intake(
     services.give_consent(assignment=assignment, now=now)
     services.save_answers(assignment=assignment, answers={"what_changed": CHANGED}, now=now)
     checkin = services.submit(assignment=assignment, now=now)
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
 
     page = client.get(
         reverse("intake:booking_review", kwargs={"public_id": assignment.booking.public_id})
@@ -167,7 +168,7 @@ def test_her_review_of_a_couple_names_what_each_was_asked_and_whose_intake_is_wh
     services.give_consent(assignment=robin, now=now)
     services.save_answers(assignment=robin, answers={"what_changed": CHANGED}, now=now)
     robin_now = services.submit(assignment=robin, now=now)
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
 
     page = client.get(
         reverse("intake:booking_review", kwargs={"public_id": robin.booking.public_id})
@@ -196,7 +197,7 @@ def test_her_review_of_a_couple_both_checking_in_names_each_earlier_intake(
         partner_name="Robin",
         partner_email="robin@example.org",
     )
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
 
     page = client.get(
         reverse(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from intake import review
 from intake.questionnaires import load, registry
+from tests.console.support import sign_in_with_factor
 from tests.intake.test_review import fill
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -149,7 +150,7 @@ def test_the_table_beside_the_picture_keeps_each_questions_own_words(
     client, practitioner_user, assignment, now
 ):
     fill(assignment, now, {"in_relationship": "yes", "emotional_labour_lean": "me"})
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     url = reverse("intake:booking_review", kwargs={"public_id": assignment.booking.public_id})
     html = client.get(url).content.decode()
     table = html[html.index('<table class="power-table">') : html.index("</table>")]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from intake import review, services
 from intake.models import AccessLog
 from intake.questionnaires import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
+from tests.console.support import sign_in_with_factor
 
 SVG = "{http://www.w3.org/2000/svg}"
 CLIENT_SECRET = "Client-Heron-5521 is what brings me"
@@ -71,7 +72,7 @@ def svg_of(page):
 
 @pytest.mark.django_db
 def test_the_practitioner_sees_flags_answers_and_the_picture(client, practitioner_user, filled):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     page = client.get(review_url(filled.booking))
     assert page.status_code == 200
     html = page.content.decode()
@@ -84,7 +85,7 @@ def test_the_practitioner_sees_flags_answers_and_the_picture(client, practitione
 
 @pytest.mark.django_db
 def test_every_read_writes_one_access_log_row_per_response(client, practitioner_user, couple):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     client.get(review_url(couple[0].booking))
     client.get(review_url(couple[0].booking))
     rows = AccessLog.objects.all()
@@ -98,7 +99,7 @@ def test_an_unsent_response_is_not_shown_but_its_safety_flag_is(
     client, practitioner_user, filled, partner, now
 ):
     fill(partner, now, {"what_brings_you": PARTNER_SECRET, "safe_now": "no"}, submit=False)
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(filled.booking)).content.decode()
     assert PARTNER_SECRET not in html
     assert "Robin Partner answered that they may not be safe" in html
@@ -108,7 +109,7 @@ def test_an_unsent_response_is_not_shown_but_its_safety_flag_is(
 
 @pytest.mark.django_db
 def test_nothing_is_logged_when_nothing_is_shown(client, practitioner_user, booking):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     page = client.get(review_url(booking))
     assert page.status_code == 200
     assert "No answers have been sent yet" in page.content.decode()
@@ -119,7 +120,7 @@ def test_nothing_is_logged_when_nothing_is_shown(client, practitioner_user, book
 def test_the_svg_for_one_person_has_the_five_dimensions_and_one_series(
     client, practitioner_user, filled
 ):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     svg = svg_of(client.get(review_url(filled.booking)))
     assert svg.get("role") == "img"
     assert svg.find(f"{SVG}title").text
@@ -134,7 +135,7 @@ def test_the_svg_for_one_person_has_the_five_dimensions_and_one_series(
 
 @pytest.mark.django_db
 def test_the_svg_for_a_couple_overlays_two_series_with_a_legend(client, practitioner_user, couple):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     svg = svg_of(client.get(review_url(couple[0].booking)))
     classes = {el.get("class") for el in svg.iter() if "marker" in (el.get("class") or "")}
     assert classes == {"marker series-0", "marker series-1"}
@@ -150,7 +151,7 @@ def test_the_svg_for_a_couple_overlays_two_series_with_a_legend(client, practiti
 
 @pytest.mark.django_db
 def test_a_couples_answers_are_side_by_side_per_question(client, practitioner_user, couple):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(couple[0].booking)).content.decode()
     at = html.index(CLIENT_SECRET)
     row = html[html.rindex("<tr>", 0, at) : html.index("</tr>", at)]
@@ -166,7 +167,7 @@ def section_card(html: str, title: str) -> str:
 
 @pytest.mark.django_db
 def test_a_part_one_person_skipped_says_so_once(client, practitioner_user, filled):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(filled.booking)).content.decode()
 
     card = section_card(html, "Past experiences")
@@ -179,7 +180,7 @@ def test_a_part_skipped_after_some_answers_says_so_once_and_keeps_them(
     client, practitioner_user, assignment, now
 ):
     fill(assignment, now, {"high_control_group": PREFER_NOT_TO_SAY}, skip=["experiences"])
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
 
     card = section_card(html, "Past experiences")
@@ -190,7 +191,7 @@ def test_a_part_skipped_after_some_answers_says_so_once_and_keeps_them(
 
 @pytest.mark.django_db
 def test_side_by_side_a_skipped_part_has_one_row_saying_whose(client, practitioner_user, couple):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(couple[0].booking)).content.decode()
 
     card = section_card(html, "Past experiences")
@@ -212,7 +213,7 @@ def test_no_power_answer_at_all_is_said_in_one_line_not_drawn(
     client, practitioner_user, assignment, now
 ):
     fill(assignment, now, {"what_brings_you": CLIENT_SECRET}, skip=["relationship"])
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     assert "The power questions were not answered." in html
     assert "<svg" not in html and "Not answered" not in html
@@ -222,7 +223,7 @@ def test_no_power_answer_at_all_is_said_in_one_line_not_drawn(
 def test_the_picture_comes_stacked_for_a_phone_with_the_same_markers(
     client, practitioner_user, filled
 ):
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(filled.booking)).content.decode()
     wide, stacked = html.split('<div class="power-stacked">')
     assert wide.count('class="marker series-0"') == stacked.count('class="marker series-0"')

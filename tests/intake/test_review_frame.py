@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.console.support import add_totp, sign_in_with_factor
+from tests.console.support import sign_in_with_factor
 from tests.console.test_frame_outside_console import console_nav_shown
 from tests.intake.test_review import filled, review_url  # noqa: F401  (a fixture)
 
@@ -15,7 +15,6 @@ def test_her_intake_review_is_in_her_console_with_its_quick_exit(
     practitioner_user,
     filled,  # noqa: F811
 ):
-    add_totp(practitioner_user)
     sign_in_with_factor(client, practitioner_user)
 
     text = client.get(review_url(filled.booking)).content.decode()

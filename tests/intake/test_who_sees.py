@@ -13,6 +13,7 @@ from intake import questionnaires, services
 from intake.models import AccessLog, Response
 from intake.questionnaires import QuestionnaireError, lookups, parse
 from intake.questionnaires.loading import WHO_SEES_IN_INTRO, WHO_SEES_LEAD_TWICE
+from tests.console.support import sign_in_with_factor
 from tests.intake.test_questionnaires import with_question
 from tests.intake.test_review import fill, review_url
 
@@ -57,7 +58,7 @@ def test_the_practitioner_reads_an_unsent_safety_part_and_nothing_else(
         {"what_brings_you": UNSENT_SECRET, "safety_note": SAFETY_SECRET, "who_is_it": ["group"]},
         submit=False,
     )
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     assert "Safety answers, not sent yet" in html
     assert SAFETY_SECRET in html and "People in a group I belong to" in html
@@ -80,7 +81,7 @@ def test_a_version_1_response_keeps_its_safety_part_and_flag_unseen_until_sent(
     )
     fill(assignment, now, {"safe_now": "no", "safety_note": SAFETY_SECRET}, submit=False)
     assert not questionnaires.load("full", 1).read_before_send
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     assert SAFETY_SECRET not in html and "Safety answers, not sent yet" not in html
     assert "may not be safe" not in html
@@ -174,7 +175,7 @@ def test_the_early_read_follows_the_key_not_the_words(
         {"what_brings_you": UNSENT_SECRET, "safety_note": SAFETY_SECRET},
         submit=False,
     )
-    client.force_login(practitioner_user)
+    sign_in_with_factor(client, practitioner_user)
     html = client.get(review_url(assignment.booking)).content.decode()
     assert UNSENT_SECRET in html
     assert SAFETY_SECRET not in html
