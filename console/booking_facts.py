@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from booking.models import Booking, BookingEvent
 from booking.notifications import format_span, format_span_in_two_zones
+from booking.payments import ledger
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
 from booking.payments.services import refundable_amount
@@ -95,6 +96,7 @@ class Money:
     payment: Payment | None
     payment_words: str
     paid: str
+    outside: bool  # paid outside the system: any refund is hers to give back
     refunds: list[dict]
     hardship: str
 
@@ -104,16 +106,19 @@ def money(booking: Booking) -> Money:
     payment = Payment.objects.filter(booking_id=booking.pk).first()
     refunds = list(payment.refunds.order_by("created_at")) if payment else []
     hardship = HardshipRequest.objects.filter(booking_id=booking.pk).first()
+    outside = payment is not None and payment.method == Payment.Method.OUTSIDE
     return Money(
         price="Free" if offering.is_free else format_money(offering.price, offering.currency),
         payment=payment,
-        payment_words=PAYMENT_WORDS.get(payment.state, "") if payment else "",
+        payment_words=_payment_words(payment, outside) if payment else "",
         paid=format_money(payment.amount, payment.currency) if payment else "",
+        outside=outside,
         refunds=[
             {
                 "amount": format_money(refund.amount, payment.currency),
                 "state": REFUND_WORDS[refund.state],
-                "decided": refund.get_decided_by_display(),
+                "to_give_back": outside,
+                "decided": ledger.refund_reason(refund),
                 "reason": refund.reason,
                 "refused": refund.state == Refund.State.FAILED,
             }
@@ -121,6 +126,13 @@ def money(booking: Booking) -> Money:
         ],
         hardship=HARDSHIP_WORDS[hardship.state] if hardship else "",
     )
+
+
+def _payment_words(payment: Payment, outside: bool) -> str:
+    """Outside the system she took the money herself: its refunds, below, are hers too."""
+    if outside:
+        return "Paid outside"
+    return PAYMENT_WORDS.get(payment.state, "")
 
 
 def _intake_state(assignment: Assignment, response: Response | None) -> str:

@@ -142,13 +142,12 @@ def history(
     for refund in refunds:
         if refund.state == Refund.State.SUCCEEDED and refund.succeeded_at:
             amount = format_money(refund.amount, refund.payment.currency)
-            lines.append(
-                Line(
-                    refund.succeeded_at,
-                    _short(refund.succeeded_at, zone),
-                    f"Refund of {amount} sent by Stripe",
-                )
-            )
+            # Money paid outside goes back by her hand: nothing was sent by anyone here.
+            if refund.payment.method == Payment.Method.OUTSIDE:
+                text = f"Refund of {amount} recorded: to give back yourself (it was paid outside)"
+            else:
+                text = f"Refund of {amount} sent by Stripe"
+            lines.append(Line(refund.succeeded_at, _short(refund.succeeded_at, zone), text))
         elif refund.state == Refund.State.FAILED:
             amount = format_money(refund.amount, refund.payment.currency)
             lines.append(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from booking import attendance as attendance_marks
 from booking import refusals, selectors
 from booking.models import Booking
+from booking.payments.models import Payment
 from booking.payments.practitioner_cancel import cancel_by_practitioner, captured_payment
 from booking.services import BookingError, ChangeNotAllowed, SlotUnavailable, mark_attendance
 from booking.services import reschedule as reschedule_booking
@@ -159,7 +160,13 @@ def _cancelled_words(found: Booking, done) -> str:
     if done.refund is not None:
         money = facts.format_money(done.refund.amount, done.refund.payment.currency)
         whole = "a full refund" if done.percent == 100 else "a refund"
-        refund = f" {first} gets {whole} of {money}; Stripe sends it now."
+        if done.refund.payment.method == Payment.Method.OUTSIDE:
+            refund = (
+                " It was paid outside, so Stripe sends nothing."
+                f" To give back yourself: {money} ({whole} for {first})."
+            )
+        else:
+            refund = f" {first} gets {whole} of {money}; Stripe sends it now."
     elif captured_payment(found) is not None:
         refund = " No refund is made."
     else:

@@ -26,6 +26,7 @@ CSV_COLUMNS = [
     "amount",
     "currency",
     "state",
+    "how_paid",
     "booking reference",
     "stripe payment intent",
     "stripe refund",
@@ -83,7 +84,7 @@ def money_csv(request):
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     rows = [(line.at, "payment", line, line.state, "") for line in month.payments] + [
-        (line.at, "refund", line, line.state, line.refund_id) for line in month.refunds
+        (line.at, "refund", line, _refund_state(line), line.refund_id) for line in month.refunds
     ]
     for at, kind, line, state, refund_id in sorted(rows, key=lambda row: row[0]):
         writer.writerow(
@@ -96,12 +97,18 @@ def money_csv(request):
                 f"{line.amount}",
                 line.currency,
                 state,
+                line.method,
                 line.booking_id,
                 line.payment_intent_id,
                 refund_id,
             ]
         )
     return response
+
+
+def _refund_state(line: ledger.RefundLine) -> str:
+    """Stripe's outcome, or, for money paid outside, that it is hers to give back."""
+    return "to_give_back_yourself" if line.to_give_back else line.state
 
 
 def _cell(text: str) -> str:

@@ -3,7 +3,9 @@
 A month is a month of her wall clock (a payment at 23:30 on 31 December in Berlin belongs
 to December even though it is 22:30 UTC), so the bounds are local midnights turned into
 UTC. A payment counts in the month it was paid; a refund in the month it was decided, with
-its state beside it, and only a refund that Stripe carried out lowers the month's net.
+its state beside it, and only a refund that is carried out lowers the month's net. Money
+paid outside the system (bank transfer, cash) is named so, and its refund is hers to give
+back: it never says Stripe sent it.
 Two queries whatever the number of rows. Nothing about cards exists here: Stripe keeps
 those, and this module has only amounts, states and Stripe's ids.
 """
@@ -16,13 +18,26 @@ from zoneinfo import ZoneInfo
 from booking.models import Booking
 from booking.payments.models import Payment, Refund
 
-HOW_PAID_CHECKOUT = "Card or wallet, through Stripe Checkout"
+HOW_PAID = {
+    Payment.Method.CHECKOUT: "Card or wallet, through Stripe Checkout",
+    Payment.Method.LINK: "Payment link you sent (Stripe Checkout)",
+    Payment.Method.OUTSIDE: "Paid outside (bank transfer, cash)",
+}
 
+# Who decided a refund, in the one wording the whole console uses for her.
 REFUND_REASONS = {
-    Refund.DecidedBy.POLICY: "The client cancelled; your cancellation terms",
+    Refund.DecidedBy.POLICY: "The cancellation policy",
     Refund.DecidedBy.PRACTITIONER: "Your decision",
-    Refund.DecidedBy.HARDSHIP: "Hardship request you approved",
-    Refund.DecidedBy.LATE_PAYMENT: "Paid after the hold ended; refunded in full",
+    Refund.DecidedBy.HARDSHIP: "Hardship exception",
+    Refund.DecidedBy.LATE_PAYMENT: "Payment came after its hold ended",
+}
+
+# A refund of money paid outside: recorded the moment it is decided, given back by her.
+TO_GIVE_BACK = "To give back yourself"
+REFUND_STATES = {
+    Refund.State.SUCCEEDED: "Refunded by Stripe",
+    Refund.State.PENDING: "Being refunded by Stripe",
+    Refund.State.FAILED: "Failed: Stripe refused it",
 }
 
 
@@ -36,6 +51,7 @@ class PaymentLine:
     currency: str
     state: str
     state_label: str
+    method: str
     how_paid: str
     booking_id: str
     payment_intent_id: str
@@ -52,9 +68,14 @@ class RefundLine:
     state: str
     state_label: str
     reason: str
+    method: str
     booking_id: str
     refund_id: str
     payment_intent_id: str
+
+    @property
+    def to_give_back(self) -> bool:
+        return self.method == Payment.Method.OUTSIDE
 
 
 @dataclass
@@ -133,7 +154,8 @@ def month_of(*, practitioner, first: date) -> Month:
                 currency=payment.currency.upper(),
                 state=payment.state,
                 state_label=payment.get_state_display(),
-                how_paid=HOW_PAID_CHECKOUT if payment.checkout_session_id else "",
+                method=payment.method,
+                how_paid=HOW_PAID[payment.method],
                 booking_id=str(booking.public_id),
                 payment_intent_id=payment.payment_intent_id,
             )
@@ -150,8 +172,9 @@ def month_of(*, practitioner, first: date) -> Month:
                 amount=refund.amount,
                 currency=payment.currency.upper(),
                 state=refund.state,
-                state_label=refund.get_state_display(),
+                state_label=_refund_state(refund),
                 reason=_reason(refund),
+                method=payment.method,
                 booking_id=str(booking.public_id),
                 refund_id=refund.provider_refund_id,
                 payment_intent_id=payment.payment_intent_id,
@@ -179,5 +202,16 @@ def _client_names(booking: Booking) -> str:
 
 def _reason(refund: Refund) -> str:
     """Why, in her words: who decided, and the reason she gave when she gave one."""
-    why = REFUND_REASONS.get(refund.decided_by, refund.get_decided_by_display())
+    why = refund_reason(refund)
     return f"{why}: {refund.reason}" if refund.reason else why
+
+
+def refund_reason(refund: Refund) -> str:
+    """Who decided the refund, in the console's one wording."""
+    return REFUND_REASONS.get(refund.decided_by, refund.get_decided_by_display())
+
+
+def _refund_state(refund: Refund) -> str:
+    if refund.payment.method == Payment.Method.OUTSIDE:
+        return TO_GIVE_BACK
+    return REFUND_STATES[refund.state]
