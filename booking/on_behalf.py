@@ -49,6 +49,10 @@ PAYMENT_NEEDED = "Please choose how this session is paid."
 NOT_AWARE = "The time needs a time zone."
 
 
+# The note of the returning-client mark that booking a paid session for someone makes.
+MARKED_BY_BOOKING = "Booked by you for a paid session"
+
+
 class HowPaid(StrEnum):
     """How a booking she makes is paid."""
 
@@ -202,6 +206,13 @@ def check_time(
 
 def _mark_known(email: str) -> None:
     """Someone she booked for a paid session is her client from now on: they may book the
-    returning-clients' sessions themselves."""
+    returning-clients' sessions themselves. The note says the mark came with that booking,
+    so her pages never claim she marked them (is_marked_by_booking)."""
     if not KnownClient.objects.filter(email__iexact=email).exists():
-        KnownClient.objects.create(email=email, note="Booked by you for a paid session.")
+        KnownClient.objects.create(email=email, note=MARKED_BY_BOOKING)
+
+
+def is_marked_by_booking(known: KnownClient) -> bool:
+    """Was this mark made by her booking a paid session, not by her marking them? (The
+    full stop is how marks made before this wording were written.)"""
+    return known.note.rstrip(".") == MARKED_BY_BOOKING

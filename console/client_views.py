@@ -45,7 +45,11 @@ def _client_page(request: HttpRequest, email: str, *, form=None, status=200) -> 
         practitioner=request.practitioner, email=email, now=timezone.now()
     )
     if form is None:
-        form = ReturningForm(initial={"note": client.known.note if client.known else ""})
+        form = ReturningForm(
+            initial={
+                "note": client.known.note if client.known and not client.marked_by_booking else ""
+            }
+        )
     return render(
         request,
         "console/client.html",

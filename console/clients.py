@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
+from booking import on_behalf
 from booking.models import Booking
 from booking.payments.models import Payment
 from intake import questionnaires
@@ -243,6 +244,26 @@ class ClientPage:
     @property
     def returning(self) -> bool:
         return self.known is not None or self.completed > 0
+
+    @property
+    def marked_by_booking(self) -> bool:
+        """The mark came by itself with a paid session she booked for them."""
+        return self.known is not None and on_behalf.is_marked_by_booking(self.known)
+
+    @property
+    def known_note(self) -> str:
+        """Her own note on the mark, ``“Worked together in 2024”.``, its stop not doubled."""
+        if self.known is None or not self.known.note or self.marked_by_booking:
+            return ""
+        note = self.known.note.strip()
+        return f"“{note}”" + ("" if note[-1:] in ".!?…" else ".")
+
+    @property
+    def own_upcoming(self) -> list[Booking]:
+        """What they booked themselves ahead (not as someone's partner): one of these held
+        makes them a returning client (practice.selectors.is_returning_client)."""
+        partner_ids = {b.pk for b in self.partner_of}
+        return [b for b in self.upcoming if b.pk not in partner_ids]
 
     @property
     def first_name(self) -> str:
