@@ -153,7 +153,7 @@ def month_of(*, practitioner, first: date) -> Month:
                 amount=payment.amount,
                 currency=payment.currency.upper(),
                 state=payment.state,
-                state_label=payment.get_state_display(),
+                state_label=_payment_state(payment),
                 method=payment.method,
                 how_paid=HOW_PAID[payment.method],
                 booking_id=str(booking.public_id),
@@ -209,6 +209,13 @@ def _reason(refund: Refund) -> str:
 def refund_reason(refund: Refund) -> str:
     """Who decided the refund, in the console's one wording."""
     return REFUND_REASONS.get(refund.decided_by, refund.get_decided_by_display())
+
+
+def _payment_state(payment: Payment) -> str:
+    refunded = payment.state in (Payment.State.REFUNDED, Payment.State.PARTIALLY_REFUNDED)
+    if refunded and payment.method == Payment.Method.OUTSIDE:
+        return f"{payment.get_state_display()}: yours to give back"
+    return payment.get_state_display()
 
 
 def _refund_state(refund: Refund) -> str:

@@ -115,6 +115,7 @@ def test_the_money_page_names_how_each_payment_came_and_whose_refund_it_is(
     assert "Card or wallet, through Stripe Checkout" in text
     assert "Not known" not in text
     assert "To give back yourself" in text
+    assert "Refunded: yours to give back" in text
     assert "Refunded by Stripe" not in text
     assert "Your decision" in text
 
