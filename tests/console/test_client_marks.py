@@ -85,5 +85,8 @@ def test_someone_with_sessions_ahead_is_told_when_they_count_as_returning(
 
     text = page(console, reverse("console:client", args=[client_key("omar@example.org")]))
 
-    assert "Not yet: they have 1 booked with you, and will count as returning once one" in text
+    assert (
+        "Not yet: they have 1 booking ahead with you, and will count as returning once it is"
+        in (text)
+    )
     assert "they can book a free assessment call" not in text
