@@ -24,6 +24,25 @@ MAX_ROWS = 12
 BOTH_TIMES = "Please give both a start and an end, or clear both to remove the range."
 PICK_A_DAY = "Please tick at least one day to copy to."
 TIME_INVALID = "Please enter a time like 09:00."
+DATE_MISSING = "Date: please pick the date (the first one, for several days)."
+DATE_INVALID = "Date: please pick a date from the calendar."
+UNTIL_INVALID = "Until: please pick a date from the calendar, or leave it empty for one day."
+UNTIL_BEFORE = (
+    "Until: please pick the same day or a later one, or leave it empty for a single day."
+)
+FIRST_DAY_OFF_MISSING = "First day off: please pick the day your time off starts."
+FIRST_DAY_OFF_INVALID = "First day off: please pick a date from the calendar."
+LAST_DAY_OFF_INVALID = (
+    "Until: please pick your last day off from the calendar, or leave it empty for one day."
+)
+
+
+def _last_day(form: forms.Form, cleaned: dict) -> None:
+    """An empty "Until" means the same day; one before the first day is named as the field."""
+    first, last = cleaned.get("first_day"), cleaned.get("last_day")
+    if first and last and last < first:
+        form.add_error("last_day", UNTIL_BEFORE)
+    cleaned["last_day"] = last or first
 
 
 def _time_field(label: str) -> forms.TimeField:
@@ -117,11 +136,16 @@ class WeekForm(forms.Form):
 class DateHoursForm(forms.Form):
     """A date (or a run of dates) with other hours than her week, or closed."""
 
-    first_day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": DATE_MISSING, "invalid": DATE_INVALID},
+    )
     last_day = forms.DateField(
         label="Until (optional, for several days)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": UNTIL_INVALID},
     )
     closed = forms.TypedChoiceField(
         label="On these days",
@@ -138,8 +162,7 @@ class DateHoursForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        first, last = cleaned.get("first_day"), cleaned.get("last_day")
-        cleaned["last_day"] = last or first
+        _last_day(self, cleaned)
         windows = []
         if cleaned.get("closed") is False:
             for start_name, end_name in (("start_1", "end_1"), ("start_2", "end_2")):
@@ -159,13 +182,25 @@ class DateHoursForm(forms.Form):
 
 
 class TimeOffForm(forms.Form):
+    """Whole days off; one day is the usual case, so the last day may be left empty."""
+
     first_day = forms.DateField(
-        label="First day off", widget=forms.DateInput(attrs={"type": "date"})
+        label="First day off",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": FIRST_DAY_OFF_MISSING, "invalid": FIRST_DAY_OFF_INVALID},
     )
     last_day = forms.DateField(
-        label="Last day off", widget=forms.DateInput(attrs={"type": "date"})
+        label="Until (optional, for several days)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": LAST_DAY_OFF_INVALID},
     )
     note = forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+
+    def clean(self):
+        cleaned = super().clean()
+        _last_day(self, cleaned)
+        return cleaned
 
 
 class PracticeSettingsForm(forms.ModelForm):

@@ -236,10 +236,9 @@ def hours_calendar(request: HttpRequest) -> HttpResponse:
                 except hours_service.HoursError as error:
                     date_form.add_error(None, str(error))
                 else:
-                    messages.success(request, "Saved: those dates have their own hours now.")
-                    return redirect(
-                        _after_change(data["first_day"], data["last_day"], warn=data["closed"])
-                    )
+                    saved = "Saved: those dates have their own hours now."
+                    messages.success(request, _with_sessions(saved, practitioner, data))
+                    return redirect(_after_change(data["first_day"], data["last_day"], warn=True))
         if action == "off":
             off_form = TimeOffForm(request.POST, prefix="off")
             if off_form.is_valid():
@@ -255,7 +254,8 @@ def hours_calendar(request: HttpRequest) -> HttpResponse:
                 except hours_service.HoursError as error:
                     off_form.add_error(None, str(error))
                 else:
-                    messages.success(request, "Your time off is saved.")
+                    saved = "Your time off is saved."
+                    messages.success(request, _with_sessions(saved, practitioner, data))
                     return redirect(_after_change(data["first_day"], data["last_day"], warn=True))
     grid_first, grid_last, weeks = month_grid(month, today)
     shown_first = min(grid_first, today) if past else today
@@ -304,6 +304,17 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _with_sessions(saved: str, practitioner, data: dict) -> str:
+    """The saved message names the sessions booked in those days, so the news that they stay
+    booked reaches her even where the list below is missed."""
+    found = hours_service.bookings_between(practitioner, data["first_day"], data["last_day"])
+    if not found:
+        return saved
+    if len(found) == 1:
+        return f"{saved} 1 session is booked in it and stays booked: see it below."
+    return f"{saved} {len(found)} sessions are booked in it and stay booked: see them below."
 
 
 def _after_change(first_day: date, last_day: date, *, warn: bool) -> str:

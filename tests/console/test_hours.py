@@ -22,7 +22,7 @@ from booking.hours import (
 )
 from booking.models import AvailabilityRule, DateOverride, TimeOff
 from booking.selectors import available_slots
-from console.hours_forms import BOTH_TIMES, PICK_A_DAY
+from console.hours_forms import BOTH_TIMES, FIRST_DAY_OFF_MISSING, PICK_A_DAY, UNTIL_BEFORE
 from console.hours_preview import PREVIEW_DAYS, preview, rules_in_words
 from practice.models import Practitioner
 from tests.conftest import NOW
@@ -335,8 +335,52 @@ def test_time_off_ending_before_it_starts_is_refused(console, practitioner, now)
         CALENDAR,
         {"action": "off", "off-first_day": "2026-12-21", "off-last_day": "2026-12-20"},
     ).content.decode()
-    assert "The last day must be on or after the first day." in page
+    assert UNTIL_BEFORE in page
     assert not TimeOff.objects.exists()
+
+
+def test_a_single_day_off_needs_no_last_day(console, practitioner, now):
+    booking = insert_booking(
+        make_session_offering(practitioner),
+        datetime(2026, 12, 11, 11, 30, tzinfo=BERLIN),
+        client_name="Noor Haddad",
+    )
+    page = console.post(
+        CALENDAR, {"action": "off", "off-first_day": "2026-12-11"}, follow=True
+    ).content.decode()
+    off = TimeOff.objects.get()
+    assert (off.first_day, off.last_day) == (date(2026, 12, 11), date(2026, 12, 11))
+    assert "Until (optional, for several days)" in page
+    assert "Your time off is saved. 1 session is booked in it and stays booked" in page
+    assert "Friday 11 December, 11:30: Noor, Single session" in page
+    assert reverse("console:booking", args=[booking.public_id]) in page
+
+
+def test_time_off_errors_name_the_field(console, practitioner, now):
+    page = console.post(CALENDAR, {"action": "off", "off-first_day": ""}).content.decode()
+    assert FIRST_DAY_OFF_MISSING in page
+    assert "This field is required." not in page
+    assert not TimeOff.objects.exists()
+
+
+def test_other_hours_on_a_booked_date_list_its_sessions(console, practitioner, assessment, now):
+    booking = insert_booking(
+        assessment, datetime(2026, 12, 11, 11, 30, tzinfo=BERLIN), client_name="Noor Haddad"
+    )
+    page = console.post(
+        CALENDAR,
+        {
+            "action": "date",
+            "date-first_day": "2026-12-11",
+            "date-closed": "0",
+            "date-start_1": "14:00",
+            "date-end_1": "16:00",
+        },
+        follow=True,
+    ).content.decode()
+    assert "1 session is booked in it and stays booked" in page
+    assert "You have 1 session in this time:" in page
+    assert reverse("console:booking", args=[booking.public_id]) in page
 
 
 def test_past_dates_are_hidden_unless_asked_for(console, practitioner, now):
