@@ -159,7 +159,12 @@ def outlived_by_hold(payment: Payment, *, now: datetime) -> bool:
 def send_link_email(*, booking_id: int) -> None:
     """The client's email with the link: who booked what for when (their zone first), the
     amount, the link and until when the time is held. Nothing once the hold has ended."""
-    from booking.notifications import format_moment, format_span_in_two_zones, simple_message
+    from booking.notifications import (
+        format_moment,
+        format_short,
+        format_span_in_two_zones,
+        simple_message,
+    )
     from booking.payments.policy import format_money
 
     booking = Booking.objects.select_related("practitioner", "offering", "payment").get(
@@ -187,8 +192,9 @@ def send_link_email(*, booking_id: int) -> None:
     simple_message(
         template="email/payment_link",
         context=context,
-        subject=f"{practitioner.name} booked your {meeting} with {practitioner.practice_name}: "
-        "a link to pay",
+        # Discreet like every subject (lock screens): the practice and the day, not her name.
+        subject=f"Your {meeting} with {practitioner.practice_name} on "
+        f"{format_short(booking.start, zone)}: a link to pay",
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,

@@ -490,7 +490,9 @@ def test_a_time_moved_by_the_practice_says_so(assessment, now, send):
         actor="practitioner",
     )
     client, _ = split(messages)
-    assert "had to move your call with Lindqvist Coaching, and is sorry" in text(client)
+    assert "has moved your call with Lindqvist Coaching to a new time." in text(client)
+    assert "has moved your call with Lindqvist Coaching to a new time." in html(client)
+    assert "sorry" not in text(client) and "had to" not in text(client)
 
 
 def test_an_email_names_the_year_only_when_it_is_not_this_year_for_its_reader(assessment, now):

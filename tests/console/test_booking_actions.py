@@ -246,7 +246,8 @@ def test_moving_to_an_open_time_emails_the_client_and_updates_the_invite(
     assert (event.kind, event.actor) == ("rescheduled", "practitioner")
     assert "outside_open_times" not in event.data
     [message] = to(mailoutbox, "sam@example.org")
-    assert "had to move your call" in message.body
+    assert "has moved your call with" in message.body
+    assert "had to move" not in message.body and "is sorry for the change" not in message.body
     assert "“A clash came up, sorry.”" in message.body
     method, sequence, start = invite(message)
     assert (method, sequence, start) == ("REQUEST", 1, THURSDAY_14)
