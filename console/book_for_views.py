@@ -24,6 +24,7 @@ from booking.services import BookingError, SlotUnavailable
 from console import book_for_forms as steps
 from console import clients
 from console.access import practitioner_required
+from console.night import night_note
 from intake import questionnaires
 from practice.models import Offering
 from practice.validators import usable_text
@@ -255,6 +256,7 @@ def _review(request, data, offering: Offering, *, now) -> dict:
             start, end, practitioner.timezone, data.get("tz", practitioner.timezone)
         )
         name = data.get("name", "")
+        review["night"] = night_note(start, data.get("tz", "") or practitioner.timezone, name)
         review["happens"] = _what_happens(offering, paid_by, name, now=now, start=start)
     if not offering.is_free:
         review["price"] = format_money(offering.price, offering.currency.upper())

@@ -6,6 +6,7 @@ refunds, so its POST asks her to confirm who she is (console.access.sensitive).
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from console.booking_forms import (
     TypedTimeForm,
 )
 from console.durations import in_words
+from console.night import at_night, night_note
 from intake import services as intake_services
 from intake import session_notes
 from practice.timezones import clock, day
@@ -268,11 +270,14 @@ def move(request, public_id):
         offering=found.offering, zone=zone, first_day=first_day, days=7, now=now, exclude=found
     )
     today = now.astimezone(zone).date()
+    differ = found.client_timezone not in ("", practitioner.timezone)
     context = {
         "nav": "week",
         "booking": found,
         "when": facts.when(found),
         "typed": typed,
+        "client_first": _first(found.client_name),
+        "client_zone": found.client_timezone if differ else "",
         "days": [
             {
                 "label": day(entry.day, practitioner.timezone, now=now),
@@ -282,6 +287,8 @@ def move(request, public_id):
                     {
                         "start": slot.start.isoformat(),
                         "label": clock(slot.start, practitioner.timezone),
+                        "theirs": _their_time(slot.start, entry.day, found) if differ else "",
+                        "night": at_night(slot.start, found.client_timezone),
                         "current": slot.start == found.start,
                     }
                     for slot in entry.slots
@@ -297,6 +304,15 @@ def move(request, public_id):
     return render(request, "console/booking/move.html", context)
 
 
+def _their_time(start: datetime, her_day: date, found: Booking) -> str:
+    """The client's clock for a slot, with their day when it is not hers."""
+    zone_name = found.client_timezone
+    theirs = clock(start, zone_name)
+    if start.astimezone(ZoneInfo(zone_name)).date() != her_day:
+        theirs += f" ({day(start, zone_name)})"
+    return theirs
+
+
 def _confirm_move(request, found: Booking, start, form: MoveForm, now: datetime):
     refusal, outside_why = ("", "") if start is None else _judge(found, start, now)
     context = {
@@ -304,6 +320,7 @@ def _confirm_move(request, found: Booking, start, form: MoveForm, now: datetime)
         "booking": found,
         "when": facts.when(found),
         "new_when": facts.when_in_both(found, start) if start is not None else "",
+        "night": night_note(start, found.client_timezone, found.client_name) if start else "",
         "start": start.isoformat() if start is not None else "",
         "refusal": refusal if not form.errors else "",
         "outside_why": outside_why,

@@ -518,3 +518,27 @@ def test_clients_and_staff_get_a_404_and_book_nothing(client, assessment, now, w
     assert client.get(URL).status_code == 404
     assert client.post(URL, answers(assessment)).status_code == 404
     assert not Booking.objects.exists()
+
+
+# --- the client's night ---------------------------------------------------------------------
+
+
+def test_a_time_at_night_for_the_client_says_so_beside_it_and_in_the_review(
+    console, assessment, now
+):
+    # 10:00 in Berlin is 4:00 AM in New York; 14:00 is 8:00 AM, by day.
+    week = console.post(URL, answers(assessment, step="what")).content.decode()
+    assert re.search(r"10:00 <span class=\"theirs\">4:00 AM</span> <span class=\"night\">", week)
+    assert not re.search(
+        r"14:00 <span class=\"theirs\">8:00 AM</span> <span class=\"night\">", week
+    )
+
+    review = console.post(URL, answers(assessment, step="when")).content.decode()
+    assert "That is 4:00 AM for Robin (New York), at night for them." in review
+    assert not Booking.objects.exists()
+
+
+def test_a_time_by_day_for_the_client_says_nothing_of_the_night(console, assessment, now):
+    by_day = THURSDAY_10_BERLIN + timedelta(hours=4)  # 8:00 AM in New York
+    review = console.post(URL, answers(assessment, start=by_day, step="when")).content.decode()
+    assert "at night for them" not in review

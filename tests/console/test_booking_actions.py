@@ -374,3 +374,27 @@ def test_her_note_never_reaches_an_email(console, assessment, now, mailoutbox):
 
     assert mailoutbox
     assert all("Private words" not in m.message().as_string() for m in mailoutbox)
+
+
+def test_the_move_page_shows_the_clients_time_and_their_night(console, assessment, now):
+    booking = book_free(assessment, start=THURSDAY_14)  # Sam is in New York
+
+    page = console.get(url("booking_move", booking)).content.decode()
+
+    assert "with Sam's time (New York) beside each" in page
+    assert (
+        '10:00 <span class="theirs"><span class="visually-hidden">, for Sam </span>4:00 AM' in page
+    )
+    assert page.count("at night for them") >= 1
+    assert '8:00 AM</span> <span class="visually-hidden">(its time now)' in page
+
+
+def test_moving_to_the_clients_night_says_so_before_she_confirms(console, assessment, now):
+    booking = book_free(assessment, start=THURSDAY_14)
+    at_three = THURSDAY_14 - timedelta(hours=5)  # 09:00 Berlin, 3:00 AM New York
+
+    page = console.get(url("booking_move", booking), {"start": at_three.isoformat()})
+
+    assert "That is 3:00 AM for Sam (New York), at night for them." in page.content.decode()
+    by_day = console.get(url("booking_move", booking), {"start": THURSDAY_14.isoformat()})
+    assert "at night for them" not in by_day.content.decode()
