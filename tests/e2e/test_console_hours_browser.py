@@ -1,11 +1,15 @@
 """Editing her hours in Chromium: change Monday, copy it to Wednesday, save, and the open
 times beside the week change with it; on a phone, add a range to a closed day."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from booking.hours import weekly_hours
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.factories import insert_booking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,11 +88,23 @@ def test_dates_time_off_and_settings_pages_on_desktop_and_phone(console_browser,
 
 
 def test_time_off_over_a_session_warns_in_the_browser(console_browser, assessment):
+    insert_booking(
+        assessment,
+        datetime(2027, 1, 6, 11, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+        client_name="Noor Haddad",
+    )
     page = console_browser("/console/hours/calendar/")
-    page.get_by_label("First day off").fill("2027-01-04")
-    page.get_by_label("Last day off").fill("2027-01-08")
+    off_form = page.locator("#off-form")
+    off_form.get_by_label("First day off").fill("2027-01-04")
+    off_form.get_by_label("Until (optional, for several days)").fill("2027-01-08")
     page.get_by_role("button", name="Add time off").click()
-    assert "Your time off is saved" in page.locator(".messages").inner_text()
+    assert (
+        "Your time off is saved. 1 session is booked in it"
+        in page.locator(".messages").inner_text()
+    )
+    link = page.get_by_role("link", name="Wednesday 6 January, 11:30: Noor, Free assessment call")
+    assert link.count() == 1
+    assert page.locator("#bookings-warning a").count() == 1
     assert "January 2027" in page.locator("#month-heading").inner_text()
     assert page.locator("td.off").count() == 5
     assert_accessible(page, "time off added")
