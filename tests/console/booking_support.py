@@ -1,9 +1,13 @@
-"""Shared helpers of the console's booking tests: bookings of each kind, and the invite."""
+"""Shared helpers of the console's booking tests: bookings of each kind, the invite, a
+book-for form at its review step, and a page's words."""
 
 import email
 import email.policy
 from datetime import UTC, datetime
+from html import unescape
 
+from django.test import Client
+from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from booking import services
@@ -48,3 +52,25 @@ def invite(message):
 
 def to(outbox, address):
     return [m for m in outbox if address in m.to and "a few optional questions" not in m.subject]
+
+
+BOOK = "/console/book/"
+
+
+def answers(what, **fields) -> dict:
+    """A whole book-for form at its review step: Omar, Thursday 10:00 in Berlin."""
+    return {
+        "step": "review",
+        "name": "Omar Haddad",
+        "email": "omar@example.org",
+        "tz": "Europe/Berlin",
+        "offering": what.slug,
+        "slot": THURSDAY_10.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    } | fields
+
+
+def page(client: Client, url: str) -> str:
+    """The page at ``url`` as she reads it: its words, one space apart."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return " ".join(unescape(strip_tags(response.content.decode())).split())

@@ -3,39 +3,17 @@ made them a returning client (her mark, or a paid session she booked for them), 
 someone with sessions ahead will count as returning.
 """
 
-from html import unescape
-
 import pytest
-from django.test import Client
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from console.clients import client_key
 from practice.models import KnownClient
+from tests.console.booking_support import BOOK, answers, page
 from tests.console.support import make_account
 from tests.factories import insert_booking
 from tests.payments.fixtures import THURSDAY_10_BERLIN
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-BOOK = "/console/book/"
-
-
-def answers(what, **fields) -> dict:
-    return {
-        "step": "review",
-        "name": "Omar Haddad",
-        "email": "omar@example.org",
-        "tz": "Europe/Berlin",
-        "offering": what.slug,
-        "slot": THURSDAY_10_BERLIN.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    } | fields
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return " ".join(unescape(strip_tags(response.content.decode())).split())
 
 
 def test_the_client_page_says_whether_they_have_a_sign_in_account(console, session_offering, now):

@@ -5,39 +5,19 @@ wording for who decided a refund.
 
 import csv
 import io
-from html import unescape
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from booking.models import Booking
 from booking.payments.models import Payment, Refund
+from tests.console.booking_support import BOOK, answers, page
 from tests.console.support import sign_in_with_factor
 from tests.factories import insert_booking
 from tests.payments.fixtures import THURSDAY_10_BERLIN
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-BOOK = "/console/book/"
-
-
-def answers(what, **fields) -> dict:
-    return {
-        "step": "review",
-        "name": "Omar Haddad",
-        "email": "omar@example.org",
-        "tz": "Europe/Berlin",
-        "offering": what.slug,
-        "slot": THURSDAY_10_BERLIN.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    } | fields
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return " ".join(unescape(strip_tags(response.content.decode())).split())
 
 
 @pytest.fixture
