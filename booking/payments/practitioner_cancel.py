@@ -159,32 +159,15 @@ def cancel_by_practitioner(
 
 
 def _decide(payment, *, amount, percent, plan, now, user, reason) -> Refund | None:
-    """A full or percentage refund through the shared decision; an amount she typed is
-    written the same way (the row, then Stripe after commit)."""
-    if plan.choice == RefundChoice.FULL or plan.amount is None:
-        return _decide_refund(
-            payment,
-            percent=100 if plan.choice == RefundChoice.FULL else plan.percent,
-            decided_by=Refund.DecidedBy.PRACTITIONER,
-            decided_by_user=user,
-            reason=reason,
-            now=now,
-        )
-    refund = Refund.objects.create(
-        payment=payment,
-        amount=amount,
-        percent=percent,
+    """A full or percentage refund through the shared decision; an amount she typed goes
+    through it as that amount (the row, then Stripe after commit)."""
+    typed = not (plan.choice == RefundChoice.FULL or plan.amount is None)
+    return _decide_refund(
+        payment,
+        percent=100 if plan.choice == RefundChoice.FULL else (percent if typed else plan.percent),
         decided_by=Refund.DecidedBy.PRACTITIONER,
         decided_by_user=user,
         reason=reason,
-        created_at=now,
+        now=now,
+        amount=amount if typed else None,
     )
-    refund_id = refund.pk
-
-    def submit():
-        from booking import tasks
-
-        tasks.submit_refund.enqueue(refund_id=refund_id)
-
-    transaction.on_commit(submit)
-    return refund

@@ -782,9 +782,12 @@ def _decide_refund(
     now: datetime,
     decided_by_user=None,
     reason: str = "",
+    amount: Decimal | None = None,
 ) -> Refund | None:
-    """Inside the lock: write the refund decision; Stripe is asked after commit."""
-    amount = refund_for(payment, percent)
+    """Inside the lock: write the refund decision; Stripe is asked after commit. The
+    amount is ``percent`` of what is still refundable, unless given (one she typed)."""
+    if amount is None:
+        amount = refund_for(payment, percent)
     if amount <= 0:
         return None
     refund = Refund.objects.create(
