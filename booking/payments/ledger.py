@@ -147,17 +147,11 @@ def month_of(*, practitioner, first: date) -> Month:
         month.payments.append(
             PaymentLine(
                 at=payment.paid_at.astimezone(zone),
-                client_name=_client_names(booking),
-                client_email=booking.client_email,
-                offering=booking.offering.name,
                 amount=payment.amount,
-                currency=payment.currency.upper(),
                 state=payment.state,
                 state_label=_payment_state(payment),
-                method=payment.method,
                 how_paid=HOW_PAID[payment.method],
-                booking_id=str(booking.public_id),
-                payment_intent_id=payment.payment_intent_id,
+                **_about(payment, booking),
             )
         )
         _totals(totals, payment.currency).received += payment.amount
@@ -166,18 +160,12 @@ def month_of(*, practitioner, first: date) -> Month:
         month.refunds.append(
             RefundLine(
                 at=refund.created_at.astimezone(zone),
-                client_name=_client_names(booking),
-                client_email=booking.client_email,
-                offering=booking.offering.name,
                 amount=refund.amount,
-                currency=payment.currency.upper(),
                 state=refund.state,
                 state_label=_refund_state(refund),
                 reason=_reason(refund),
-                method=payment.method,
-                booking_id=str(booking.public_id),
                 refund_id=refund.provider_refund_id,
-                payment_intent_id=payment.payment_intent_id,
+                **_about(payment, booking),
             )
         )
         line = _totals(totals, payment.currency)
@@ -192,6 +180,19 @@ def month_of(*, practitioner, first: date) -> Month:
 def _totals(totals: dict[str, Totals], currency: str) -> Totals:
     currency = currency.upper()
     return totals.setdefault(currency, Totals(currency=currency))
+
+
+def _about(payment: Payment, booking) -> dict:
+    """What a payment's line and its refunds' lines both say of it: who, what, how paid."""
+    return {
+        "client_name": _client_names(booking),
+        "client_email": booking.client_email,
+        "offering": booking.offering.name,
+        "currency": payment.currency.upper(),
+        "method": payment.method,
+        "booking_id": str(booking.public_id),
+        "payment_intent_id": payment.payment_intent_id,
+    }
 
 
 def _client_names(booking: Booking) -> str:
