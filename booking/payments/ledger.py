@@ -182,7 +182,7 @@ def _totals(totals: dict[str, Totals], currency: str) -> Totals:
     return totals.setdefault(currency, Totals(currency=currency))
 
 
-def _about(payment: Payment, booking) -> dict:
+def _about(payment: Payment, booking: Booking) -> dict:
     """What a payment's line and its refunds' lines both say of it: who, what, how paid."""
     return {
         "client_name": _client_names(booking),
