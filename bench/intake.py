@@ -261,8 +261,9 @@ def create_responses(count: int) -> dict[int, dict]:
     from django.utils import timezone
 
     from booking.models import Booking
-    from intake import crypto, questionnaires
+    from intake import questionnaires
     from intake.models import Assignment, Response
+    from practice import crypto
     from practice.models import Offering
 
     offering = Offering.objects.get(slug="couples_session")
@@ -331,8 +332,8 @@ def bench_rotation(count: int) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from intake import crypto
     from intake.models import AccessLog, Response
+    from practice import crypto
 
     # Only the responses made for this part, so the count rotated is exactly ``count``.
     AccessLog.objects.all().delete()

@@ -101,7 +101,7 @@ def bench_holds(offering, checkouts: int) -> list:
     from django.utils import timezone
 
     from booking import selectors
-    from booking.payments import services
+    from booking.payments import checkout as payment_checkout
 
     heading(f'"Pay" → Checkout URL: hold_for_payment × {checkouts} ({describe_database()})')
     now = timezone.now() + timedelta(hours=1)
@@ -112,7 +112,7 @@ def bench_holds(offering, checkouts: int) -> list:
     for n, slot in enumerate(slots):
         began = time.perf_counter()
         held.append(
-            services.hold_for_payment(
+            payment_checkout.hold_for_payment(
                 offering=offering,
                 start=slot.start,
                 client_user=None,

@@ -18,10 +18,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from booking import services
+from booking import booking_changes, services
 from booking.models import Booking, BookingEvent, BusyBlock
 from booking.payments import policy
-from booking.payments import services as payment_services
+from booking.payments import refunds as payment_refunds
 from booking.payments.models import Payment, Refund
 from practice.admin_actions import apply_each
 from practice.models import Offering
@@ -141,9 +141,9 @@ def _cancel_row(booking: Booking, payment: Payment | None, *, now: datetime) -> 
     if not payment.is_captured:
         nothing = f"Payment {payment.get_state_display().lower()}: no refund."
         return CancelRow(booking, when, True, nothing, nothing, False)
-    percent, decided_by = payment_services.cancellation_terms(booking, now=now)
-    money = payment_services.refund_for(payment, percent)
-    full = payment_services.refund_for(payment, 100)
+    percent, decided_by = payment_refunds.cancellation_terms(booking, now=now)
+    money = payment_refunds.refund_for(payment, percent)
+    full = payment_refunds.refund_for(payment, 100)
     if decided_by == Refund.DecidedBy.HARDSHIP:
         per_policy = f"{policy.format_money(money, payment.currency)} back in full (hardship)."
     elif money > 0:
@@ -322,7 +322,7 @@ class BookingAdmin(admin.ModelAdmin):
         refunds = []
         for booking in bookings:
             try:
-                done = payment_services.cancel_paid_booking(
+                done = payment_refunds.cancel_paid_booking(
                     booking=booking,
                     actor="practitioner",
                     waive_policy=waive,
@@ -350,7 +350,9 @@ class BookingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda b: services.mark_attendance(booking=b, attended=True, actor_user=request.user),
+            lambda b: booking_changes.mark_attendance(
+                booking=b, attended=True, actor_user=request.user
+            ),
             "booking(s) marked as attended",
         )
 
@@ -360,7 +362,9 @@ class BookingAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda b: services.mark_attendance(booking=b, attended=False, actor_user=request.user),
+            lambda b: booking_changes.mark_attendance(
+                booking=b, attended=False, actor_user=request.user
+            ),
             "booking(s) marked as no-show",
         )
 

@@ -32,7 +32,7 @@ from booking.intervals import Interval
 from booking.links import manage_url
 from booking.models import Booking
 from booking.openapi import DOCUMENT
-from booking.payments import services as payment_services
+from booking.payments import checkout
 from practice import ratelimits
 from practice.models import Offering
 from practice.selectors import is_returning_client
@@ -303,7 +303,7 @@ def bookings(request: HttpRequest) -> HttpResponse:
             }
     except ratelimits.Limited as over:
         return _rate_limited(over)
-    except payment_services.PaymentUnavailable as error:
+    except checkout.PaymentUnavailable as error:
         return error_response(503, error.message)
     except services.AlreadyBooked as refusal:
         # Whether the existing booking's link went out again: the resend limit may hold it.

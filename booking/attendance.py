@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from booking.models import Booking, BookingEvent
 from booking.selectors import blocking_bookings
-from booking.services import ChangeNotAllowed, _lock_practitioner, _log
+from booking.services import ChangeNotAllowed, lock_practitioner, log_event
 
 NOT_MARKED = "This booking is not marked as held or as a no-show, so there is nothing to undo."
 TOO_LATE_TO_UNDO = "A mark can only be undone on the day it was made."
@@ -47,7 +47,7 @@ def undo_attendance(*, booking: Booking, actor_user=None, now: datetime | None =
     ChangeNotAllowed (not marked, marked another day, its time taken since)."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        _lock_practitioner(booking.practitioner_id)
+        lock_practitioner(booking.practitioner_id)
         booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking.pk)
         if booking.status not in MARKS:
             raise ChangeNotAllowed(NOT_MARKED)
@@ -67,7 +67,7 @@ def undo_attendance(*, booking: Booking, actor_user=None, now: datetime | None =
                 booking.save(update_fields=["status", "updated_at"])
         except IntegrityError as error:  # PostgreSQL's constraint, behind the check above
             raise ChangeNotAllowed(TIME_TAKEN) from error
-        _log(
+        log_event(
             booking,
             BookingEvent.Kind.ATTENDANCE_UNDONE,
             actor="practitioner",

@@ -11,7 +11,7 @@ from cryptography.fernet import InvalidToken
 from django.http import HttpRequest
 from django.utils import timezone
 
-from intake import crypto
+from practice import crypto
 from practice.models import Offering
 
 # What a lost race carries to the next time the client picks (booking.forms' field names).

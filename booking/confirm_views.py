@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from booking import links, services
+from booking import free_calls, links, services
 from booking.models import Booking
 from booking.views import AWAITING_SESSION_KEY, bookable_offering_or_404
 from practice import ratelimits
@@ -44,7 +44,7 @@ def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     Once confirmed, the link says so and leads nowhere further: it never expires, while
     manage links are replaced at each change, so it must not become a lasting key to the
     booking. Its one action then emails the current manage link to the booking's address
-    (services.resend_manage_link), as an older manage link's page offers."""
+    (free_calls.resend_manage_link), as an older manage link's page offers."""
     booking = (
         Booking.objects.select_related("offering", "practitioner")
         .filter(public_id=public_id)
@@ -59,21 +59,21 @@ def confirm_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     }
     if booking.status == Booking.Status.CONFIRMED:
         if request.method == "POST" and SEND_LINK in request.POST:
-            sent = services.resend_manage_link(booking)
+            sent = free_calls.resend_manage_link(booking)
             address = links.masked_email(booking.client_email)
             context |= {"address": address, "sent": sent}
             return render(request, "booking/link_sent.html", context)
         return render(request, "booking/confirm.html", context | {"confirmed": True})
     if request.method == "POST":
         try:
-            booking = services.confirm_free_call(booking=booking)
+            booking = free_calls.confirm_free_call(booking=booking)
         except services.ChangeNotAllowed as error:
             context["lapsed"] = error.message
             return render(request, "booking/confirm.html", context, status=409)
         request.session.pop(AWAITING_SESSION_KEY, None)
         ratelimits.release_awaiting(booking.public_id)
         return redirect(links.manage_path(booking) + "?booked=1")
-    if not services.free_call_awaits_confirmation(booking):
-        context["lapsed"] = services.CONFIRMATION_LAPSED
+    if not free_calls.free_call_awaits_confirmation(booking):
+        context["lapsed"] = free_calls.CONFIRMATION_LAPSED
         return render(request, "booking/confirm.html", context, status=410)
     return render(request, "booking/confirm.html", context)

@@ -8,20 +8,20 @@ checkout. Each raises ratelimits.Limited over a limit, before anything is writte
 
 from django.http import HttpRequest
 
-from booking import services
+from booking import free_calls
 from booking.models import Booking
+from booking.payments import checkout as payment_checkout
 from booking.payments import checkout_access
-from booking.payments import services as payment_services
 from practice import ratelimits
 from practice.models import Offering
 
 
 def book_free_call(request: HttpRequest, offering: Offering, data: dict) -> Booking:
-    """services.book_assessment for this request: confirmed at once, or, once its network
+    """free_calls.book_assessment for this request: confirmed at once, or, once its network
     has booked several, held until the client confirms it from the email sent to them."""
     ratelimits.check_booking(request, email=data["email"])
     place = ratelimits.free_call_needs_confirmation(ratelimits.client_ip(request))
-    booking = services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=offering,
         start=data["start"],
         client_name=data["name"],
@@ -37,12 +37,12 @@ def book_free_call(request: HttpRequest, offering: Offering, data: dict) -> Book
 
 def hold_paid_session(
     request: HttpRequest, offering: Offering, data: dict
-) -> payment_services.HeldCheckout:
-    """payment_services.hold_for_payment for the signed-in client of this request; this
+) -> payment_checkout.HeldCheckout:
+    """payment_checkout.hold_for_payment for the signed-in client of this request; this
     browser is remembered as the one that started the checkout (checkout_access)."""
     user = request.user
     ratelimits.check_booking(request, email=user.email)
-    held = payment_services.hold_for_payment(
+    held = payment_checkout.hold_for_payment(
         offering=offering,
         start=data["start"],
         client_user=user,

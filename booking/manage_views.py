@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from booking import links, services
+from booking import booking_changes, free_calls, links, services
 from booking.calendars import ics
 from booking.forms import parse_instant
 from booking.models import Booking
+from booking.payments import hardship as payment_hardship
+from booking.payments import refunds as payment_refunds
 from booking.payments import selectors as payment_selectors
-from booking.payments import services as payment_services
 from booking.payments.models import HardshipRequest, Payment
 from booking.video_rooms import video_link_for
 from booking.views import refused_page, visitor_zone, week_context
@@ -89,11 +90,11 @@ def posted_or_back(view: Callable) -> Callable:
 @posted_or_back
 def send_link_page(request: HttpRequest, public_id, token: str) -> HttpResponse:
     """Email the current manage link to the address the booking was made with, asked for
-    from an older link (services.resend_manage_link: rate-limited per booking)."""
+    from an older link (free_calls.resend_manage_link: rate-limited per booking)."""
     booking = _booking_by_id(public_id)
     if booking is None or not links.was_valid_once(booking, token):
         return render(request, "booking/link_invalid.html", status=404)
-    sent = services.resend_manage_link(booking)
+    sent = free_calls.resend_manage_link(booking)
     address = links.masked_email(booking.client_email)
     context = {"booking": booking, "address": address, "sent": sent}
     return render(request, "booking/link_sent.html", context)
@@ -106,8 +107,8 @@ def _manage_context(booking: Booking) -> dict:
         "booking": booking,
         "offering": booking.offering,
         "zone_name": booking.client_timezone,
-        "can_change": services.client_can_change(booking, now),
-        "can_cancel": services.client_can_change(booking, now),
+        "can_change": booking_changes.client_can_change(booking, now),
+        "can_cancel": booking_changes.client_can_change(booking, now),
         "change_until": booking.start - booking.practitioner.manage_cutoff,
         "is_past": booking.end <= now,
         "manage_path": links.manage_path(booking),
@@ -116,11 +117,11 @@ def _manage_context(booking: Booking) -> dict:
     }
     if payment is not None and payment.is_captured:
         hardship = HardshipRequest.objects.filter(booking=booking).first()
-        percent, _ = payment_services.cancellation_terms(booking, now=now)
+        percent, _ = payment_refunds.cancellation_terms(booking, now=now)
         context |= {
-            "can_cancel": payment_services.client_can_cancel(booking, now),
+            "can_cancel": payment_refunds.client_can_cancel(booking, now),
             "refund_percent": percent,
-            "refund_amount": payment_services.refund_for(payment, percent),
+            "refund_amount": payment_refunds.refund_for(payment, percent),
             "policy_lines": payment_selectors.policy_lines(booking.offering),
             "hardship": hardship,
             "can_request_hardship": hardship is None
@@ -148,7 +149,7 @@ def invite_file(request: HttpRequest, booking: Booking) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @by_link
 def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
-    if not services.client_can_change(booking):
+    if not booking_changes.client_can_change(booking):
         return redirect(links.manage_path(booking))
     here = links.manage_path(booking) + "reschedule/"
     zone_name = visitor_zone(request, booking.client_timezone)
@@ -166,7 +167,7 @@ def reschedule_page(request: HttpRequest, booking: Booking) -> HttpResponse:
                 back_label="Back to your booking",
             )
         try:
-            booking = services.reschedule(booking=booking, new_start=start)
+            booking = booking_changes.reschedule(booking=booking, new_start=start)
         except services.SlotUnavailable as refusal:
             return refused_page(
                 request,
@@ -206,7 +207,7 @@ def cancel_page(request: HttpRequest, booking: Booking) -> HttpResponse:
         return redirect(links.manage_path(booking))
     if request.method == "POST":
         try:
-            booking = services.cancel(booking=booking, actor="client")
+            booking = booking_changes.cancel(booking=booking, actor="client")
         except services.ChangeNotAllowed as error:
             messages.error(request, error.message)
         else:
@@ -237,7 +238,7 @@ def receipt_page(request: HttpRequest, booking: Booking) -> HttpResponse:
 def hardship_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     """The client asks for a one-time exception to the refund policy."""
     try:
-        payment_services.request_hardship(booking=booking)
+        payment_hardship.request_hardship(booking=booking)
     except services.BookingError as error:
         messages.error(request, error.message)
     else:

@@ -173,7 +173,7 @@ class Booking(models.Model):
         related_name="bookings",
     )
     # What brings them, in their words: as private as intake answers, so encrypted the same
-    # way (intake.crypto), read only through booking.selectors.booking_note by the practitioner
+    # way (practice.crypto), read only through booking.selectors.booking_note by the practitioner
     # (intake's review page logs each read), erased with the answers at retention.
     note_encrypted = models.BinaryField(null=True, editable=False)
     # A couples session's second attendee: invited to their own intake by their own email,

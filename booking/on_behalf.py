@@ -32,12 +32,12 @@ from booking.refusals import Unbookable
 from booking.services import (
     NOT_ACTIVE,
     BookingError,
-    _lock_practitioner,
-    _log,
-    _notify_on_commit,
     check_bookable,
     create_booking,
     expire_stale_holds,
+    lock_practitioner,
+    log_event,
+    notify_on_commit,
     refused,
 )
 from booking.slots import blocked_span
@@ -108,7 +108,7 @@ def book_for_client(
     partner_name, partner_email = _partner(offering, client, email)
     span = blocked_span(start, selectors.slot_policy(offering))
     with transaction.atomic(durable=True):
-        practitioner = _lock_practitioner(offering.practitioner_id)
+        practitioner = lock_practitioner(offering.practitioner_id)
         expire_stale_holds(practitioner=practitioner, start=span.start, end=span.end, now=now)
         check_time(
             offering=offering,
@@ -138,7 +138,7 @@ def book_for_client(
             partner_name=partner_name,
             partner_email=partner_email,
         )
-        _log(
+        log_event(
             booking,
             BookingEvent.Kind.CREATED,
             actor="practitioner",
@@ -159,7 +159,7 @@ def book_for_client(
                 from booking.payments import paid_outside
 
                 paid_outside.record_payment(booking, now=now)
-            _notify_on_commit(booking, "confirmed")
+            notify_on_commit(booking, "confirmed")
     return booking
 
 

@@ -8,8 +8,9 @@ limit with the form field that enforces it, and schemathesis fuzzes a live serve
 """
 
 from booking.api_forms import MAX_SLOT_DAYS
+from booking.free_calls import RESEND_LINK_EVERY
 from booking.openapi_schemas import OFFERING_SLUG, SCHEMAS, TIMEZONE
-from booking.services import RESEND_LINK_EVERY, AlreadyBooked
+from booking.services import AlreadyBooked
 
 
 def _json(schema_name: str, description: str) -> dict:

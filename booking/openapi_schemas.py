@@ -13,9 +13,10 @@ from booking.forms import (
     NOTE_MAX_LENGTH,
     TIMEZONE_MAX_LENGTH,
 )
+from booking.free_calls import RESEND_LINK_EVERY
 from booking.models import Booking
 from booking.refusals import CONFLICTS, Unbookable
-from booking.services import RESEND_LINK_EVERY, AlreadyBooked
+from booking.services import AlreadyBooked
 from practice.models import Offering
 from practice.timezones import accepted_timezones
 

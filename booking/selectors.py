@@ -19,7 +19,7 @@ from booking.availability import Schedule, expand_ranges, local_days, open_windo
 from booking.intervals import Interval
 from booking.models import Booking
 from booking.slots import SlotPolicy, bookable_slots
-from intake import crypto
+from practice import crypto
 from practice.models import Offering, Practitioner
 
 

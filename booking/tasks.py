@@ -8,25 +8,25 @@ from django_tasks import task
 @task()
 def send_booking_notifications(*, booking_id: int, change: str) -> None:
     """Email the client and the practitioner about a change, with the calendar invite."""
-    from booking import notifications
+    from booking.emails import changes
 
-    notifications.send_booking_notifications(booking_id=booking_id, change=change)
+    changes.send_booking_notifications(booking_id=booking_id, change=change)
 
 
 @task()
 def send_manage_link(*, booking_id: int) -> None:
     """Email the booking's current manage link to the address it was booked with."""
-    from booking import notifications
+    from booking.emails import link_emails
 
-    notifications.send_manage_link(booking_id=booking_id)
+    link_emails.send_manage_link(booking_id=booking_id)
 
 
 @task()
 def send_confirmation_request(*, booking_id: int) -> None:
     """Email the link that confirms a free call held for its client's confirmation."""
-    from booking import notifications
+    from booking.emails import link_emails
 
-    notifications.send_confirmation_request(booking_id=booking_id)
+    link_emails.send_confirmation_request(booking_id=booking_id)
 
 
 @task()
@@ -59,17 +59,17 @@ def schedule_hold_expiry(*, booking_id: int, at: datetime) -> None:
 @task()
 def submit_refund(*, refund_id: int) -> None:
     """Ask Stripe for a refund decided in a committed transaction."""
-    from booking.payments import services
+    from booking.payments import refunds
 
-    services.submit_refund(refund_id=refund_id)
+    refunds.submit_refund(refund_id=refund_id)
 
 
 @task()
 def send_payment_email(*, kind: str, object_id: int) -> None:
     """The emails about money: a late payment refunded, a hardship request and its answer."""
-    from booking import notifications
+    from booking.payments import emails
 
-    notifications.send_payment_email(kind=kind, object_id=object_id)
+    emails.send_payment_email(kind=kind, object_id=object_id)
 
 
 @task()

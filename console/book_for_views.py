@@ -16,8 +16,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from booking import on_behalf, selectors
+from booking.emails.compose import format_moment, format_span_in_two_zones
 from booking.forms import parse_instant
-from booking.notifications import format_moment, format_span_in_two_zones
 from booking.payments import payment_links
 from booking.payments.policy import format_money
 from booking.services import BookingError, SlotUnavailable

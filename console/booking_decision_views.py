@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from booking import attendance as attendance_marks
 from booking.models import Booking
-from booking.payments import hardship_decisions, hold_release
+from booking.payments import hardship as payment_hardship
+from booking.payments import hold_release
 from booking.services import ChangeNotAllowed
 from console import booking_facts as facts
 from console.access import practitioner_required, sensitive
@@ -57,7 +58,7 @@ def _answer_hardship(request, found: Booking):
     if not form.is_valid():
         return _page(request, found, hardship_form=form, status=400)
     try:
-        hardship_decisions.decide_hardship(
+        payment_hardship.decide_hardship(
             request=asked,
             approve=form.approve,
             reply_line=form.cleaned_data["reply_line"],

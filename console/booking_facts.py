@@ -9,12 +9,12 @@ from uuid import UUID
 from django.http import Http404
 from django.utils import timezone
 
+from booking.emails.compose import format_span, format_span_in_two_zones
 from booking.models import Booking, BookingEvent
-from booking.notifications import format_span, format_span_in_two_zones
 from booking.payments import ledger
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
-from booking.payments.services import refundable_amount
+from booking.payments.refunds import refundable_amount
 from console import booking_history
 from intake import selectors as intake_selectors
 from intake.models import Assignment, Response

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from booking.forms import AwareDateTimeField
-from booking.payments.hardship_decisions import MAX_REPLY_LINE
+from booking.payments.hardship import MAX_REPLY_LINE
 from booking.payments.practitioner_cancel import MAX_LINE, RefundChoice, RefundPlan
 from intake.session_notes import MAX_NOTE_LENGTH
 

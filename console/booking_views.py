@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from booking import attendance as attendance_marks
 from booking import refusals, selectors
+from booking.booking_changes import mark_attendance
+from booking.booking_changes import reschedule as reschedule_booking
 from booking.models import Booking
 from booking.payments.models import Payment
 from booking.payments.practitioner_cancel import cancel_by_practitioner, captured_payment
-from booking.services import BookingError, ChangeNotAllowed, SlotUnavailable, mark_attendance
-from booking.services import reschedule as reschedule_booking
+from booking.services import BookingError, ChangeNotAllowed, SlotUnavailable
 from console import booking_facts as facts
 from console.access import practitioner_required, sensitive
 from console.booking_forms import (

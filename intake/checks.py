@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from intake.crypto import NO_KEYS
+from practice.crypto import NO_KEYS
 
 
 @register(Tags.security)

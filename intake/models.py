@@ -2,7 +2,7 @@
 
 Questionnaires themselves are data files (``intake.questionnaires``); a response pins the
 ``(questionnaire_id, questionnaire_version)`` it answers. Answers are stored only as
-encrypted bytes (``intake.crypto``) and are changed only by ``intake.services``.
+encrypted bytes (``practice.crypto``) and are changed only by ``intake.services``.
 """
 
 import secrets
@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from booking.models import Booking
-from intake import crypto, questionnaires
+from intake import questionnaires
+from practice import crypto
 
 # The key of the encrypted record that holds why a response needs attention. Question ids
 # begin with a letter (``intake.questionnaires``), so it is never an answer's.
@@ -154,7 +155,7 @@ class Consent(models.Model):
 
 class SessionNote(models.Model):
     """The practitioner's own private note about one booking's session, encrypted at rest
-    like intake answers (``intake.crypto``). Only she reads it, through
+    like intake answers (``practice.crypto``). Only she reads it, through
     ``intake.session_notes.read_note``, which writes each read to the access log first; it
     never goes into an email, a calendar entry or a log line."""
 

@@ -19,11 +19,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.notifications import (
-    NotificationError,
-    format_span,
-    simple_message,
-)
+from booking.emails.compose import NotificationError, format_span, simple_message
 from intake import links, selectors, services, tasks
 from intake.models import Assignment, Response
 from practice.timezones import clock, day, zone_label

@@ -1,7 +1,7 @@
 """The practitioner's private note about a session: written, read and logged here alone.
 
 The note is hers, about the client: as private as intake answers, so it is encrypted the
-same way (``intake.crypto``) and every read is written to the access log before anything is
+same way (``practice.crypto``) and every read is written to the access log before anything is
 decrypted, so that the log can always say who read it and when. Nothing here logs, emails
 or puts the text anywhere else.
 """
@@ -11,8 +11,8 @@ from datetime import datetime
 from django.db import transaction
 
 from booking.models import Booking
-from intake import crypto
 from intake.models import AccessLog, SessionNote
+from practice import crypto
 
 NOTE_TOO_LONG = "Please keep the note under {limit:,} characters."
 MAX_NOTE_LENGTH = 20_000

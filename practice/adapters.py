@@ -16,8 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import reverse
 
-from intake import crypto
-from practice import services
+from practice import crypto, services
 from practice.models import Practitioner
 
 TOO_MANY_ATTEMPTS = (

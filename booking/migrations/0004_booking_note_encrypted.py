@@ -3,7 +3,7 @@ with the first of INTAKE_ENCRYPTION_KEYS (0005 then drops the plaintext column).
 
 from django.db import migrations, models
 
-from intake import crypto
+from practice import crypto
 
 
 def encrypt_notes(apps, schema_editor):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from booking import refusals
+from booking.payments import hardship as payment_hardship
 from booking.payments import selectors as payment_selectors
-from booking.payments import services
 from booking.payments.models import (
     HardshipRequest,
     Payment,
@@ -143,7 +143,7 @@ class HardshipRequestAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda hardship: services.decide_hardship(
+            lambda hardship: payment_hardship.decide_hardship(
                 request=hardship, approve=approve, actor_user=request.user
             ),
             done,

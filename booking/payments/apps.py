@@ -7,4 +7,15 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from booking.payments import checks  # noqa: F401  (registers the deploy check)
+        from booking import payment_hooks
+        from booking.payments import (
+            checks,  # noqa: F401  (registers the deploy check)
+            emails,
+            refunds,
+        )
+
+        payment_hooks.provide(
+            cancel_if_paid=refunds.cancel_if_paid,
+            money_lines=emails.money_lines,
+            refund_note=emails.refund_note,
+        )

@@ -293,3 +293,11 @@ def _signed_at(signature_header: str) -> int:
     """The ``t=`` of a header that verify_header has accepted, read as it reads it."""
     items = [item.split("=", 2) for item in signature_header.split(",")]
     return int(next(item[1] for item in items if item[0] == "t"))
+
+
+def field(obj, name: str):
+    """``obj[name]`` of a Stripe object (or a dict), None when absent."""
+    try:
+        return obj[name]
+    except (KeyError, TypeError):
+        return None

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Booking, BookingEvent
+from booking.payments.confirmation import close_checkout
 from booking.payments.models import Payment
-from booking.payments.services import close_checkout
-from booking.services import ChangeNotAllowed, _lock_practitioner, _log
+from booking.services import ChangeNotAllowed, lock_practitioner, log_event
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +48,13 @@ def release_by_practitioner(
     if paid is not None:
         return Release(paid.booking or booking, released=False)
     with transaction.atomic(durable=True):
-        _lock_practitioner(booking.practitioner_id)
+        lock_practitioner(booking.practitioner_id)
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
         if booking.status != Booking.Status.HELD:
             raise ChangeNotAllowed(NOT_HELD.format(status=booking.get_status_display().lower()))
         booking.status = Booking.Status.EXPIRED
         booking.save(update_fields=["status", "updated_at"])
-        _log(
+        log_event(
             booking,
             BookingEvent.Kind.EXPIRED,
             actor="practitioner",
@@ -81,7 +81,7 @@ def release_by_practitioner(
 def send_released_email(*, booking_id: int) -> None:
     """To the client of a payment link she released: the link no longer works, nothing
     was charged, and how to reach her."""
-    from booking.notifications import format_span_in_two_zones, simple_message
+    from booking.emails.compose import format_span_in_two_zones, simple_message
 
     booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
     if booking.status != Booking.Status.EXPIRED:

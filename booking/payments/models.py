@@ -1,8 +1,9 @@
 """Money beside bookings: payments, refunds, the webhook log, cancellation policy, hardship.
 
 A booking's status says whether the time is taken; a payment's state says what happened to
-the money. They live on separate rows and change only through booking.payments.services,
-so that one can always be checked against the other (selectors.disagreements).
+the money. They live on separate rows and change only through booking.payments' checkout,
+confirmation, webhooks, refunds and hardship modules, so that one can always be checked
+against the other (selectors.disagreements).
 
 Nothing personal is stored here: the client's name and email stay on the booking, and a
 webhook event keeps its id, type and the id of the object it is about, never its payload.

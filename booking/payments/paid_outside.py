@@ -3,7 +3,7 @@
 The booking is confirmed at once and a Payment row records the amount, the currency and
 that it was paid outside, so her money page and the client's receipt tell the truth. Stripe
 never hears of it: a refund of it is hers to give back the way it came, and is recorded as
-done by her the moment it is decided (booking.payments.services.submit_refund asks here
+done by her the moment it is decided (booking.payments.refunds.submit_refund asks here
 first), never sent to Stripe, never left pending for a retry that could not succeed.
 """
 
@@ -37,18 +37,19 @@ def is_outside(payment: Payment) -> bool:
 def record_refund_done(*, refund: Refund, now: datetime | None = None) -> Refund:
     """A decided refund of money paid outside: done by her, no provider involved; the
     payment's refunded total follows."""
-    from booking.payments.services import _lock_practitioner, _locked_payment, _set_refunded
+    from booking.payments.refunds import locked_payment, set_refunded
+    from booking.services import lock_practitioner
 
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        _lock_practitioner(refund.payment.booking.practitioner_id)
+        lock_practitioner(refund.payment.booking.practitioner_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.state != Refund.State.PENDING:
             return refund
         refund.state = Refund.State.SUCCEEDED
         refund.succeeded_at = now
         refund.save(update_fields=["state", "succeeded_at"])
-        payment = _locked_payment(refund.payment_id)
+        payment = locked_payment(refund.payment_id)
         done = sum(r.amount for r in payment.refunds.filter(state=Refund.State.SUCCEEDED))
-        _set_refunded(payment, done, now=now)
+        set_refunded(payment, done, now=now)
     return refund

@@ -110,7 +110,7 @@ def open_checkout(*, booking: Booking, now: datetime | None = None) -> str | Non
     new one otherwise. None when that last session turns out paid (the booking is then
     confirmed here). Raises BookingError when the hold has ended, LinkUnavailable when
     Stripe cannot be asked."""
-    from booking.payments import services
+    from booking.payments import confirmation
 
     now = now or timezone.now()
     if not is_waiting(booking, now):
@@ -123,7 +123,9 @@ def open_checkout(*, booking: Booking, now: datetime | None = None) -> str | Non
             if session["status"] == "open":
                 return session["url"]
             if session["status"] == "complete" and session["payment_status"] == "paid":
-                services.confirm_payment(checkout_session_id=previous, session=session, now=now)
+                confirmation.confirm_payment(
+                    checkout_session_id=previous, session=session, now=now
+                )
                 return None
         session = gateway.create_checkout_session(
             booking,
@@ -159,7 +161,7 @@ def outlived_by_hold(payment: Payment, *, now: datetime) -> bool:
 def send_link_email(*, booking_id: int) -> None:
     """The client's email with the link: who booked what for when (their zone first), the
     amount, the link and until when the time is held. Nothing once the hold has ended."""
-    from booking.notifications import (
+    from booking.emails.compose import (
         format_moment,
         format_short,
         format_span_in_two_zones,

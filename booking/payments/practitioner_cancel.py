@@ -9,7 +9,7 @@ email (and the partner's, in a couples session).
 Her cut-off does not apply to her (it is the client's limit for changing online). The
 refund itself goes through the same machinery as every other: a Refund row written in the
 cancellation's transaction, Stripe asked after commit with the row's idempotency key
-(booking.payments.services).
+(booking.payments.refunds).
 """
 
 from dataclasses import dataclass
@@ -20,18 +20,19 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
+from booking.booking_changes import mark_cancelled
 from booking.models import Booking
 from booking.payments import policy
 from booking.payments.models import Payment, Refund
-from booking.payments.services import (
+from booking.payments.refunds import (
     Cancellation,
-    _check_may_cancel,
-    _decide_refund,
-    _refund_data,
+    check_may_cancel,
+    decide_refund,
+    refund_data,
     refund_for,
     refundable_amount,
 )
-from booking.services import ChangeNotAllowed, _lock_practitioner, mark_cancelled
+from booking.services import ChangeNotAllowed, lock_practitioner
 
 REASON_NEEDED = "Please say why this cancellation does not refund in full."
 AMOUNT_OR_PERCENT = "Please give the part to refund as an amount or a percentage."
@@ -111,9 +112,9 @@ def cancel_by_practitioner(
     reason = plan.reason.strip()[:200]
     personal_line = personal_line.strip()[:MAX_LINE]
     with transaction.atomic(durable=True):
-        _lock_practitioner(booking.practitioner_id)
+        lock_practitioner(booking.practitioner_id)
         booking = Booking.objects.select_related("offering", "practitioner").get(pk=booking.pk)
-        _check_may_cancel(booking, actor="practitioner", hardship=False, now=now)
+        check_may_cancel(booking, actor="practitioner", hardship=False, now=now)
         payment = captured_payment(booking)
         if payment is None and plan.choice != RefundChoice.FULL:
             raise ChangeNotAllowed(NOT_PAID)
@@ -148,7 +149,7 @@ def cancel_by_practitioner(
             now=now,
             reason=reason,
             **data,
-            **_refund_data(
+            **refund_data(
                 Payment.objects.filter(booking_id=booking.pk).first(),
                 refund,
                 percent,
@@ -162,7 +163,7 @@ def _decide(payment, *, amount, percent, plan, now, user, reason) -> Refund | No
     """A full or percentage refund through the shared decision; an amount she typed goes
     through it as that amount (the row, then Stripe after commit)."""
     typed = not (plan.choice == RefundChoice.FULL or plan.amount is None)
-    return _decide_refund(
+    return decide_refund(
         payment,
         percent=100 if plan.choice == RefundChoice.FULL else (percent if typed else plan.percent),
         decided_by=Refund.DecidedBy.PRACTITIONER,

@@ -21,9 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from booking import links, refusals, selectors
+from booking import links, refusals, selectors, services
 from booking.models import Booking
-from booking.payments import checkout_access, gateway, services, webhook_events
+from booking.payments import checkout as payment_checkout
+from booking.payments import checkout_access, confirmation, gateway, webhook_events, webhooks
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import Payment
 from booking.payments.standin import CSP_NONCE_KEY, StripeStandIn
@@ -41,7 +42,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     changed) and for a signed body that is not an event we can read (recorded as rejected),
     503 when Stripe itself could not be asked (Stripe retries), 200 otherwise."""
     try:
-        outcome = services.handle_webhook(
+        outcome = webhooks.handle_webhook(
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
     except gateway.InvalidSignature:
@@ -77,10 +78,12 @@ def checkout_return(request: HttpRequest) -> HttpResponse:
     if payment is None or not checkout_access.started_checkout(request, payment.booking):
         return render(request, "payments/thank_you.html")
     try:
-        outcome = services.confirm_payment(checkout_session_id=session_id)
+        outcome = confirmation.confirm_payment(checkout_session_id=session_id)
     except gateway.GatewayError as error:
         logger.warning("Return from checkout of payment %s: %s", payment.pk, error.code)
-        outcome = services.PaymentOutcome(services.Result.NOT_PAID, payment, payment.booking)
+        outcome = confirmation.PaymentOutcome(
+            confirmation.Result.NOT_PAID, payment, payment.booking
+        )
     booking = Booking.objects.select_related("offering", "practitioner").get(pk=payment.booking_id)
     if booking.status == Booking.Status.CONFIRMED:
         return _manage_redirect(booking)
@@ -89,7 +92,7 @@ def checkout_return(request: HttpRequest) -> HttpResponse:
         "offering": booking.offering,
         "zone_name": booking.client_timezone,
     }
-    if outcome.result in (services.Result.REFUNDED, services.Result.ALREADY_REFUNDED):
+    if outcome.result in (confirmation.Result.REFUNDED, confirmation.Result.ALREADY_REFUNDED):
         now = timezone.now()
         reason = payment_selectors.late_payment_refusal(payment)
         context["nearest"] = selectors.nearest_slots(
@@ -119,7 +122,7 @@ def checkout_cancel(request: HttpRequest, public_id, token: str) -> HttpResponse
     if booking is None or not _held_token_is_valid(booking, token):
         return render(request, "booking/link_invalid.html", status=404)
     if booking.status == Booking.Status.HELD:
-        booking = services.release_hold(booking=booking).booking
+        booking = confirmation.release_hold(booking=booking).booking
     if booking.status == Booking.Status.CONFIRMED:  # it was paid in another tab after all
         return _manage_redirect(booking)
     messages.info(request, CHECKOUT_LEFT)
@@ -144,7 +147,7 @@ def checkout_resume(request: HttpRequest, public_id, token: str) -> HttpResponse
         return _manage_redirect(booking)
     slots_url = reverse("booking:slots", kwargs={"slug": booking.offering.slug})
     try:
-        checkout_url = services.resume_checkout(booking=booking).checkout_url
+        checkout_url = payment_checkout.resume_checkout(booking=booking).checkout_url
         checkout_access.remember_checkout(request, booking)
         return redirect(checkout_url)
     except services.BookingError as error:

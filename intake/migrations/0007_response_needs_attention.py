@@ -3,7 +3,7 @@ mark, and the reason (which answers signal that someone may not be safe) moves i
 encrypted record, under ``_attention``.
 
 Moving a flagged row's reason needs the intake keys (``INTAKE_ENCRYPTION_KEYS``, read by
-``intake.crypto`` as always). A database with no flagged row, a fresh one among them, needs
+``practice.crypto`` as always). A database with no flagged row, a fresh one among them, needs
 none and migrates without keys; one with flagged rows and no keys stops with a clear error
 before anything changes, rather than drop the flags.
 
@@ -41,7 +41,7 @@ def _unsafe_question_ids(response, answers: dict) -> list[str]:
 def flags_into_the_record(apps, schema_editor):
     from django.conf import settings
 
-    from intake import crypto
+    from practice import crypto
 
     Response = apps.get_model("intake", "Response")
     flagged = Response.objects.filter(flagged_unsafe=True)
@@ -62,7 +62,7 @@ def flags_into_the_record(apps, schema_editor):
 def flags_out_of_the_record(apps, schema_editor):
     from django.conf import settings
 
-    from intake import crypto
+    from practice import crypto
 
     Response = apps.get_model("intake", "Response")
     marked = Response.objects.filter(needs_attention=True)

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import services
+from booking import booking_changes
 from booking.admin import CHOOSE_REFUND
 from booking.models import Booking
 from booking.payments.models import Refund
@@ -212,7 +212,7 @@ def test_a_booking_that_cannot_be_cancelled_says_so_on_the_confirmation(admin_cl
 
 def test_the_history_of_a_booking_reads_in_words_and_her_time(admin_client, assessment, now):
     booking = insert_booking(assessment, datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
-    services.reschedule(booking=booking, new_start=datetime(2026, 12, 4, 13, 0, tzinfo=UTC))
+    booking_changes.reschedule(booking=booking, new_start=datetime(2026, 12, 4, 13, 0, tzinfo=UTC))
     page = admin_client.get(reverse("admin:booking_booking_change", args=[booking.pk]))
     text = page.content.decode()
     assert "from Thu 3 Dec 2026, 10:00 CET · to Fri 4 Dec 2026, 14:00 CET" in text

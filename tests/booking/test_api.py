@@ -14,7 +14,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from booking import api, api_forms, links, selectors, services
+from booking import api, api_forms, free_calls, links, selectors
 from booking import forms as fields
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
 from booking.selectors import booking_note
@@ -599,7 +599,7 @@ def test_a_second_open_assessment_is_a_409_that_says_whether_its_link_was_sent(
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": services.OPEN_ASSESSMENT_EXISTS,
+        "error": free_calls.OPEN_ASSESSMENT_EXISTS,
         "reason": "already_booked",
         "link_sent": True,
     }
@@ -610,7 +610,7 @@ def test_a_second_open_assessment_is_a_409_that_says_whether_its_link_was_sent(
 
     assert again.status_code == 409
     assert again.json() == {
-        "error": services.OPEN_ASSESSMENT_LINK_SENT_RECENTLY,
+        "error": free_calls.OPEN_ASSESSMENT_LINK_SENT_RECENTLY,
         "reason": "already_booked",
         "link_sent": False,
     }

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from booking import links, services
+from booking import booking_changes, free_calls, links
 from booking.calendars import ics
 
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -11,7 +11,7 @@ NOTE = "my partner controls money"
 
 
 def book(offering, start=THURSDAY_10_BERLIN, **kwargs):
-    return services.book_assessment(
+    return free_calls.book_assessment(
         offering=offering,
         start=start,
         client_name="Ana Sousa",
@@ -120,7 +120,9 @@ def test_only_the_clients_copy_carries_the_private_manage_link(assessment, now):
 def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(assessment, now):
     booking = book(assessment)
     _, before = parse(ics.booking_invite(booking, reader=ics.CLIENT))
-    moved = services.reschedule(booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=2))
+    moved = booking_changes.reschedule(
+        booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=2)
+    )
     calendar, after = parse(ics.booking_invite(moved, reader=ics.CLIENT))
 
     assert calendar["METHOD"] == "REQUEST"
@@ -131,7 +133,7 @@ def test_a_reschedule_keeps_the_uid_and_raises_the_sequence(assessment, now):
 
 def test_a_cancellation_cancels_the_same_event(assessment, now):
     booking = book(assessment)
-    cancelled = services.cancel(booking=booking)
+    cancelled = booking_changes.cancel(booking=booking)
     calendar, event = parse(ics.booking_invite(cancelled, reader=ics.CLIENT))
 
     assert calendar["METHOD"] == "CANCEL"

@@ -15,8 +15,9 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from booking import links, selectors, services
+from booking import free_calls, links, selectors, services
 from booking.models import Booking, BookingEvent
+from booking.payments import checkout
 from tests.booking.test_rate_limits import post_api, post_form, start_at
 from tests.factories import booking_emails, insert_booking, make_session_offering
 
@@ -169,7 +170,7 @@ def test_asking_again_resends_the_confirmation_not_the_manage_link(
     response = post_api(client, 6, email="bea@example.org", ip="198.51.100.1")
 
     assert response.status_code == 409
-    assert response.json()["error"] == services.AWAITING_CONFIRMATION_EXISTS
+    assert response.json()["error"] == free_calls.AWAITING_CONFIRMATION_EXISTS
     assert len(mail.outbox) == 1
     assert "/confirm/" in mail.outbox[0].body
     assert links.manage_token(booking) not in mail.outbox[0].body
@@ -208,10 +209,10 @@ def test_the_unconfirmed_ceiling_holds_for_unpaid_holds_too(assessment, now, set
         email="sam@example.org",
         hold_expires_at=now + timedelta(minutes=20),
     )
-    from booking.payments import services as payment_services
+    from booking import services
 
     with pytest.raises(services.BookingError) as refusal:
-        payment_services.hold_for_payment(
+        checkout.hold_for_payment(
             offering=sessions,
             start=THURSDAY + timedelta(hours=48),
             client_user=None,

@@ -10,7 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from booking import links, notifications, services
+from booking import booking_changes, free_calls, links
+from booking.emails import changes as change_emails
+from booking.emails import compose
 from tests.factories import booking_emails, insert_booking, make_session_offering
 
 THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -37,7 +39,7 @@ def book(send, offering, start=THURSDAY_10_BERLIN, **fields):
         "client_timezone": "America/New_York",
         "note": NOTE,
     }
-    return send(services.book_assessment, offering=offering, start=start, **(defaults | fields))
+    return send(free_calls.book_assessment, offering=offering, start=start, **(defaults | fields))
 
 
 def split(messages):
@@ -184,7 +186,7 @@ def test_too_close_to_the_start_the_email_says_so_instead_of_offering_the_link(
 
     assert links.manage_url(booking) not in text(client)
     assert links.manage_url(booking) not in html(client)
-    assert services.TOO_LATE_TO_CHANGE in text(client)
+    assert booking_changes.TOO_LATE_TO_CHANGE in text(client)
     assert "Reply to this email and Mara will get back to you." in text(client)
 
 
@@ -206,7 +208,7 @@ def test_the_practitioner_gets_the_client_and_the_booking_in_her_console(assessm
 def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, now, send):
     booking, first = book(send, assessment)
     new_start = THURSDAY_10_BERLIN + timedelta(days=1, hours=2)
-    moved, messages = send(services.reschedule, booking=booking, new_start=new_start)
+    moved, messages = send(booking_changes.reschedule, booking=booking, new_start=new_start)
     client, practitioner = split(messages)
 
     assert client.subject == (
@@ -230,7 +232,7 @@ def test_a_reschedule_updates_the_same_event_and_says_what_changed(assessment, n
 
 def test_a_cancellation_cancels_the_event_in_both_calendars(assessment, now, send):
     booking, _ = book(send, assessment)
-    cancelled, messages = send(services.cancel, booking=booking)
+    cancelled, messages = send(booking_changes.cancel, booking=booking)
     client, practitioner = split(messages)
 
     assert client.subject == (
@@ -252,9 +254,11 @@ def test_a_cancellation_cancels_the_event_in_both_calendars(assessment, now, sen
 def test_the_clients_note_never_leaves_in_any_email(assessment, now, send):
     booking, booked = book(send, assessment)
     _, moved = send(
-        services.reschedule, booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=1)
+        booking_changes.reschedule,
+        booking=booking,
+        new_start=THURSDAY_10_BERLIN + timedelta(hours=1),
     )
-    _, cancelled = send(services.cancel, booking=booking)
+    _, cancelled = send(booking_changes.cancel, booking=booking)
 
     messages = booked + moved + cancelled
     assert len(messages) == 6
@@ -278,7 +282,7 @@ def test_names_are_not_html_escaped_in_the_plain_text(assessment, now, send):
 def test_no_personal_data_is_logged(assessment, now, send, caplog):
     caplog.set_level(logging.DEBUG)
     booking, _ = book(send, assessment)
-    send(services.cancel, booking=booking)
+    send(booking_changes.cancel, booking=booking)
 
     assert "notifications for booking" in caplog.text
     for private in ("Ana", "ana@example.org", NOTE, "America/New_York"):
@@ -287,10 +291,10 @@ def test_no_personal_data_is_logged(assessment, now, send, caplog):
 
 def test_a_confirmation_overtaken_by_a_cancellation_is_not_sent(assessment, now, send):
     booking, _ = book(send, assessment)
-    send(services.cancel, booking=booking)
+    send(booking_changes.cancel, booking=booking)
     mail.outbox.clear()
 
-    notifications.send_booking_notifications(booking_id=booking.pk, change="confirmed")
+    change_emails.send_booking_notifications(booking_id=booking.pk, change="confirmed")
 
     assert mail.outbox == []
 
@@ -298,7 +302,7 @@ def test_a_confirmation_overtaken_by_a_cancellation_is_not_sent(assessment, now,
 def test_an_unknown_change_is_refused(assessment, now, send):
     booking, _ = book(send, assessment)
     with pytest.raises(ValueError, match="Unknown booking change 'moved'"):
-        notifications.send_booking_notifications(booking_id=booking.pk, change="moved")
+        change_emails.send_booking_notifications(booking_id=booking.pk, change="moved")
 
 
 @pytest.mark.parametrize(
@@ -330,12 +334,12 @@ def test_an_unknown_change_is_refused(assessment, now, send):
     ],
 )
 def test_a_span_is_written_in_each_zone(start, end, zone, other, expected):
-    assert notifications.format_span_in_two_zones(start, end, zone, other) == expected
+    assert compose.format_span_in_two_zones(start, end, zone, other) == expected
 
 
 def test_a_naive_time_is_refused_rather_than_guessed():
     with pytest.raises(ValueError, match="aware"):
-        notifications.format_span(
+        compose.format_span(
             datetime(2026, 12, 3, 9, 0),  # noqa: DTZ001
             datetime(2026, 12, 3, 9, 30),  # noqa: DTZ001
             "Europe/Berlin",
@@ -390,8 +394,8 @@ def test_a_refused_client_address_still_lets_the_practitioner_know(
 def test_a_session_is_called_a_session_in_its_emails_and_invite(practitioner, now):
     session = make_session_offering(practitioner)
     booking = insert_booking(session, THURSDAY_10_BERLIN, email="ana@example.org")
-    client = notifications.client_message(booking, change=notifications.CONFIRMED, now=now)
-    practitioner_copy = notifications.practitioner_message(booking, change=notifications.CONFIRMED)
+    client = change_emails.client_message(booking, change=change_emails.CONFIRMED, now=now)
+    practitioner_copy = change_emails.practitioner_message(booking, change=change_emails.CONFIRMED)
 
     assert client.subject.startswith("Confirmed: your session with Lindqvist Coaching on ")
     assert "Your session with Lindqvist Coaching is booked." in text(client)
@@ -417,8 +421,8 @@ def test_the_practitioner_is_told_who_the_partner_of_a_couples_session_is(practi
         partner_name="Robin Partnerson",
         partner_email="robin@example.org",
     )
-    client = notifications.client_message(booking, change=notifications.CONFIRMED, now=now)
-    practitioner_copy = notifications.practitioner_message(booking, change=notifications.CONFIRMED)
+    client = change_emails.client_message(booking, change=change_emails.CONFIRMED, now=now)
+    practitioner_copy = change_emails.practitioner_message(booking, change=change_emails.CONFIRMED)
 
     for body in (text(practitioner_copy), html(practitioner_copy)):
         assert "With their partner: Robin Partnerson" in body
@@ -442,9 +446,11 @@ def test_a_couples_partner_gets_their_own_invite_its_update_and_its_cancellation
         client_timezone="America/New_York",
     )
     _, moved = send(
-        services.reschedule, booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(days=1)
+        booking_changes.reschedule,
+        booking=booking,
+        new_start=THURSDAY_10_BERLIN + timedelta(days=1),
     )
-    _, cancelled = send(services.cancel, booking=booking, actor="practitioner")
+    _, cancelled = send(booking_changes.cancel, booking=booking, actor="practitioner")
 
     for messages, method, sequence in ((moved, "REQUEST", 1), (cancelled, "CANCEL", 2)):
         [partner] = [m for m in messages if m.to == ["robin@example.org"]]
@@ -475,7 +481,7 @@ def test_a_couples_partner_gets_their_own_invite_its_update_and_its_cancellation
 )
 def test_the_client_is_told_who_cancelled(assessment, now, send, actor, sentence):
     booking, _ = book(send, assessment)
-    _, messages = send(services.cancel, booking=booking, actor=actor)
+    _, messages = send(booking_changes.cancel, booking=booking, actor=actor)
     client, _ = split(messages)
     assert sentence in text(client)
     assert sentence in html(client)
@@ -484,7 +490,7 @@ def test_the_client_is_told_who_cancelled(assessment, now, send, actor, sentence
 def test_a_time_moved_by_the_practice_says_so(assessment, now, send):
     booking, _ = book(send, assessment)
     _, messages = send(
-        services.reschedule,
+        booking_changes.reschedule,
         booking=booking,
         new_start=THURSDAY_10_BERLIN + timedelta(days=1),
         actor="practitioner",
@@ -506,7 +512,7 @@ def test_an_email_names_the_year_only_when_it_is_not_this_year_for_its_reader(as
         client_timezone="Asia/Tokyo",
     )
     mail.outbox.clear()
-    notifications.send_booking_notifications(booking_id=booking.pk, change="confirmed")
+    change_emails.send_booking_notifications(booking_id=booking.pk, change="confirmed")
     client, practitioner = split(booking_emails(mail.outbox))
 
     assert "Fri 1 Jan 2027, 05:00 (Tokyo time)" in client.subject

@@ -8,7 +8,7 @@ from zoneinfo import available_timezones
 import pytest
 from django.core.exceptions import ValidationError
 
-from booking import api, api_forms, services
+from booking import api, api_forms, free_calls, services
 from booking.forms import BookingDetailsForm, CouplesDetailsForm
 from booking.models import Booking
 from practice.models import Offering
@@ -134,7 +134,7 @@ def test_the_repeated_assessment_answer_is_documented():
     assert services.AlreadyBooked.reason in refusal["reason"]["enum"]
     assert refusal["link_sent"]["type"] == "boolean"
     assert (
-        f"less than {services.RESEND_LINK_EVERY // 60} minutes ago"
+        f"less than {free_calls.RESEND_LINK_EVERY // 60} minutes ago"
         in (refusal["link_sent"]["description"])
     )
 

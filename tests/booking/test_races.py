@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from booking import services
+from booking import free_calls, services
 from booking.models import Booking
 from practice.models import Offering
 from tests.factories import make_offering
@@ -64,7 +64,7 @@ def race(attempts: list[Attempt], now: datetime) -> list[Outcome]:
     def attempt_booking(outcome: Outcome) -> None:
         try:
             barrier.wait()
-            outcome.booking = services.book_assessment(
+            outcome.booking = free_calls.book_assessment(
                 offering=outcome.attempt.offering,
                 start=outcome.attempt.start,
                 client_name="Racer",
@@ -194,8 +194,8 @@ def test_one_address_racing_for_different_slots_gets_one_open_assessment(assessm
     # The existing booking's link is emailed again once; the others are told it was.
     refusals = sorted(str(o.error) for o in outcomes if o.error)
     assert refusals == sorted(
-        [services.OPEN_ASSESSMENT_EXISTS]
-        + [services.OPEN_ASSESSMENT_LINK_SENT_RECENTLY] * (len(refusals) - 1)
+        [free_calls.OPEN_ASSESSMENT_EXISTS]
+        + [free_calls.OPEN_ASSESSMENT_LINK_SENT_RECENTLY] * (len(refusals) - 1)
     )
     assert list(Booking.objects.values_list("client_email", flat=True)) == ["ana@example.org"]
 
@@ -210,6 +210,7 @@ import django
 django.setup()
 from django.db import connection
 from booking import services
+from booking import free_calls
 from practice.models import Offering
 
 offering_id, start, email, now = sys.argv[1:5]
@@ -217,7 +218,7 @@ connection.ensure_connection()
 print("ready", flush=True)
 sys.stdin.readline()
 try:
-    booking = services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=Offering.objects.get(pk=int(offering_id)),
         start=datetime.fromisoformat(start),
         client_name="Racer",

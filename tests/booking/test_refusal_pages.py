@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking import links, services
+from booking import booking_changes, free_calls, links
 from booking.models import Booking, BusyBlock
 from booking.selectors import booking_note
 from tests.factories import insert_booking, make_offering
@@ -37,7 +37,7 @@ def post_details(client, offering, start=SLOT_PARAM, **data):
 
 def book_ana(assessment) -> Booking:
     """Ana's free call at SLOT, booked from New York."""
-    return services.book_assessment(
+    return free_calls.book_assessment(
         offering=assessment,
         start=SLOT,
         client_name="Ana",
@@ -301,7 +301,7 @@ def test_an_old_link_to_a_cancelled_booking_says_it_is_cancelled_and_offers_to_b
 ):
     booking = book_ana(assessment)
     emailed = links.manage_path(booking)
-    services.cancel(booking=booking, actor="practitioner")
+    booking_changes.cancel(booking=booking, actor="practitioner")
 
     response = client.get(emailed)
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking import refusals, selectors, services
+from booking import free_calls, refusals, selectors, services
 from booking.models import Booking, BookingEvent
 from tests.factories import insert_booking
 
@@ -10,7 +10,7 @@ THURSDAY_10_BERLIN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
 def book(offering, start, email="ana@example.org", **kwargs):
-    return services.book_assessment(
+    return free_calls.book_assessment(
         offering=offering,
         start=start,
         client_name="Ana",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils.html import strip_tags
 from icalendar import Calendar
 
-from booking import services
+from booking import free_calls
 from practice.models import Offering
 from tests.factories import make_offering
 
@@ -21,7 +21,7 @@ THURSDAY_20 = datetime(2026, 12, 3, 19, 0, tzinfo=UTC)  # 20:00 Berlin: after he
 
 
 def book_free(offering, start=THURSDAY_10, **fields):
-    return services.book_assessment(
+    return free_calls.book_assessment(
         offering=offering,
         start=start,
         client_name=fields.pop("client_name", "Sam Rivera"),

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from booking.models import Booking
 from booking.payments.models import HardshipRequest, Payment, Refund
-from intake import crypto
 from intake.models import Assignment, Response
+from practice import crypto
 from tests.factories import insert_booking
 
 SECRET_ANSWER = "I have been struggling with my sleep since the move"

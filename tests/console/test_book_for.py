@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from booking import selectors, services
+from booking import booking_changes, free_calls, selectors, services
 from booking.models import Booking, BookingEvent
 from booking.payments import payment_links
 from booking.payments.models import Payment, Refund, WebhookEvent
@@ -85,7 +85,7 @@ def test_a_free_call_for_a_new_client_is_confirmed_with_the_usual_emails(console
 
 
 def test_a_self_booking_email_does_not_say_she_booked_it(client, assessment, now):
-    services.book_assessment(
+    free_calls.book_assessment(
         offering=assessment,
         start=THURSDAY_10_BERLIN,
         client_name="Robin",
@@ -249,7 +249,7 @@ def test_paid_outside_is_confirmed_at_once_and_its_refund_never_goes_to_stripe(
     mail.outbox.clear()
 
     # No Stripe is configured here: a refund sent there would stay pending.
-    services.cancel(booking=booking, actor="practitioner", actor_user=practitioner_user)
+    booking_changes.cancel(booking=booking, actor="practitioner", actor_user=practitioner_user)
 
     refund = Refund.objects.get()
     assert refund.state == Refund.State.SUCCEEDED

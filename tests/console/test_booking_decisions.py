@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from booking import attendance, selectors
 from booking.models import Booking, BookingEvent
-from booking.payments import payment_links, services
+from booking.payments import hardship as payment_hardship
+from booking.payments import payment_links, refunds
 from booking.payments.models import HardshipRequest, Payment, Refund
 from tests.console.support import make_account, sign_in_with_factor
 from tests.factories import insert_booking
@@ -43,7 +44,7 @@ def page_of(client, booking) -> str:
 @pytest.fixture
 def asked(paid):
     """Ana's paid session (25 h ahead) with her hardship request; the emails cleared."""
-    request = services.request_hardship(booking=paid)
+    request = payment_hardship.request_hardship(booking=paid)
     mail.outbox.clear()
     return request
 
@@ -59,7 +60,7 @@ def fresh(client, practitioner_user, paid):
 
 
 def test_her_request_email_says_she_decides_it_in_the_console(paid, practitioner):
-    services.request_hardship(booking=paid)
+    payment_hardship.request_hardship(booking=paid)
 
     [message] = to(practitioner.email)
     assert "Approve or decline it from the booking in your console" in message.body
@@ -115,7 +116,7 @@ def test_approving_before_they_cancel_gives_a_full_refund_on_cancelling(
     assert "Approved by you" in page  # the money card
 
     two_hours_before = asked.booking.start - timedelta(hours=2)
-    cancellation = services.cancel_paid_booking(booking=asked.booking, now=two_hours_before)
+    cancellation = refunds.cancel_paid_booking(booking=asked.booking, now=two_hours_before)
     assert cancellation.refund.amount == Decimal("120.00")
     assert cancellation.refund.decided_by == Refund.DecidedBy.HARDSHIP
 
@@ -123,8 +124,8 @@ def test_approving_before_they_cancel_gives_a_full_refund_on_cancelling(
 def test_approving_after_they_cancelled_refunds_the_rest_through_stripe(
     fresh, paid, standin, flush
 ):
-    services.cancel_paid_booking(booking=paid, now=paid.start - timedelta(hours=25))  # 50 %
-    request = services.request_hardship(booking=paid)
+    refunds.cancel_paid_booking(booking=paid, now=paid.start - timedelta(hours=25))  # 50 %
+    request = payment_hardship.request_hardship(booking=paid)
     mail.outbox.clear()
 
     page = page_of(fresh, paid)

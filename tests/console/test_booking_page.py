@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from booking import services
+from booking import booking_changes
 from booking.models import Booking
 from intake.models import AccessLog, Assignment, Response
 from tests.console.booking_support import THURSDAY_10, book_free, couples_offering
@@ -76,7 +76,7 @@ def test_a_held_booking_says_it_waits_for_payment_and_offers_no_changes(console,
 
 
 def test_a_cancelled_booking_says_so_with_its_refund_and_offers_nothing(console, paid):
-    services.cancel(booking=paid, actor="client")
+    booking_changes.cancel(booking=paid, actor="client")
 
     html = page(console, paid)
 

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from booking import notifications
 from booking.calendars import ics
+from booking.emails import changes as change_emails
 from booking.models import Booking
+from booking.payments import emails as payment_emails
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.services import encrypted_note
 from practice.models import Offering
@@ -84,14 +85,14 @@ def everything(message) -> str:
 def test_each_booking_email_comes_from_the_practice_by_name(practitioner, now):
     booking = couples(practitioner)
     messages = [
-        notifications.client_message(booking, change=change, now=now)
-        for change in notifications.CHANGES
+        change_emails.client_message(booking, change=change, now=now)
+        for change in change_emails.CHANGES
     ]
     messages += [
-        notifications.practitioner_message(booking, change=change)
-        for change in notifications.CHANGES
+        change_emails.practitioner_message(booking, change=change)
+        for change in change_emails.CHANGES
     ]
-    messages += [notifications.partner_message(booking, change=notifications.CONFIRMED)]
+    messages += [change_emails.partner_message(booking, change=change_emails.CONFIRMED)]
 
     assert {message.from_email for message in messages} == {FROM}
 
@@ -99,9 +100,9 @@ def test_each_booking_email_comes_from_the_practice_by_name(practitioner, now):
 def test_her_invite_names_the_first_names_and_the_offering_and_nothing_else(practitioner, now):
     booking = couples(practitioner)
 
-    hers = notifications.practitioner_message(booking, change=notifications.CONFIRMED)
-    clients = notifications.client_message(booking, change=notifications.CONFIRMED, now=now)
-    partners = notifications.partner_message(booking, change=notifications.CONFIRMED)
+    hers = change_emails.practitioner_message(booking, change=change_emails.CONFIRMED)
+    clients = change_emails.client_message(booking, change=change_emails.CONFIRMED, now=now)
+    partners = change_emails.partner_message(booking, change=change_emails.CONFIRMED)
 
     assert summary_of(hers) == "Sam & Alex · Couples session"
     assert summary_of(clients) == "Session with Lindqvist Coaching"
@@ -117,7 +118,7 @@ def test_a_single_sessions_invite_for_her_says_the_client_and_the_offering(paid_
 
 
 def test_her_booking_email_opens_the_booking_in_her_console(paid_booking):
-    message = notifications.practitioner_message(paid_booking, change=notifications.CONFIRMED)
+    message = change_emails.practitioner_message(paid_booking, change=change_emails.CONFIRMED)
 
     url = f"http://testserver/console/bookings/{paid_booking.public_id}/"
     assert url in message.body
@@ -127,11 +128,11 @@ def test_her_booking_email_opens_the_booking_in_her_console(paid_booking):
 
 def test_hardship_emails_come_from_the_practice_and_hers_opens_the_console(paid_booking, now):
     request = HardshipRequest.objects.create(booking=paid_booking, requested_at=now)
-    asked = notifications._hardship_requested_message(request.pk)
+    asked = payment_emails._hardship_requested_message(request.pk)
     HardshipRequest.objects.filter(pk=request.pk).update(
         state=HardshipRequest.State.APPROVED, decided_at=now
     )
-    answered = notifications._hardship_decided_message(request.pk)
+    answered = payment_emails._hardship_decided_message(request.pk)
 
     assert asked.from_email == FROM
     assert answered.from_email == FROM
@@ -148,7 +149,7 @@ def test_the_late_payment_email_comes_from_the_practice(paid_booking, now):
         created_at=now,
     )
 
-    assert notifications._late_payment_message(refund.pk).from_email == FROM
+    assert payment_emails._late_payment_message(refund.pk).from_email == FROM
 
 
 def test_sign_in_codes_come_from_the_practice_by_name(client, practitioner):

@@ -11,8 +11,8 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 
+from booking.emails.changes import send_booking_notifications
 from booking.models import Booking, BookingEvent
-from booking.notifications import send_booking_notifications
 from booking.payments.models import HardshipRequest, Payment, Refund
 from console.clients import client_key
 from intake.models import Assignment, Response

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from booking import links, selectors, services
+from booking import booking_changes, free_calls, links, selectors
 from booking.payments.models import Payment, RefundTier
 from booking.video_rooms import PATTERN_NEEDS_ONE_ROOM, PATTERN_NOT_HTTPS
 from console.offering_forms import NEGATIVE_PRICE, NOT_MONOTONIC
@@ -255,7 +255,7 @@ def test_a_chosen_questionnaire_or_none_is_what_the_booking_gets(
     free_call = {"kind": "assessment", "is_paid": "0", "price": "", "video_room_pattern": ""}
     console.post(edit, form_data(name="Free call", questionnaire_id="full", **free_call))
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.book_assessment(
+        first = free_calls.book_assessment(
             offering=assessment,
             start=THURSDAY_10_BERLIN,
             client_name="Ana Sousa",
@@ -268,7 +268,7 @@ def test_a_chosen_questionnaire_or_none_is_what_the_booking_gets(
 
     console.post(edit, form_data(name="Free call", questionnaire_id="none", **free_call))
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.book_assessment(
+        second = free_calls.book_assessment(
             offering=assessment,
             start=THURSDAY_10_BERLIN + timedelta(hours=2),
             client_name="Bo Berg",
@@ -304,7 +304,7 @@ def test_each_booking_of_a_pattern_offering_gets_its_own_room_everywhere(
     ):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            booking = services.book_assessment(
+            booking = free_calls.book_assessment(
                 offering=assessment,
                 start=start,
                 client_name="Ana Sousa",
@@ -342,7 +342,7 @@ def test_a_booking_keeps_its_room_when_it_moves(assessment, now):
     assessment.video_room_pattern = "https://meet.jit.si/mara-{room}"
     assessment.min_notice_minutes = 60
     assessment.save()
-    booking = services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=assessment,
         start=THURSDAY_10_BERLIN,
         client_name="Ana Sousa",
@@ -351,5 +351,7 @@ def test_a_booking_keeps_its_room_when_it_moves(assessment, now):
         note="",
     )
     room = video_link_for(booking)
-    moved = services.reschedule(booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=3))
+    moved = booking_changes.reschedule(
+        booking=booking, new_start=THURSDAY_10_BERLIN + timedelta(hours=3)
+    )
     assert video_link_for(moved) == room

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from booking.models import Booking
-from booking.payments import services
+from booking.payments import hardship as payment_hardship
 from booking.payments.models import HardshipRequest
 from tests.console.support import sign_in_with_factor
 from tests.e2e.axe import assert_accessible
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_she_approves_a_hardship_request_with_a_line_to_the_client(
     paid, standin, console_browser, client, practitioner_user
 ):
-    request = services.request_hardship(booking=paid)
+    request = payment_hardship.request_hardship(booking=paid)
     mail.outbox.clear()
     sign_in_with_factor(client, practitioner_user, reauthenticated=True)
     path = f"/console/bookings/{paid.public_id}/"

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from booking import links, services
+from booking import booking_changes, free_calls, links
 from booking.forms import parse_instant
 from booking.models import Booking
 from booking.selectors import booking_note
@@ -71,7 +71,7 @@ def test_a_full_day_the_horizon_and_a_cancelled_booking_read_clearly(browser, li
     page.goto(f"{live_server.url}/book/assessment/?tz=Europe/Berlin")
     href = page.locator("a.slot").first.get_attribute("href")
     first = parse_instant(parse_qs(urlsplit(href).query)["start"][0])
-    booking = services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=offering,
         start=first,
         client_name="Ana",
@@ -92,7 +92,7 @@ def test_a_full_day_the_horizon_and_a_cancelled_booking_read_clearly(browser, li
     assert page.get_by_text("Not open yet").count() >= 1
     assert_accessible(page, "the last week, with the horizon explained")
 
-    services.cancel(booking=booking, actor="practitioner")
+    booking_changes.cancel(booking=booking, actor="practitioner")
     page.goto(f"{live_server.url}{emailed}")
     page.get_by_role("heading", name="This call is cancelled").wait_for()
     assert_accessible(page, "an old link to a cancelled booking")

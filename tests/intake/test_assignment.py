@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from booking import services as booking_services
+from booking import booking_changes, free_calls
 from intake import notifications
 from intake.models import Assignment
 from intake.tasks import assign_intake
@@ -15,7 +15,7 @@ NOTE = "My partner reads my email, please be careful"
 
 
 def book_free(offering, **fields):
-    return booking_services.book_assessment(
+    return free_calls.book_assessment(
         offering=offering,
         start=THURSDAY_10_BERLIN,
         client_name="Robin Client",
@@ -68,7 +68,7 @@ def test_repeated_confirmation_neither_duplicates_nor_emails_again(assessment, n
 def test_a_cancelled_booking_is_not_assigned(assessment, now):
     booking = book_free(assessment)
     Assignment.objects.all().delete()
-    booking_services.cancel(booking=booking, actor="client")
+    booking_changes.cancel(booking=booking, actor="client")
 
     assign_intake.enqueue(booking_id=booking.pk)
 

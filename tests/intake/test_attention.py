@@ -6,8 +6,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from intake import crypto, services
+from intake import services
 from intake.models import AccessLog, Response
+from practice import crypto
 from tests.console.support import sign_in_with_factor
 from tests.factories import raw_table_text
 from tests.intake.test_review import fill, review_url

@@ -29,9 +29,10 @@ from django.db import connection
 from booking import selectors as booking_selectors
 from booking.models import Booking
 from booking.services import encrypted_note
-from intake import crypto, services
+from intake import services
 from intake.management.commands.check_intake_keys import UNREADABLE
 from intake.models import Assignment, Response
+from practice import crypto
 from practice.models import Offering
 from tests.factories import insert_booking, make_offering, make_session_offering
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from booking import free_calls
 from booking import services as booking_services
 from booking.models import Booking
 from booking.selectors import booking_note
@@ -33,7 +34,7 @@ def review(client, booking):
 
 def test_a_note_booked_through_the_service_is_not_in_the_table_in_clear(practitioner, now):
     offering = make_offering(practitioner)
-    booking = booking_services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=offering,
         start=now.replace(hour=9) + timedelta(days=1),
         client_name="Robin",

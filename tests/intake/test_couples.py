@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from booking import links as booking_links
+from booking import services as booking_services
 from booking.forms import PARTNER_EMAIL_IS_YOURS
 from booking.models import Booking
-from booking.payments import gateway
-from booking.payments import services as payment_services
+from booking.payments import checkout, gateway
 from booking.payments.models import RefundTier
 from intake import links, notifications, services
 from intake.models import Assignment, Response
@@ -166,10 +166,10 @@ def test_booking_on_the_pages_stores_the_partner_and_never_tells_stripe(
 
 
 def test_the_service_refuses_a_couples_hold_without_a_partner(hold, couples, now):
-    with pytest.raises(payment_services.BookingError) as refused:
+    with pytest.raises(booking_services.BookingError) as refused:
         hold(offering=couples)
-    assert refused.value.message == payment_services.PARTNER_REQUIRED
-    with pytest.raises(payment_services.BookingError) as refused:
+    assert refused.value.message == checkout.PARTNER_REQUIRED
+    with pytest.raises(booking_services.BookingError) as refused:
         hold(offering=couples, partner_name="Jo", partner_email="ana@example.org")
     assert refused.value.message == PARTNER_EMAIL_IS_YOURS
     assert not Booking.objects.exists()

@@ -2,7 +2,8 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.exceptions import ImproperlyConfigured
 
-from intake import checks, crypto
+from intake import checks
+from practice import crypto
 
 
 def test_json_survives_the_round_trip_and_is_not_readable(settings):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from booking import services as booking_services
+from booking import free_calls
 from intake import notifications, services
 from intake.models import Assignment
 from intake.questionnaires import latest
@@ -65,7 +65,7 @@ def test_an_invitation_that_failed_is_sent_by_the_retry_command_once(
 ):
     caplog.set_level(logging.DEBUG)
     smtp_sink.refuse.add("robin@example.org")  # the mail server says no, this once
-    booking = booking_services.book_assessment(
+    booking = free_calls.book_assessment(
         offering=make_offering(practitioner),
         start=now.replace(hour=9) + timedelta(days=1),
         client_name="Robin",

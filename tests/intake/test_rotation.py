@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from booking.selectors import booking_note
 from booking.services import encrypted_note
-from intake import crypto, services
+from intake import services
 from intake.models import Assignment, Response, SessionNote
+from practice import crypto
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,8 @@ from django.core import mail
 from django.urls import reverse
 
 from booking.models import Booking
-from booking.payments import checkout_access, services
+from booking.payments import checkout as payment_checkout
+from booking.payments import checkout_access
 from booking.payments.models import RefundTier
 from booking.payments.standin import StripeStandIn
 from practice.models import KnownClient
@@ -138,7 +139,7 @@ def hold(session_offering, standin, django_user_model, client):
     (which Checkout's return page then recognises as the browser that started it)."""
 
     def run(start=THURSDAY_10_BERLIN, email="ana@example.org", **kwargs):
-        held = services.hold_for_payment(
+        held = payment_checkout.hold_for_payment(
             offering=kwargs.pop("offering", session_offering),
             start=start,
             client_user=kwargs.pop("client_user", None),

@@ -6,7 +6,7 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 
 from booking.models import Booking
-from booking.payments import services
+from booking.payments import hardship
 from booking.payments.admin import RefundTierInline
 from booking.payments.models import HardshipRequest, Payment, Refund, RefundTier, WebhookEvent
 from practice.models import Offering
@@ -50,7 +50,7 @@ def test_a_payment_moves_no_money_in_one_click_and_leads_to_its_booking(admin_cl
 
 
 def test_the_practitioner_approves_a_hardship_request(admin_client, paid):
-    request = services.request_hardship(booking=paid)
+    request = hardship.request_hardship(booking=paid)
     admin_client.post(
         reverse("admin:payments_hardshiprequest_changelist"),
         {"action": "approve", "_selected_action": [request.pk]},

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from booking import links, refusals, selectors
 from booking.models import Booking, BookingEvent
-from booking.payments import gateway, services
+from booking.payments import checkout as payment_checkout
+from booking.payments import confirmation as payment_confirmation
+from booking.payments import gateway
 from booking.payments.models import Payment, WebhookEvent
 from booking.services import BookingError, SlotUnavailable
 from tests.factories import booking_emails, make_offering
@@ -100,7 +102,7 @@ def test_the_success_page_may_confirm_first_and_the_webhook_then_changes_nothing
 
     assert flush() == [200]
     assert len(booking_emails(mail.outbox)) == 2
-    assert WebhookEvent.objects.get().outcome == services.Result.ALREADY_CONFIRMED
+    assert WebhookEvent.objects.get().outcome == payment_confirmation.Result.ALREADY_CONFIRMED
 
 
 def test_the_success_page_without_payment_yet_says_it_is_waiting(hold, standin, client, now):
@@ -152,9 +154,9 @@ def test_cancel_after_paying_in_another_tab_confirms_instead(hold, standin, clie
     booking, payment, url = hold()
     press(url)  # paid; the webhook has not arrived yet
 
-    outcome = services.release_hold(booking=booking)
+    outcome = payment_confirmation.release_hold(booking=booking)
 
-    assert outcome.result == services.Result.CONFIRMED
+    assert outcome.result == payment_confirmation.Result.CONFIRMED
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
 
@@ -172,7 +174,9 @@ def test_when_checkout_cannot_open_the_hold_is_released_and_the_client_told(
 ):
     standin.fail_next("/v1/checkout/sessions", status=500)
 
-    with pytest.raises(services.PaymentUnavailable, match="could not open the payment page"):
+    with pytest.raises(
+        payment_checkout.PaymentUnavailable, match="could not open the payment page"
+    ):
         hold()
 
     booking = Booking.objects.get()
@@ -201,7 +205,7 @@ def test_without_stripe_keys_and_without_debug_paid_booking_is_refused(hold, set
     settings.STRIPE_SECRET_KEY = ""
     settings.DEBUG = False
 
-    with pytest.raises(services.PaymentUnavailable, match="not available"):
+    with pytest.raises(payment_checkout.PaymentUnavailable, match="not available"):
         hold()
     assert not Booking.objects.exists()
 

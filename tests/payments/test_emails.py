@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from booking import services as booking_services
-from booking.payments import services
+from booking import free_calls
+from booking.payments import hardship, refunds
 from tests.payments.fixtures import press
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,8 +30,8 @@ def test_no_payment_email_carries_the_clients_note(hold, standin, deliver, flush
     )
     press(second_url)
     flush()
-    services.decide_hardship(request=services.request_hardship(booking=second), approve=True)
-    services.cancel_paid_booking(booking=second, now=second.start - timedelta(hours=2))
+    hardship.decide_hardship(request=hardship.request_hardship(booking=second), approve=True)
+    refunds.cancel_paid_booking(booking=second, now=second.start - timedelta(hours=2))
 
     subjects = [m.subject for m in mail.outbox]
     assert any("refunded" in s for s in subjects)
@@ -62,7 +62,7 @@ def test_the_paid_confirmation_says_what_was_paid_where_the_receipt_is_and_the_t
 
 
 def test_a_free_call_confirmation_mentions_no_money(assessment, now):
-    booking_services.book_assessment(
+    free_calls.book_assessment(
         offering=assessment,
         start=now.replace(hour=9) + timedelta(days=1),
         client_name="Robin",

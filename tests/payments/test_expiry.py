@@ -9,8 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django_tasks import task_backends
 
-from booking import selectors
-from booking import services as booking_services
+from booking import selectors, services
 from booking.models import Booking, BookingEvent
 from booking.tasks import expire_hold
 from tests.payments.fixtures import THURSDAY_10_BERLIN
@@ -45,9 +44,9 @@ def test_the_command_marks_lapsed_holds_and_leaves_live_ones(hold, now):
 
 def test_expiring_a_hold_early_does_nothing(hold, now):
     booking, _, _ = hold()
-    assert not booking_services.expire_hold(booking_id=booking.pk, now=now)
-    assert booking_services.expire_hold(booking_id=booking.pk, now=booking.hold_expires_at)
-    assert not booking_services.expire_hold(booking_id=booking.pk, now=booking.hold_expires_at)
+    assert not services.expire_hold(booking_id=booking.pk, now=now)
+    assert services.expire_hold(booking_id=booking.pk, now=booking.hold_expires_at)
+    assert not services.expire_hold(booking_id=booking.pk, now=booking.hold_expires_at)
 
 
 def test_the_expiry_task_is_queued_for_the_holds_own_time(hold, settings, now):

@@ -15,10 +15,11 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from booking import services as booking_services
+from booking import services
 from booking.models import Booking
+from booking.payments import checkout, confirmation
 from booking.payments import selectors as payment_selectors
-from booking.payments import services
+from booking.payments import webhooks as payment_webhooks
 from booking.payments.models import Payment, Refund, WebhookEvent
 from booking.services import SlotUnavailable
 from tests.factories import booking_emails
@@ -79,7 +80,7 @@ def test_clients_racing_for_one_paid_slot_one_hold_wins_the_others_are_told_at_o
 
     results = race(*(attempt(n) for n in range(8)))
 
-    winners = [r for r in results if isinstance(r, services.HeldCheckout)]
+    winners = [r for r in results if isinstance(r, checkout.HeldCheckout)]
     losers = [n for n, r in enumerate(results) if isinstance(r, SlotUnavailable)]
     assert len(winners) == 1 and len(losers) == 7
     assert [b.pk for b in blocking()] == [winners[0].booking.pk]
@@ -95,7 +96,10 @@ def test_one_event_delivered_many_times_at_once_confirms_once(hold, standin, now
     mail.outbox.clear()
 
     results = race(
-        *(lambda: services.handle_webhook(payload=body, signature=header) for _ in range(6))
+        *(
+            lambda: payment_webhooks.handle_webhook(payload=body, signature=header)
+            for _ in range(6)
+        )
     )
 
     assert sorted(results).count("confirmed") == 1
@@ -113,8 +117,10 @@ def test_the_success_page_and_the_webhook_at_once_confirm_once(hold, standin, no
     mail.outbox.clear()
 
     results = race(
-        lambda: services.handle_webhook(payload=body, signature=header),
-        lambda: services.confirm_payment(checkout_session_id=payment.checkout_session_id).result,
+        lambda: payment_webhooks.handle_webhook(payload=body, signature=header),
+        lambda: (
+            confirmation.confirm_payment(checkout_session_id=payment.checkout_session_id).result
+        ),
     )
 
     assert sorted(map(str, results)) == ["already_confirmed", "confirmed"]
@@ -133,8 +139,8 @@ def test_an_expiring_hold_a_late_payment_and_a_new_client_at_once(hold, standin,
     with time_machine.travel(booking.hold_expires_at + timedelta(seconds=5), tick=True):
         body, header = standin.signed(completed)
         expire, webhook, newcomer = race(
-            lambda: booking_services.expire_holds(),
-            lambda: services.handle_webhook(payload=body, signature=header),
+            lambda: services.expire_holds(),
+            lambda: payment_webhooks.handle_webhook(payload=body, signature=header),
             lambda: hold(email="newcomer@example.org"),
         )
 

@@ -9,9 +9,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from booking import services as booking_services
+from booking import booking_changes
 from booking.models import Booking
-from booking.payments import gateway, services
+from booking.payments import gateway
+from booking.payments import hardship as payment_hardship
+from booking.payments import refunds as payment_refunds
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.services import ChangeNotAllowed
 from tests.payments.fixtures import press
@@ -54,7 +56,7 @@ def test_the_refund_follows_the_policy_at_its_boundaries(
 ):
     at = confirmed.start - before_start
 
-    cancellation = services.cancel_paid_booking(
+    cancellation = payment_refunds.cancel_paid_booking(
         booking=confirmed, actor="practitioner", waive_policy=False, now=at
     )
 
@@ -86,7 +88,7 @@ def test_the_refund_follows_the_policy_at_its_boundaries(
 def test_the_client_cancels_by_link_and_both_sides_hear_about_the_refund(confirmed, standin):
     at = confirmed.start - 30 * HOUR
 
-    booking_services.cancel(booking=confirmed, actor="client", now=at)
+    booking_changes.cancel(booking=confirmed, actor="client", now=at)
 
     [client] = emails("ana@example.org")
     [practitioner] = emails("mara@example.org")
@@ -97,7 +99,7 @@ def test_the_client_cancels_by_link_and_both_sides_hear_about_the_refund(confirm
 
 
 def test_no_refund_note_says_how_to_ask_for_an_exception(confirmed, standin):
-    services.cancel_paid_booking(
+    payment_refunds.cancel_paid_booking(
         booking=confirmed, actor="practitioner", now=confirmed.start - HOUR
     )
     [client] = emails("ana@example.org")
@@ -109,13 +111,15 @@ def test_no_refund_note_says_how_to_ask_for_an_exception(confirmed, standin):
 
 def test_after_the_cut_off_the_client_cannot_cancel_online(confirmed, standin):
     with pytest.raises(ChangeNotAllowed, match="too close to the start"):
-        services.cancel_paid_booking(booking=confirmed, now=confirmed.start - 24 * HOUR + SECOND)
+        payment_refunds.cancel_paid_booking(
+            booking=confirmed, now=confirmed.start - 24 * HOUR + SECOND
+        )
     confirmed.refresh_from_db()
     assert confirmed.status == Booking.Status.CONFIRMED
 
 
 def test_the_practitioner_can_always_waive_the_policy(confirmed, standin):
-    cancellation = services.cancel_paid_booking(
+    cancellation = payment_refunds.cancel_paid_booking(
         booking=confirmed, actor="practitioner", waive_policy=True, now=confirmed.start - HOUR
     )
     assert cancellation.refund.amount == Decimal("120.00")
@@ -125,64 +129,64 @@ def test_the_practitioner_can_always_waive_the_policy(confirmed, standin):
 
 
 def test_a_client_cannot_waive_the_policy(confirmed, standin):
-    with pytest.raises(ChangeNotAllowed, match=services.ONLY_PRACTITIONER_WAIVES):
-        services.cancel_paid_booking(booking=confirmed, actor="client", waive_policy=True)
+    with pytest.raises(ChangeNotAllowed, match=payment_refunds.ONLY_PRACTITIONER_WAIVES):
+        payment_refunds.cancel_paid_booking(booking=confirmed, actor="client", waive_policy=True)
 
 
 def test_plain_cancel_by_the_practitioner_refunds_in_full(confirmed, standin):
-    booking_services.cancel(booking=confirmed, actor="practitioner", now=confirmed.start - HOUR)
+    booking_changes.cancel(booking=confirmed, actor="practitioner", now=confirmed.start - HOUR)
     assert Refund.objects.get().decided_by == Refund.DecidedBy.PRACTITIONER
 
 
 def test_cancelling_twice_refunds_once(confirmed, standin):
-    services.cancel_paid_booking(booking=confirmed, now=confirmed.start - 72 * HOUR)
+    payment_refunds.cancel_paid_booking(booking=confirmed, now=confirmed.start - 72 * HOUR)
     with pytest.raises(ChangeNotAllowed, match="cancelled"):
-        services.cancel_paid_booking(booking=confirmed, now=confirmed.start - 72 * HOUR)
+        payment_refunds.cancel_paid_booking(booking=confirmed, now=confirmed.start - 72 * HOUR)
     assert len(standin.refunds) == 1
 
 
 def test_an_approved_hardship_refunds_in_full_even_after_the_cut_off(confirmed, standin, now):
-    request = services.request_hardship(booking=confirmed)
+    request = payment_hardship.request_hardship(booking=confirmed)
     [asked] = emails("mara@example.org")
     assert "hardship" in asked.subject.lower()
     assert f"/console/bookings/{confirmed.public_id}/" in asked.body
     assert "/admin/" not in asked.body
 
-    services.decide_hardship(request=request, approve=True)
+    payment_hardship.decide_hardship(request=request, approve=True)
     [answer] = emails("ana@example.org")
     assert "approved" in answer.subject
     assert "/booking/" in answer.body  # the link to cancel
 
     two_hours_before = confirmed.start - 2 * HOUR
-    assert services.client_can_cancel(confirmed, now=two_hours_before)
-    assert not booking_services.client_can_change(confirmed, now=two_hours_before)
-    assert services.cancellation_terms(confirmed, now=two_hours_before) == (
+    assert payment_refunds.client_can_cancel(confirmed, now=two_hours_before)
+    assert not booking_changes.client_can_change(confirmed, now=two_hours_before)
+    assert payment_refunds.cancellation_terms(confirmed, now=two_hours_before) == (
         100,
         Refund.DecidedBy.HARDSHIP,
     )
-    cancellation = services.cancel_paid_booking(booking=confirmed, now=two_hours_before)
+    cancellation = payment_refunds.cancel_paid_booking(booking=confirmed, now=two_hours_before)
     assert cancellation.refund.amount == Decimal("120.00")
     assert cancellation.refund.decided_by == Refund.DecidedBy.HARDSHIP
 
 
 def test_a_declined_hardship_leaves_the_policy(confirmed, standin):
-    request = services.request_hardship(booking=confirmed)
-    services.decide_hardship(request=request, approve=False)
+    request = payment_hardship.request_hardship(booking=confirmed)
+    payment_hardship.decide_hardship(request=request, approve=False)
 
     assert "cannot make one" in emails("ana@example.org")[0].body
-    assert not services.client_can_cancel(confirmed, now=confirmed.start - 2 * HOUR)
+    assert not payment_refunds.client_can_cancel(confirmed, now=confirmed.start - 2 * HOUR)
     with pytest.raises(ChangeNotAllowed, match="too close"):
-        services.cancel_paid_booking(booking=confirmed, now=confirmed.start - 2 * HOUR)
-    assert services.cancellation_terms(confirmed, now=confirmed.start - 30 * HOUR) == (
+        payment_refunds.cancel_paid_booking(booking=confirmed, now=confirmed.start - 2 * HOUR)
+    assert payment_refunds.cancellation_terms(confirmed, now=confirmed.start - 30 * HOUR) == (
         50,
         Refund.DecidedBy.POLICY,
     )
 
 
 def test_hardship_after_cancelling_refunds_the_rest(confirmed, standin):
-    services.cancel_paid_booking(booking=confirmed, now=confirmed.start - 30 * HOUR)  # 50 %
-    request = services.request_hardship(booking=confirmed)
-    services.decide_hardship(request=request, approve=True)
+    payment_refunds.cancel_paid_booking(booking=confirmed, now=confirmed.start - 30 * HOUR)  # 50 %
+    request = payment_hardship.request_hardship(booking=confirmed)
+    payment_hardship.decide_hardship(request=request, approve=True)
 
     assert sorted(Refund.objects.values_list("amount", "decided_by")) == [
         (Decimal("60.00"), Refund.DecidedBy.HARDSHIP),
@@ -194,12 +198,12 @@ def test_hardship_after_cancelling_refunds_the_rest(confirmed, standin):
 
 
 def test_hardship_is_asked_once_and_decided_once(confirmed, standin):
-    request = services.request_hardship(booking=confirmed)
-    with pytest.raises(ChangeNotAllowed, match=services.HARDSHIP_EXISTS):
-        services.request_hardship(booking=confirmed)
-    services.decide_hardship(request=request, approve=True)
+    request = payment_hardship.request_hardship(booking=confirmed)
+    with pytest.raises(ChangeNotAllowed, match=payment_hardship.HARDSHIP_EXISTS):
+        payment_hardship.request_hardship(booking=confirmed)
+    payment_hardship.decide_hardship(request=request, approve=True)
     with pytest.raises(ChangeNotAllowed, match="already been approved"):
-        services.decide_hardship(request=request, approve=False)
+        payment_hardship.decide_hardship(request=request, approve=False)
     assert HardshipRequest.objects.get().state == HardshipRequest.State.APPROVED
 
 
@@ -207,14 +211,14 @@ def test_hardship_is_for_paid_bookings(assessment, standin, now):
     from tests.factories import insert_booking
 
     free = insert_booking(assessment, MONDAY_10_BERLIN)
-    with pytest.raises(ChangeNotAllowed, match=services.HARDSHIP_NOT_PAID):
-        services.request_hardship(booking=free)
+    with pytest.raises(ChangeNotAllowed, match=payment_hardship.HARDSHIP_NOT_PAID):
+        payment_hardship.request_hardship(booking=free)
 
 
 def test_a_refund_stripe_could_not_make_is_retried_with_the_same_key(confirmed, standin):
     standin.fail_next("/v1/refunds", status=503)
 
-    cancellation = services.cancel_paid_booking(
+    cancellation = payment_refunds.cancel_paid_booking(
         booking=confirmed, actor="practitioner", waive_policy=True
     )
     refund = Refund.objects.get(pk=cancellation.refund.pk)
@@ -236,7 +240,7 @@ def test_a_refund_stripe_refuses_is_marked_failed_for_the_practitioner(confirmed
     charge = standin.charge_for(Payment.objects.get(booking=confirmed).checkout_session_id)
     standin.charges[charge["id"]]["amount_refunded"] = 12000  # refunded in Stripe's dashboard
 
-    cancellation = services.cancel_paid_booking(
+    cancellation = payment_refunds.cancel_paid_booking(
         booking=confirmed, actor="practitioner", waive_policy=True
     )
 

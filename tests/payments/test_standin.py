@@ -196,14 +196,14 @@ def test_make_run_pays_end_to_end_offline(
 ):
     """`make run` without keys: Checkout, the Pay button and the signed webhook all come
     from the stand-in inside the running server; nothing leaves 127.0.0.1."""
-    from booking.payments import services
+    from booking.payments import checkout as payment_checkout
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
     settings.SITE_URL = live_server.url
     mail.outbox.clear()
 
-    booking, payment, url = services.hold_for_payment(
+    booking, payment, url = payment_checkout.hold_for_payment(
         offering=session_offering,
         start=THURSDAY_10_BERLIN,
         client_user=None,

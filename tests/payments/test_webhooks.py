@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 
 from booking.models import Booking, BookingEvent
+from booking.payments import confirmation
 from booking.payments import selectors as payment_selectors
-from booking.payments import services
 from booking.payments.models import Payment, Refund, WebhookEvent
 from tests.factories import booking_emails
 from tests.payments.fixtures import THURSDAY_10_BERLIN, press
@@ -73,7 +73,7 @@ def test_completed_twice_as_two_events_confirms_once(hold, standin, deliver, now
     deliver(completed)
     answer = deliver(again)
 
-    assert answer.json()["outcome"] == services.Result.ALREADY_CONFIRMED
+    assert answer.json()["outcome"] == confirmation.Result.ALREADY_CONFIRMED
     assert WebhookEvent.objects.count() == 2
     assert len(booking_emails(mail.outbox)) == 2
 
@@ -253,7 +253,7 @@ def test_events_about_unknown_sessions_and_other_types_are_recorded_and_ignored(
     stranger["data"] = {"object": dict(completed["data"]["object"], id="cs_not_ours", metadata={})}
     other_type = dict(completed, id="evt_other", type="payment_intent.created")
 
-    assert deliver(stranger).json()["outcome"] == services.Result.UNKNOWN
+    assert deliver(stranger).json()["outcome"] == confirmation.Result.UNKNOWN
     assert deliver(other_type).json()["outcome"] == "ignored"
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {
         WebhookEvent.Status.IGNORED

@@ -10,8 +10,8 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from intake import crypto
 from intake.management.commands.rotate_intake_keys import ENCRYPTED, MFA_SECRETS
+from practice import crypto
 
 UNREADABLE = (
     "{count} stored records cannot be read with INTAKE_ENCRYPTION_KEYS ({which}): set the "

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from booking.models import Booking
-from intake import crypto
 from intake.models import Response, SessionNote
+from practice import crypto
 
 ENCRYPTED = (
     (Response, "answers_encrypted", "responses"),

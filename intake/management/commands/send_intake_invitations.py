@@ -8,7 +8,7 @@ this command sends it. Safe to run as often as you like: what went out is left a
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from booking.notifications import NotificationError
+from booking.emails.compose import NotificationError
 from intake import notifications, services
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from booking.payments import services
+from booking.payments import refunds as payment_refunds
 
 
 class Command(BaseCommand):
@@ -14,5 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--older-than-minutes", type=int, default=5)
 
     def handle(self, *args, older_than_minutes: int, **options):
-        count = services.retry_pending_refunds(older_than=timedelta(minutes=older_than_minutes))
+        count = payment_refunds.retry_pending_refunds(
+            older_than=timedelta(minutes=older_than_minutes)
+        )
         self.stdout.write(f"{count} refund(s) submitted.")

@@ -1,0 +1,302 @@
+"""Booking emails: one to the client, one to the practitioner, each with a calendar invite.
+
+Each email shows the meeting in its reader's zone first and in the other party's zone
+beside it, so that neither arrives an hour early after a clock change on one side only.
+The templates receive plain strings picked here, never the booking itself, so that nothing
+private (the client's note, intake answers) can reach an email by a template edit. What a
+paid booking's emails say of money comes from booking.payments (booking.payment_hooks).
+Log lines carry the booking's id only.
+"""
+
+import logging
+from datetime import datetime
+from email import encoders
+from email.mime.base import MIMEBase
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.urls import reverse
+from django.utils import timezone
+
+from booking import booking_changes, links, payment_hooks
+from booking.calendars import ics
+from booking.emails.compose import (
+    NotificationError,
+    book_again_url,
+    console_booking_url,
+    format_moment,
+    format_short,
+    format_span,
+    format_span_in_two_zones,
+    in_other_zone,
+    simple_message,
+)
+from booking.models import Booking, BookingEvent
+from booking.video_rooms import video_link_for
+from practice.models import is_erased_address
+
+logger = logging.getLogger(__name__)
+
+CONFIRMED = "confirmed"
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+CHANGES = (CONFIRMED, RESCHEDULED, CANCELLED)
+
+INVITE_FILENAME = "invite.ics"
+
+CLIENT_SUBJECTS = {
+    CONFIRMED: "Confirmed: your {meeting} with {practice} on {when}",
+    RESCHEDULED: "Updated: your {meeting} with {practice} is now on {when}",
+    CANCELLED: "Cancelled: your {meeting} with {practice} on {when}",
+}
+PRACTITIONER_SUBJECTS = {
+    CONFIRMED: "Confirmed: new booking on {when}",
+    RESCHEDULED: "Updated: booking moved to {when}",
+    CANCELLED: "Cancelled: booking on {when}",
+}
+ACTORS = {
+    "client": "by the client",
+    "practitioner": "by you",
+    "staff": "by staff",
+    "system": "automatically",
+}
+
+
+def send_booking_notifications(*, booking_id: int, change: str) -> None:
+    """Tell the client and the practitioner about ``change``, each with an ``.ics`` invite,
+    and a couples session's partner too (their own copy, without the client's manage link).
+
+    Runs after commit, possibly much later (a queue): it describes the booking as it is
+    now, and sends nothing for a change that a later one has overtaken (a confirmation of a
+    booking cancelled since), since that later change sends its own emails.
+    """
+    if change not in CHANGES:
+        raise ValueError(f"Unknown booking change {change!r}; expected one of {CHANGES}.")
+    booking = (
+        Booking.objects.select_related("practitioner", "offering").filter(pk=booking_id).first()
+    )
+    if booking is None:
+        logger.warning("Booking %s is gone; no %s notifications sent.", booking_id, change)
+        return
+    if is_erased_address(booking.client_email):
+        # Its client was erased (practice.erasure): nothing is ever sent from what is left.
+        logger.info("Booking %s belongs to an erased client; no %s emails.", booking.pk, change)
+        return
+    expected = Booking.Status.CANCELLED if change == CANCELLED else Booking.Status.CONFIRMED
+    if booking.status != expected:
+        logger.info(
+            "Booking %s is %s now; %s notifications skipped.", booking.pk, booking.status, change
+        )
+        return
+    now = timezone.now()
+    messages = {
+        "client": client_message(booking, change=change, now=now),
+        "practitioner": practitioner_message(booking, change=change),
+    }
+    if booking.partner_email:
+        messages["partner"] = partner_message(booking, change=change)
+    failed = []
+    with get_connection() as connection:
+        for side, message in messages.items():
+            try:
+                connection.send_messages([message])
+            except Exception as error:  # A refused address must not silence the other email.
+                failed.append(f"{side} ({type(error).__name__})")
+    if failed:
+        # Not chained: an SMTP error names the address, and the task's failure is logged.
+        raise NotificationError(
+            f"Booking {booking.pk}: {change} email to the {' and the '.join(failed)} not sent."
+        )
+    logger.info("Sent %s notifications for booking %s.", change, booking.pk)
+
+
+def _meeting_context(booking: Booking, change: str, zone: str, other_zone: str) -> dict:
+    """What every email about a change says of the meeting, the reader's ``zone`` first."""
+    practitioner = booking.practitioner
+    return {
+        "change": change,
+        "meeting": booking.offering.meeting_word,
+        "practice_name": practitioner.practice_name,
+        "practitioner_name": practitioner.name,
+        "client_name": booking.client_name,
+        "when": format_span_in_two_zones(booking.start, booking.end, zone, other_zone),
+        "when_own": format_span(booking.start, booking.end, zone),
+        "when_other": in_other_zone(booking.start, booking.end, zone, other_zone),
+        "previous_when": _previous_when(booking, change, zone, other_zone),
+        "video_link": video_link_for(booking) if change != CANCELLED else "",
+    }
+
+
+def _attendee_subject(booking: Booking, change: str) -> str:
+    """``Confirmed: your session with … on Thu 3 Dec, 04:00 (New York time)``."""
+    return CLIENT_SUBJECTS[change].format(
+        meeting=booking.offering.meeting_word,
+        practice=booking.practitioner.practice_name,
+        when=format_short(booking.start, booking.client_timezone),
+    )
+
+
+def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMultiAlternatives:
+    """The client's email: warm and short, their time first, the links they need."""
+    practitioner = booking.practitioner
+    zone = booking.client_timezone
+    can_change = change != CANCELLED and booking_changes.client_can_change(booking, now)
+    context = (
+        _meeting_context(booking, change, zone, practitioner.timezone)
+        | {
+            "manage_url": links.manage_url(booking) if can_change else "",
+            # The practice moved or cancelled it, not the client: say so, and be sorry.
+            "by_practice": _change_actor(booking, change) in ("practitioner", "staff"),
+            "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
+            "too_late_to_change": booking_changes.TOO_LATE_TO_CHANGE,
+            "contact_note": practitioner.contact_note
+            or f"Reply to this email to reach {practitioner.practice_name}.",
+            "book_again_url": book_again_url(booking) if change == CANCELLED else "",
+            "refund_note": payment_hooks.refund_note(booking, for_practitioner=False)
+            if change == CANCELLED
+            else "",
+            "personal_line": personal_line(booking, change),
+            "privacy_url": _privacy_url_if_booked_for(booking, change),
+        }
+        | payment_hooks.money_lines(booking, change)
+    )
+    return _message(
+        booking,
+        template="email/booking_client",
+        context=context,
+        subject=_attendee_subject(booking, change),
+        to=booking.client_email,
+        reply_to=practitioner.email,
+        reader=ics.CLIENT,
+    )
+
+
+def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
+    """The practitioner's email: who, when in both zones, and where the booking is."""
+    practitioner = booking.practitioner
+    zone = practitioner.timezone
+    context = _meeting_context(booking, change, zone, booking.client_timezone) | {
+        "client_email": booking.client_email,
+        "partner_name": booking.partner_name,
+        "partner_email": booking.partner_email,
+        "offering_name": booking.offering.name,
+        "by": _changed_by(booking, change),
+        "booking_url": console_booking_url(booking),
+        "refund_note": payment_hooks.refund_note(booking, for_practitioner=True)
+        if change == CANCELLED
+        else "",
+    }
+    subject = PRACTITIONER_SUBJECTS[change].format(when=format_short(booking.start, zone))
+    return _message(
+        booking,
+        template="email/booking_practitioner",
+        context=context,
+        subject=subject,
+        to=practitioner.email,
+        reply_to=booking.client_email,
+        reader=ics.PRACTITIONER,
+    )
+
+
+def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
+    """A couples session's partner: when (in the booker's zone and the practice's), the
+    video link, who booked it and how to change it. Not the manage link, which is the
+    client's key, and nothing the client wrote."""
+    practitioner = booking.practitioner
+    context = _meeting_context(booking, change, booking.client_timezone, practitioner.timezone)
+    context["partner_name"] = booking.partner_name
+    context["by_practice"] = _change_actor(booking, change) in ("practitioner", "staff")
+    context["personal_line"] = personal_line(booking, change)
+    return _message(
+        booking,
+        template="email/booking_partner",
+        context=context,
+        subject=_attendee_subject(booking, change),
+        to=booking.partner_email,
+        reply_to=practitioner.email,
+        reader=ics.PARTNER,
+    )
+
+
+def _message(
+    booking: Booking,
+    *,
+    template: str,
+    context: dict,
+    subject: str,
+    to: str,
+    reply_to: str,
+    reader: str,
+) -> EmailMultiAlternatives:
+    message = simple_message(
+        template=template,
+        context=context,
+        subject=subject,
+        to=to,
+        reply_to=reply_to,
+        practice_name=booking.practitioner.practice_name,
+    )
+    message.attach(invite_part(booking, reader=reader))
+    return message
+
+
+def invite_part(booking: Booking, *, reader: str) -> MIMEBase:
+    """``invite.ics`` as ``text/calendar; method=…; charset=UTF-8``.
+
+    Built by hand because the method parameter is what makes mail clients offer to add,
+    update or remove the event; base64 keeps the CRLF line ends iCalendar requires.
+    """
+    content = ics.booking_invite(booking, reader=reader)
+    part = MIMEBase("text", "calendar", method=ics.invite_method(booking), charset="UTF-8")
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=INVITE_FILENAME)
+    return part
+
+
+def _previous_when(booking: Booking, change: str, zone: str, other_zone: str) -> str:
+    if change != RESCHEDULED:
+        return ""
+    event = (
+        booking.events.filter(kind=BookingEvent.Kind.RESCHEDULED).order_by("-at", "-pk").first()
+    )
+    if event is None or "old_start" not in event.data:
+        return ""
+    old_start = datetime.fromisoformat(event.data["old_start"])
+    old_end = old_start + (booking.end - booking.start)
+    return format_span_in_two_zones(old_start, old_end, zone, other_zone)
+
+
+def _change_actor(booking: Booking, change: str) -> str:
+    """Who made the latest reschedule or cancellation: "client", "practitioner", …; ""."""
+    kind = {RESCHEDULED: BookingEvent.Kind.RESCHEDULED, CANCELLED: BookingEvent.Kind.CANCELLED}
+    if change not in kind:
+        return ""
+    event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
+    return event.actor if event else ""
+
+
+def personal_line(booking: Booking, change: str) -> str:
+    """The line the practitioner wrote to the client with her reschedule or cancellation
+    (quoted as hers in the client's and partner's emails); "" when she wrote none. Her
+    reason for a smaller refund is kept apart and never reaches an email."""
+    kind = {RESCHEDULED: BookingEvent.Kind.RESCHEDULED, CANCELLED: BookingEvent.Kind.CANCELLED}
+    if change not in kind:
+        return ""
+    event = booking.events.filter(kind=kind[change]).order_by("-at", "-pk").first()
+    if event is None or event.actor not in ("practitioner", "staff"):
+        return ""
+    return event.data.get("personal_line", "")
+
+
+def _privacy_url_if_booked_for(booking: Booking, change: str) -> str:
+    """The privacy notice, for a client the practitioner booked for: they never saw the
+    booking form that links it."""
+    if change != CONFIRMED:
+        return ""
+    booked_for = booking.events.filter(kind=BookingEvent.Kind.CREATED, actor="practitioner")
+    return settings.SITE_URL + reverse("privacy") if booked_for.exists() else ""
+
+
+def _changed_by(booking: Booking, change: str) -> str:
+    return ACTORS.get(_change_actor(booking, change), "")
