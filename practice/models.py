@@ -236,3 +236,23 @@ class ClientErasure(models.Model):
     @property
     def placeholder_email(self) -> str:
         return f"erased-{self.pk}@{ERASED_DOMAIN}"
+
+
+class PeriodicRun(models.Model):
+    """One tick of the schedule (practice.schedule), claimed by the first worker to reach it.
+
+    The unique (name, due_at) pair is the claim: a second worker's insert fails, so each
+    tick enqueues its task once however many workers run the scheduler.
+    """
+
+    name = models.CharField(max_length=80)
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="periodic_run_once_per_tick")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,14 @@
+"""Everything the application runs on a clock, in one list: (name, crontab in UTC, task).
+
+Every worker (``manage.py worker``) runs this schedule; a tick only enqueues its task, once,
+claimed by a ``PeriodicRun`` row (practice.scheduler), so any number of workers can run.
+Tasks are named by path so that this list imports nothing of the apps it drives.
+"""
+
+SCHEDULE = [
+    ("expire-holds", "* * * * *", "booking.periodic.expire_holds"),
+    ("retry-refunds", "*/5 * * * *", "booking.periodic.retry_refunds"),
+    ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
+    ("intake-retention", "30 3 * * *", "intake.tasks.erase_expired_intake"),
+    ("unverified-accounts", "30 3 * * *", "practice.periodic.remove_unverified_accounts"),
+]
