@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in emails and the local payment stand-in follow the address served (make run PORT=…).
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run worker test lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -17,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Development server with demo data; DEBUG is on only here.
+# Development server with demo data and a worker beside it, as deployed (the database task
+# queue; one Ctrl-C stops both); DEBUG is on only here.
 run: install
 	@test -s var/intake-dev.key || (umask 077 && mkdir -p var && $(PY) -c \
 		"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" \
@@ -25,7 +26,11 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py seed_demo --print-login
-	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 $(PY) manage.py serve $(HOST):$(PORT)
+
+# One more worker alone (the queue and the schedule), beside `make run` or instead of its own.
+worker: install
+	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 TASKS_BACKEND=database $(PY) manage.py worker
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -45,6 +45,7 @@ class Command(db_worker.Command):
 
     def handle(self, *args, **options) -> None:
         task_finished.connect(log_job)
+        self.configure_logging(options["verbosity"])  # before the scheduler's first lines
         schedule = scheduler.start()
         try:
             super().handle(*args, **options)
