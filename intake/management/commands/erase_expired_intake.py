@@ -1,4 +1,4 @@
-"""Erase intake answers and booking notes past the retention period; for cron, daily.
+"""Erase intake answers and booking notes past the retention period; workers run it daily.
 
 Each erased response keeps its tombstone (which questionnaire, when, erased when). Safe to
 run as often as you like: what is already erased is left alone.

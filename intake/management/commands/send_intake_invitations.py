@@ -1,4 +1,4 @@
-"""Send the intake invitations that did not go out; for cron, every few minutes.
+"""Send the intake invitations that did not go out; the workers run it every five minutes.
 
 An invitation is sent once, by the task that runs when a booking is confirmed. If that
 email failed (a mail server down, a refused connection), the assignment stays unmarked and

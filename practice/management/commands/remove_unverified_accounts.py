@@ -1,4 +1,4 @@
-"""Delete accounts whose sign-in code was never entered; for cron, daily.
+"""Delete accounts whose sign-in code was never entered; the workers run it daily.
 
 Asking for a code makes an account on the spot (practice.forms), so a mistyped or a
 stranger's address would otherwise be kept for ever. Safe to run as often as you like.

@@ -1,4 +1,4 @@
-"""Cron's safety net: mark holds whose time has passed as expired.
+"""Mark holds whose time has passed as expired (the workers run it every minute).
 
 A lapsed hold stops blocking at its ``hold_expires_at`` whether or not this runs (every
 read compares it with the clock); the expire_hold task normally marks it at that moment.

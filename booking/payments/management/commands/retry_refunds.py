@@ -1,4 +1,4 @@
-"""Cron's safety net for refunds: submit those still pending (Stripe was unreachable)."""
+"""Submit the refunds still pending (Stripe was unreachable); the workers run it every 5 min."""
 
 from datetime import timedelta
 
