@@ -1,7 +1,8 @@
 """The booking's periodic work as tasks, enqueued by the schedule (practice.schedule).
 
 Each is a sweep that is safe to run at any time and as often as wanted; the management
-commands of the same names call the same functions by hand.
+commands of the same names call the same functions by hand. The refund retry is
+``booking.payments.periodic``'s, since booking never reaches into payments.
 """
 
 from django_tasks import task
@@ -13,11 +14,3 @@ def expire_holds() -> int:
     from booking import services
 
     return services.expire_holds()
-
-
-@task()
-def retry_refunds() -> int:
-    """Submit refunds still pending after a few minutes (Stripe was unreachable)."""
-    from booking.payments import services
-
-    return services.retry_pending_refunds()

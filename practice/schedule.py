@@ -7,7 +7,7 @@ Tasks are named by path so that this list imports nothing of the apps it drives.
 
 SCHEDULE = [
     ("expire-holds", "* * * * *", "booking.periodic.expire_holds"),
-    ("retry-refunds", "*/5 * * * *", "booking.periodic.retry_refunds"),
+    ("retry-refunds", "*/5 * * * *", "booking.payments.periodic.retry_refunds"),
     ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
     ("intake-retention", "30 3 * * *", "intake.tasks.erase_expired_intake"),
     ("unverified-accounts", "30 3 * * *", "practice.periodic.remove_unverified_accounts"),

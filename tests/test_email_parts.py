@@ -13,7 +13,7 @@ from allauth.core.context import request_context
 from django.core import mail
 from django.test import RequestFactory
 
-from booking.notifications import simple_message
+from booking.emails.compose import simple_message
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PRODUCT_EMAILS = sorted(p.stem for p in (TEMPLATES / "email").glob("*.txt"))
