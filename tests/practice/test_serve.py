@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -21,6 +20,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
+from tests.booking.test_limits_across_workers import _post
 from tests.smtp import Sink, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,6 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # Generous: the worker polls every second; a loaded CI machine may take a while to start.
 START_SECONDS = 60
 MAIL_SECONDS = 60
+BOOKING = {
+    "offering": "assessment",
+    "name": "Ana",
+    "email": "ana@example.org",
+    "timezone": "Europe/Berlin",
+    "consent": True,
+}
 
 
 def _database_url() -> str:
@@ -139,28 +146,6 @@ def _get(url: str) -> dict:
         return json.load(answer)
 
 
-def _book(base: str, start: str) -> dict:
-    body = {
-        "offering": "assessment",
-        "start": start,
-        "name": "Ana",
-        "email": "ana@example.org",
-        "timezone": "Europe/Berlin",
-        "consent": True,
-    }
-    request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1)
-        f"{base}/api/v1/bookings",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-            return json.load(answer)
-    except urllib.error.HTTPError as error:
-        raise AssertionError(f"{error.code}: {error.read().decode()}") from None
-
-
 def test_a_free_call_booked_on_the_served_site_is_confirmed_by_email_from_its_worker(
     assessment, served, smtp_server
 ):
@@ -170,7 +155,8 @@ def test_a_free_call_booked_on_the_served_site_is_confirmed_by_email_from_its_wo
     # Not the first: it may pass the minimum notice while the request travels.
     start = _get(f"{served.base}/api/v1/slots?{query}")["slots"][4]["start"]
 
-    assert _book(served.base, start)["status"] == "confirmed"
+    status, answer, _ = _post(served.base, {**BOOKING, "start": start})
+    assert (status, answer.get("status")) == (201, "confirmed"), answer
 
     deadline = time.monotonic() + MAIL_SECONDS
     while not any("ana@example.org" in e.rcpt_tos for e in sink.envelopes):
