@@ -245,3 +245,7 @@ class BookingEvent(models.Model):
     def __str__(self) -> str:
         at = self.at.astimezone(self.booking.practitioner.zone)
         return f"{self.kind} by {self.actor} at {at:%Y-%m-%d %H:%M %Z}"
+
+
+# The outbox lives in its own module; importing it here makes it part of the app's models.
+from booking.models_effects import Effect  # noqa: E402, F401
