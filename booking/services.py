@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from booking import refusals, selectors
+from booking import effects, refusals, selectors
 from booking.intervals import Interval
 from booking.models import Booking, BookingEvent
 from practice import crypto
@@ -85,9 +85,8 @@ def lock_practitioner(practitioner_id: int) -> Practitioner:
 
 
 def log_event(booking: Booking, kind: str, *, actor: str, at: datetime, actor_user=None, **data):
-    BookingEvent.objects.create(
-        booking=booking, kind=kind, actor=actor, actor_user=actor_user, data=data, at=at
-    )
+    """Write the change's event and, with it, the effects that follow it (booking.effects)."""
+    effects.record(booking, kind, actor=actor, actor_user=actor_user, data=data, at=at)
 
 
 def notify_on_commit(booking: Booking, change: str) -> None:
