@@ -3,6 +3,7 @@ back, receipt), and what an older link of the same booking leads to. Thin, like 
 check the link, one service call, respond."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from booking import booking_changes, free_calls, links, services
+from booking import booking_changes, free_calls, links, reminder_choice, services
 from booking.calendars import ics
 from booking.forms import parse_instant
 from booking.models import Booking
@@ -114,7 +115,7 @@ def _manage_context(booking: Booking) -> dict:
         "manage_path": links.manage_path(booking),
         "payment": payment,
         "video_link": video_link_for(booking),
-    }
+    } | _reminder_context(booking, now)
     if payment is not None and payment.is_captured:
         hardship = HardshipRequest.objects.filter(booking=booking).first()
         percent, _ = payment_refunds.cancellation_terms(booking, now=now)
@@ -129,6 +130,20 @@ def _manage_context(booking: Booking) -> dict:
             and booking.start > now,
         }
     return context
+
+
+def _reminder_context(booking: Booking, now) -> dict:
+    """The client's reminder choice: each of the offering's reminders, ticked when kept,
+    and in words those still ahead (booked three hours before: no 24-hour one)."""
+    kept = reminder_choice.kept(booking)
+    ahead = [hours for hours in kept if booking.start - timedelta(hours=hours) > now]
+    return {
+        "reminder_rows": [
+            (hours, reminder_choice.hours_words(hours), hours in kept)
+            for hours in reminder_choice.offered(booking)
+        ],
+        "reminders_ahead": reminder_choice.in_words(ahead),
+    }
 
 
 @by_link
@@ -231,6 +246,23 @@ def receipt_page(request: HttpRequest, booking: Booking) -> HttpResponse:
         "manage_path": links.manage_path(booking),
     }
     return render(request, "booking/receipt.html", context)
+
+
+@posted_or_back
+@by_link
+def reminders_page(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """The client keeps some of the reminders, or none ("none" pressed, or nothing ticked)."""
+    ticked = [] if request.POST.get("none") else request.POST.getlist("hours")
+    booking = reminder_choice.choose(booking, [int(h) for h in ticked if h.isdigit()])
+    kept = reminder_choice.in_words(reminder_choice.kept(booking))
+    meeting = booking.offering.meeting_word
+    messages.success(
+        request,
+        f"Saved: we'll email you a reminder {kept}."
+        if kept
+        else f"Saved: we won't email you reminders for this {meeting}.",
+    )
+    return redirect(links.manage_path(booking) + "#reminders")
 
 
 @posted_or_back

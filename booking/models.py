@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from practice.models import Offering, Practitioner
+from practice.timezones import validate_timezone
 
 
 class Weekday(models.IntegerChoices):
@@ -180,6 +181,13 @@ class Booking(models.Model):
     # never sent to Stripe and never put in a calendar or an email subject.
     partner_name = models.CharField(max_length=120, blank=True, default="")
     partner_email = models.EmailField(blank=True, default="")
+    # The partner's zone, when the practice knows it: their reminders show their own clock.
+    partner_timezone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_timezone]
+    )
+    # Which of the offering's reminders the client chose to keep (booking.reminder_choice):
+    # None for all of them, [] for none.
+    reminder_hours = models.JSONField(null=True, blank=True, editable=False)
     consented_at = models.DateTimeField()
     privacy_notice_version = models.CharField(max_length=20)
     sequence = models.PositiveIntegerField(default=0, editable=False)

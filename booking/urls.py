@@ -24,6 +24,11 @@ urlpatterns = [
         "booking/<uuid:public_id>/<str:token>/receipt/", manage_views.receipt_page, name="receipt"
     ),
     path(
+        "booking/<uuid:public_id>/<str:token>/reminders/",
+        manage_views.reminders_page,
+        name="reminders",
+    ),
+    path(
         "booking/<uuid:public_id>/<str:token>/hardship/",
         manage_views.hardship_page,
         name="hardship",

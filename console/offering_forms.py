@@ -11,15 +11,17 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from booking.reminder_choice import hours_words
 from booking.video_rooms import pattern_error
 from console.durations import DurationField, in_words
 from intake import questionnaires
-from practice.models import Offering
+from practice.models import Offering, default_reminder_hours
 
 CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "AUD", "CAD", "NZD"]
 LENGTHS = [15, 20, 30, 45, 50, 60, 75, 90, 120, 150, 180]
 STEPS = [5, 10, 15, 20, 30, 45, 60, 90, 120]
 TIER_ROWS = 4
+REMINDER_HOURS = [72, 48, 24, 12, 4, 2, 1]
 
 NEGATIVE_PRICE = "The price cannot be below 0."
 PAID_NEEDS_PRICE = "Please give the price, or choose Free."
@@ -162,12 +164,25 @@ class OfferingForm(forms.Form):
         help_text="A link with {room} in it, e.g. https://meet.jit.si/mara-{room}. Each booking "
         "gets its own room name there, which no one else can guess.",
     )
+    # Reminders
+    reminder_hours = forms.TypedMultipleChoiceField(
+        label="Reminders by email",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each attendee gets one at each time ticked, and can turn them off for their "
+        "own booking. Tick none for no reminders.",
+    )
 
     def __init__(self, *args, kind_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         lengths = sorted(set(LENGTHS) | {self.initial.get("duration_minutes") or 60})
         self.fields["duration_minutes"].choices = [(m, _length_words(m)) for m in lengths]
         self.fields["questionnaire_id"].choices = questionnaire_choices()
+        hours = sorted(set(REMINDER_HOURS) | set(self.initial.get("reminder_hours") or []))
+        self.fields["reminder_hours"].choices = [
+            (hour, f"{hours_words(hour)} before") for hour in reversed(hours)
+        ]
         self.fields["questionnaire_id"].help_text += f" As usual: {_usual_words()}."
         self.fields["price"].asked_when_paid = True  # not marked "(optional)": paid needs it
         self.kind_fixed = kind_fixed
@@ -260,6 +275,7 @@ class OfferingForm(forms.Form):
             "horizon_days": data["horizon_minutes"] // (24 * 60),
             "daily_cap": data["daily_cap"],
             "slot_step_minutes": data["slot_step_minutes"],
+            "reminder_hours": sorted(set(data["reminder_hours"]), reverse=True),
         }
 
 
@@ -282,6 +298,7 @@ def initial_from(offering: Offering, tiers: list[tuple[int, int]] = ()) -> dict:
         "horizon_minutes": offering.horizon_days * 24 * 60,
         "daily_cap": offering.daily_cap,
         "slot_step_minutes": offering.slot_step_minutes,
+        "reminder_hours": offering.reminder_hours,
     }
     for row, (hours, percent) in enumerate(tiers, start=1):
         initial[f"tier_{row}_notice"] = hours * 60
@@ -303,6 +320,7 @@ def new_offering_initial() -> dict:
         "min_notice_minutes": 12 * 60,
         "horizon_minutes": 60 * 24 * 60,
         "slot_step_minutes": 30,
+        "reminder_hours": default_reminder_hours(),
         "tier_1_notice": 48 * 60,
         "tier_1_percent": 100,
         "tier_2_notice": 24 * 60,

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from booking.payments.selectors import refund_policy
 from console.access import practitioner_required
 from console.offering_forms import OfferingForm, initial_from, new_offering_initial
-from console.offering_words import offering_rows, rules_preview, terms_preview
+from console.offering_words import (
+    offering_rows,
+    reminders_preview,
+    rules_preview,
+    terms_preview,
+)
 from practice import offerings as services
 from practice.models import Offering
 
@@ -50,6 +55,7 @@ def _form_page(request, form, *, offering: Offering | None, status: int = 200) -
             "error_goal": SAVE_GOAL,
             "terms_lines": terms_preview(form),
             "rules_words": rules_preview(form),
+            "reminders_words": reminders_preview(form),
         },
         status=status,
     )

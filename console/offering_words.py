@@ -7,6 +7,7 @@ what she sees while editing is what the page before paying will say.
 
 from dataclasses import dataclass
 
+from booking import reminder_choice
 from booking.payments.models import RefundTier
 from booking.payments.policy import format_money, terms_in_words
 from console.durations import in_words
@@ -111,6 +112,24 @@ def terms_preview(form) -> list[str] | None:
         if notice is not None and percent is not None:
             tiers.append((notice // 60, percent))
     return terms_in_words(sorted(tiers, reverse=True))
+
+
+def reminders_preview(form) -> str | None:
+    """Her reminders in one sentence, of what she ticked (once valid) or what is saved."""
+    if form.is_bound:
+        if not form.is_valid():
+            return None
+        hours = form.values()["reminder_hours"]
+    else:
+        hours = form.initial.get("reminder_hours") or []
+    return reminders_sentence(hours)
+
+
+def reminders_sentence(hours: list[int]) -> str:
+    """ "Each attendee is emailed a reminder 24 hours and 2 hours before." """
+    if not hours:
+        return "No reminders are sent."
+    return f"Each attendee is emailed a reminder {reminder_choice.in_words(hours)}."
 
 
 def rules_preview(form) -> str | None:

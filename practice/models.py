@@ -71,6 +71,11 @@ class Practitioner(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
+def default_reminder_hours() -> list[int]:
+    """A day before, to plan around it, and two hours before, to be there on time."""
+    return [24, 2]
+
+
 class Offering(models.Model):
     """Something bookable: a free assessment call, a paid session, a couples session."""
 
@@ -119,6 +124,13 @@ class Offering(models.Model):
     )
     slot_step_minutes = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(5)], help_text="Start times are this far apart."
+    )
+    # Hours before the start at which each attendee is emailed a reminder (booking.reminders);
+    # empty for none. Each client may keep fewer of them for their own booking.
+    reminder_hours = models.JSONField(
+        default=default_reminder_hours,
+        blank=True,
+        help_text="Hours before the start at which attendees get a reminder, e.g. [24, 2].",
     )
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)

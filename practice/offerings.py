@@ -39,6 +39,7 @@ EDITABLE = (
     "horizon_days",
     "daily_cap",
     "slot_step_minutes",
+    "reminder_hours",
 )
 
 

@@ -52,6 +52,17 @@ def make_session_offering(practitioner, **fields) -> Offering:
     return make_offering(practitioner, **(defaults | fields))
 
 
+def make_couples_offering(practitioner, **fields) -> Offering:
+    defaults = {
+        "slug": "couples",
+        "name": "Couples session",
+        "kind": Offering.Kind.COUPLES_SESSION,
+        "duration_minutes": 90,
+        "price": Decimal("180.00"),
+    }
+    return make_offering(practitioner, **(defaults | fields))
+
+
 def insert_booking(
     offering: Offering,
     start: datetime,
