@@ -6,7 +6,9 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
-        from intake import checks, crisis, questionnaires  # noqa: F401  (registers the checks)
+        from intake import checks, crisis, questionnaires, reminders  # noqa: F401  (checks)
+
+        reminders.register()
 
         # Read and validate every questionnaire file now: a bad file stops the start-up
         # with a message naming the file and the place, not a client's page later.

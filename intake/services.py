@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Booking
-from intake import questionnaires, selectors, tasks
+from intake import questionnaires, reminders, selectors, tasks
 from intake.models import UNSAFE, AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
@@ -73,6 +73,8 @@ def assign_for_booking(*, booking_id: int, now: datetime | None = None) -> list[
     Idempotent: returns only the assignments created now, so a repeated confirmation (a
     webhook delivered twice, a task retried) invites no one twice. The booking's row lock
     serialises concurrent runs; the unique (booking, email) constraint stands behind it.
+    Each new assignment's reminder, should it still be unsent two days before, is scheduled
+    with it (``intake.reminders``).
     Without encryption keys (the system check refuses to start without them, so only a
     bare test or script configuration) there is nowhere safe to keep answers, so no one is
     asked for them.
@@ -110,6 +112,7 @@ def assign_for_booking(*, booking_id: int, now: datetime | None = None) -> list[
             )
             if is_new:
                 created.append(assignment)
+        reminders.schedule_for(created, booking, now=now)
         return created
 
 
