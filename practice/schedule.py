@@ -10,5 +10,6 @@ SCHEDULE = [
     ("retry-refunds", "*/5 * * * *", "booking.payments.periodic.retry_refunds"),
     ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
     ("intake-retention", "30 3 * * *", "intake.tasks.erase_expired_intake"),
+    ("effect-sweep", "* * * * *", "booking.effect_tasks.sweep_effects"),
     ("unverified-accounts", "30 3 * * *", "practice.periodic.remove_unverified_accounts"),
 ]
