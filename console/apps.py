@@ -6,4 +6,7 @@ class ConsoleConfig(AppConfig):
     verbose_name = "Practitioner's console"
 
     def ready(self) -> None:
-        from console import signals  # noqa: F401
+        from booking import effects
+        from console import morning, signals  # noqa: F401
+
+        effects.register(morning.EFFECT, on=None, run=morning.send_summary)

@@ -37,6 +37,18 @@ LAST_DAY_OFF_INVALID = (
 )
 
 
+# Her morning email: off, or a quarter hour between 05:00 and 12:00 on her clock.
+MORNING_OFF = "Do not send"
+MORNING_TIMES = [time(hour, minute) for hour in range(5, 12) for minute in (0, 15, 30, 45)]
+
+
+def _morning_choices(current: time | None) -> list[tuple[str, str]]:
+    """The times she can pick, with the one she has even when it is off the list (set in
+    the admin, say), so that saving the page never changes it behind her back."""
+    times = sorted({*MORNING_TIMES, *([current] if current else [])})
+    return [("", MORNING_OFF), *((t.strftime("%H:%M"), t.strftime("%H:%M")) for t in times)]
+
+
 def _last_day(form: forms.Form, cleaned: dict) -> None:
     """An empty "Until" means the same day; one before the first day is named as the field."""
     first, last = cleaned.get("first_day"), cleaned.get("last_day")
@@ -204,13 +216,23 @@ class TimeOffForm(forms.Form):
 
 
 class PracticeSettingsForm(forms.ModelForm):
-    """Her zone, the clients' change cut-off in words, and the intake settings."""
+    """Her zone, the clients' change cut-off in words, the intake settings and her morning
+    email."""
 
     timezone = forms.ChoiceField(label="Your time zone", widget=ZoneSelect)
     manage_cutoff = DurationField(
         label="Clients can move or cancel by themselves until",
         help_text="before the session starts. After that they reply to their email instead.",
         max_minutes=60 * 24 * 60,
+    )
+    morning_email_at = forms.TypedChoiceField(
+        label="A morning email with your day",
+        help_text="Your sessions of the day, with first names and how each intake stands, "
+        "never what anyone wrote. Sent at this time on your clock, and only on days "
+        "with sessions.",
+        coerce=time.fromisoformat,
+        empty_value=None,
+        required=False,
     )
 
     class Meta:
@@ -221,6 +243,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "contact_note",
             "intake_retention_days",
             "checkin_within_days",
+            "morning_email_at",
         ]
         labels = {
             "contact_note": "How clients reach you after the cut-off",
@@ -239,8 +262,11 @@ class PracticeSettingsForm(forms.ModelForm):
         current = self.instance.timezone
         self.fields["timezone"].choices = zone_choices(now=now, first=(current,))
         self.fields["timezone"].widget.attrs["id"] = "id_tz"
+        self.fields["morning_email_at"].choices = _morning_choices(self.instance.morning_email_at)
         if not self.is_bound:
             self.initial["manage_cutoff"] = int(self.instance.manage_cutoff.total_seconds() // 60)
+            at = self.instance.morning_email_at
+            self.initial["morning_email_at"] = at.strftime("%H:%M") if at else ""
 
     def clean_timezone(self) -> str:
         zone = canonical_timezone(self.cleaned_data["timezone"])

@@ -62,6 +62,12 @@ class Practitioner(models.Model):
         "asked a short check-in before their next session instead, with their earlier answers "
         "at hand to read and update.",
     )
+    morning_email_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Her morning email with the day's sessions goes out at this time in her "
+        "zone; none when empty.",
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -112,12 +112,13 @@ PRACTICE_SETTINGS = (
     "contact_note",
     "intake_retention_days",
     "checkin_within_days",
+    "morning_email_at",
 )
 
 
 def update_practice_settings(*, practitioner, **values):
     """Change her practice settings (zone, clients' change cut-off, contact note, intake
-    retention and check-in window); only the fields named in PRACTICE_SETTINGS.
+    retention and check-in window, her morning email); only the fields named in PRACTICE_SETTINGS.
 
     A new zone moves nothing already booked (bookings are instants) and keeps her weekly
     hours as the same wall-clock times, now read in the new zone."""

@@ -117,6 +117,7 @@ class Command(BaseCommand):
                 "timezone": "Europe/Berlin",
                 "manage_cutoff": timedelta(hours=12),
                 "contact_note": "Just reply to any email from us and Mara will get back to you.",
+                "morning_email_at": time(7, 30),
             },
         )
         if not practitioner.availability_rules.exists():
