@@ -18,7 +18,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from booking import booking_changes, services
+from booking import (
+    booking_changes,
+    effects_admin,  # noqa: F401  registers Effect's admin
+    services,
+)
 from booking.models import Booking, BookingEvent, BusyBlock
 from booking.payments import policy
 from booking.payments import refunds as payment_refunds

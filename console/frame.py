@@ -10,6 +10,7 @@ reads it costs no query.
 
 from django.http import HttpRequest
 
+from console import not_sent
 from console.access import practitioner_of
 from practice.second_factor import has_second_factor
 
@@ -45,8 +46,14 @@ def frame(request: HttpRequest) -> dict:
             return False
         return her() is not None and not has_second_factor(request.user)
 
+    def not_sent_count():
+        # The badge in her nav: what did not go out (console.not_sent), one count query.
+        practitioner = her()
+        return not_sent.count(practitioner) if practitioner is not None else 0
+
     return {
         "console_practitioner": her,
+        "not_sent_count": _once(not_sent_count),
         "frame": _once(lambda: CONSOLE_FRAME if her() is not None else CLIENT_FRAME),
         "setting_up": _once(setting_up),
     }

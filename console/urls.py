@@ -10,6 +10,7 @@ from console import (
     day_views,
     hours_views,
     money_views,
+    not_sent_views,
     offering_views,
     security_views,
     support_line_views,
@@ -78,4 +79,6 @@ urlpatterns = [
     path("money/", money_views.money, name="money"),
     path("money/payments.csv", money_views.money_csv, name="money_csv"),
     path("security/", security_views.security, name="security"),
+    path("not-sent/", not_sent_views.not_sent_list, name="not_sent"),
+    path("not-sent/<int:effect_id>/try-again/", not_sent_views.try_again, name="not_sent_retry"),
 ]

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, reverse
 
-from booking.models import Booking
+from booking.models import Booking, Effect
 from console import urls as console_urls
 from console.clients import client_key
 from intake.models import CrisisLine
@@ -28,18 +28,20 @@ ACTIONS_ONLY = {
     "booking_release",
     "client_returning",
     "crisis_line_remove",
+    "not_sent_retry",
     "offering_move",
     "offering_pause",
 }
 DOWNLOADS = {"money_csv"}
 
 
-def _pages(booking: Booking, offering: Offering, line: CrisisLine) -> dict[str, str]:
+def _pages(booking: Booking, offering: Offering, line: CrisisLine, effect) -> dict[str, str]:
     arguments = {
         "public_id": booking.public_id,
         "key": client_key(booking.client_email),
         "offering_id": offering.pk,
         "line_id": line.pk,
+        "effect_id": effect.pk,
     }
     pages = {}
     for pattern in console_urls.urlpatterns:
@@ -84,7 +86,17 @@ def test_every_console_page_passes_axe_and_fits(demo_console, viewport):
     booking, open_page, origin = demo_console
     page = open_page(viewport)
     line = CrisisLine.objects.create(country="GB", name="Samaritans", contact="116 123, free")
-    for name, path in _pages(booking, booking.offering, line).items():
+    # One email that did not go out, so that the page listing them has one to show.
+    effect = Effect.objects.create(
+        key="event:demo:client_email",
+        name="booking.client_email",
+        booking=booking,
+        due_at=booking.start,
+        status=Effect.Status.FAILED,
+        attempts=12,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+    for name, path in _pages(booking, booking.offering, line, effect).items():
         response = page.goto(origin + path)
         assert response.status == 200, f"{name} ({path}) answered {response.status}"
         assert_accessible(page, f"console page {name}")
