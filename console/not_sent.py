@@ -37,7 +37,7 @@ MORNING = "Your morning email of {date}"
 OTHER = "A job for {client}'s booking on {when} ({name})"
 OTHER_UNBOOKED = "A job of the practice ({name})"
 
-MAIL_SERVER_SILENT = "The mail server did not answer. It is tried again by itself."
+MAIL_SERVER_SILENT = "The mail server did not answer."
 WHY = {
     "SMTPServerDisconnected": MAIL_SERVER_SILENT,
     "SMTPConnectError": MAIL_SERVER_SILENT,
