@@ -11,5 +11,6 @@ SCHEDULE = [
     ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
     ("intake-retention", "30 3 * * *", "intake.tasks.erase_expired_intake"),
     ("effect-sweep", "* * * * *", "booking.effect_tasks.sweep_effects"),
+    ("morning-summaries", "*/5 * * * *", "console.periodic.send_morning_summaries"),
     ("unverified-accounts", "30 3 * * *", "practice.periodic.remove_unverified_accounts"),
 ]

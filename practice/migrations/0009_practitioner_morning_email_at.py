@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0006_offering_video_room_pattern_and_questionnaire'),
+        ('practice', '0008_offering_reminder_hours'),
     ]
 
     operations = [
