@@ -24,6 +24,7 @@ from booking.emails.compose import (
     NotificationError,
     book_again_url,
     console_booking_url,
+    contact_line,
     format_moment,
     format_short,
     format_span,
@@ -149,8 +150,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
             "by_practice": _change_actor(booking, change) in ("practitioner", "staff"),
             "change_until": format_moment(booking.start - practitioner.manage_cutoff, zone),
             "too_late_to_change": booking_changes.TOO_LATE_TO_CHANGE,
-            "contact_note": practitioner.contact_note
-            or f"Reply to this email to reach {practitioner.practice_name}.",
+            "contact_note": contact_line(practitioner),
             "book_again_url": book_again_url(booking) if change == CANCELLED else "",
             "refund_note": payment_hooks.refund_note(booking, for_practitioner=False)
             if change == CANCELLED

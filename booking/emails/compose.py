@@ -84,6 +84,13 @@ def from_address(practice_name: str) -> str:
     return formataddr((practice_name or name, address))
 
 
+def contact_line(practitioner) -> str:
+    """How a client reaches her: her own words if she wrote them, else "reply to this email"."""
+    return (
+        practitioner.contact_note or f"Reply to this email to reach {practitioner.practice_name}."
+    )
+
+
 def console_booking_url(booking: Booking) -> str:
     """Her console's page of the booking (never the admin, which is the operator's)."""
     try:

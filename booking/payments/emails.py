@@ -16,6 +16,7 @@ from booking.emails.compose import (
     NotificationError,
     book_again_url,
     console_booking_url,
+    contact_line,
     format_short,
     format_span,
     format_span_in_two_zones,
@@ -181,8 +182,7 @@ def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
         "refund_arrives": REFUND_ARRIVES,
         "times": [format_span(slot.start, slot.end, zone) for slot in nearest],
         "book_url": book_again_url(booking),
-        "contact_note": practitioner.contact_note
-        or f"Reply to this email to reach {practitioner.practice_name}.",
+        "contact_note": contact_line(practitioner),
     }
     return simple_message(
         template="email/late_payment_client",
@@ -256,8 +256,7 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
         ),
         "refund_arrives": REFUND_ARRIVES,
         "manage_url": links.manage_url(booking) if can_cancel else "",
-        "contact_note": practitioner.contact_note
-        or f"Reply to this email to reach {practitioner.practice_name}.",
+        "contact_note": contact_line(practitioner),
     }
     answer = "approved" if approved else "answered"
     return simple_message(

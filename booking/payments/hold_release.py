@@ -81,7 +81,11 @@ def release_by_practitioner(
 def send_released_email(*, booking_id: int) -> None:
     """To the client of a payment link she released: the link no longer works, nothing
     was charged, and how to reach her."""
-    from booking.emails.compose import format_span_in_two_zones, simple_message
+    from booking.emails.compose import (
+        contact_line,
+        format_span_in_two_zones,
+        simple_message,
+    )
 
     booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
     if booking.status != Booking.Status.EXPIRED:
@@ -96,8 +100,7 @@ def send_released_email(*, booking_id: int) -> None:
         "when": format_span_in_two_zones(
             booking.start, booking.end, booking.client_timezone, practitioner.timezone
         ),
-        "contact_note": practitioner.contact_note
-        or f"Reply to this email to reach {practitioner.practice_name}.",
+        "contact_note": contact_line(practitioner),
     }
     simple_message(
         template="email/hold_released",

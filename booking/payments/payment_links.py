@@ -162,6 +162,7 @@ def send_link_email(*, booking_id: int) -> None:
     """The client's email with the link: who booked what for when (their zone first), the
     amount, the link and until when the time is held. Nothing once the hold has ended."""
     from booking.emails.compose import (
+        contact_line,
         format_moment,
         format_short,
         format_span_in_two_zones,
@@ -188,8 +189,7 @@ def send_link_email(*, booking_id: int) -> None:
         "pay_url": pay_url(booking),
         "held_until": format_moment(booking.hold_expires_at, zone),
         "privacy_url": settings.SITE_URL + reverse("privacy"),
-        "contact_note": practitioner.contact_note
-        or f"Reply to this email to reach {practitioner.practice_name}.",
+        "contact_note": contact_line(practitioner),
     }
     simple_message(
         template="email/payment_link",

@@ -167,6 +167,18 @@ def test_the_client_gets_the_video_link_the_manage_link_and_the_cut_off(assessme
         assert "Reply to this email and Mara will get back to you." in body
 
 
+def test_without_her_own_contact_words_the_email_says_to_reply(assessment, now, send):
+    practitioner = assessment.practitioner
+    practitioner.contact_note = ""
+    practitioner.save(update_fields=["contact_note"])
+
+    _, messages = book(send, assessment)
+    client, _ = split(messages)
+
+    for body in (text(client), html(client)):
+        assert f"Reply to this email to reach {practitioner.practice_name}." in body
+
+
 def test_the_manage_link_in_the_email_opens(assessment, now, send, client):
     booking, messages = book(send, assessment)
     client_email, _ = split(messages)
