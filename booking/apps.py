@@ -6,6 +6,10 @@ class BookingConfig(AppConfig):
     verbose_name = "Bookings"
 
     def ready(self) -> None:
-        from booking import reminders
+        from booking import reminders, services
+        from booking.emails import changes, link_emails
 
+        changes.register()
+        link_emails.register()
         reminders.register()
+        services.register()

@@ -18,7 +18,6 @@ from booking.services import (
     expire_stale_holds,
     lock_practitioner,
     log_event,
-    notify_on_commit,
     refused,
     save_span,
 )
@@ -105,7 +104,6 @@ def reschedule(
             new_start=new_start.isoformat(),
             **extra,
         )
-        notify_on_commit(booking, "rescheduled")
     return booking
 
 
@@ -156,14 +154,13 @@ def cancel(
 
 def mark_cancelled(booking: Booking, *, actor: str, actor_user, now: datetime, **data) -> None:
     """The cancellation itself, inside the caller's transaction: the status, a higher
-    SEQUENCE (calendars drop the event), the audit row, and the emails after commit."""
+    SEQUENCE (calendars drop the event), and the event its emails follow (booking.effects)."""
     booking.status = Booking.Status.CANCELLED
     booking.sequence += 1
     booking.save()
     log_event(
         booking, BookingEvent.Kind.CANCELLED, actor=actor, actor_user=actor_user, at=now, **data
     )
-    notify_on_commit(booking, "cancelled")
 
 
 def mark_attendance(*, booking: Booking, attended: bool, actor_user=None, now=None) -> Booking:

@@ -9,7 +9,7 @@ UPDATE, so two workers given the same row run its handler once.
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +29,7 @@ class Registered:
     on: frozenset | None
     run: Callable[[Effect], None]
     applies: Callable[[BookingEvent], bool] | None
+    due: Callable[[BookingEvent], datetime] | None
 
     def wants(self, event: BookingEvent) -> bool:
         return (
@@ -41,16 +42,23 @@ class Registered:
 _registry: dict[str, Registered] = {}
 
 
-def register(name, *, on=None, run, applies=None) -> None:
-    """Make ``run`` the handler of effect ``name``; ``on`` names the event kinds it follows."""
-    _registry[name] = Registered(name, frozenset(on) if on is not None else None, run, applies)
+def register(name, *, on=None, run, applies=None, due=None) -> None:
+    """Make ``run`` the handler of effect ``name``; ``on`` names the event kinds it follows,
+    ``applies`` narrows them, and ``due`` says when it runs if not at once (a hold's end)."""
+    on = frozenset(on) if on is not None else None
+    _registry[name] = Registered(name, on, run, applies, due)
+
+
+def names() -> list[str]:
+    """Every effect a handler is registered for (each needs words in console.not_sent)."""
+    return sorted(_registry)
 
 
 def event_key(event: BookingEvent, name: str) -> str:
     return f"event:{event.pk}:{name}"
 
 
-def rows_for_event(event: BookingEvent, *, due_at=None) -> list[Effect]:
+def rows_for_event(event: BookingEvent) -> list[Effect]:
     """Create one Effect row per registered effect that follows this event (not yet there)."""
     created = []
     for registered in _registry.values():
@@ -60,7 +68,7 @@ def rows_for_event(event: BookingEvent, *, due_at=None) -> list[Effect]:
                 name=registered.name,
                 booking=event.booking,
                 event=event,
-                due_at=due_at or timezone.now(),
+                due_at=registered.due(event) if registered.due else timezone.now(),
             )
             if effect is not None:
                 created.append(effect)

@@ -53,10 +53,11 @@ def record(booking: Booking, kind: str, *, actor: str, actor_user=None, data=Non
     return event
 
 
-def schedule(name: str, key: str, *, due_at, booking=None, args=None) -> Effect | None:
-    """A row to run at ``due_at`` (now, or a reminder's time); a key seen before is a no-op."""
+def schedule(name: str, key: str, *, due_at=None, booking=None, args=None) -> Effect | None:
+    """A row to run at ``due_at`` (a reminder's time; by default now, by the clock, not a
+    service's ``now``); a key seen before is a no-op."""
     effect = effect_runs.create_once(
-        key=key, name=name, booking=booking, args=args or {}, due_at=due_at
+        key=key, name=name, booking=booking, args=args or {}, due_at=due_at or timezone.now()
     )
     if effect is not None:
         _enqueue_on_commit([effect])

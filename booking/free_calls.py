@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking import selectors
+from booking.emails import link_emails
 from booking.models import Booking, BookingEvent
 from booking.services import (
     NOT_ACTIVE,
@@ -25,7 +26,6 @@ from booking.services import (
     expire_stale_holds,
     lock_practitioner,
     log_event,
-    notify_on_commit,
 )
 from booking.slots import blocked_span
 from practice.models import Offering
@@ -134,10 +134,6 @@ def book_assessment(
                 start=start.isoformat(),
                 **({"awaiting_email_confirmation": True} if confirm_by_email else {}),
             )
-            if confirm_by_email:
-                _ask_confirmation_on_commit(booking)
-            else:
-                notify_on_commit(booking, "confirmed")
     except AlreadyBooked as refusal:
         # After the rollback: whoever typed the address learns only what its owner is
         # emailed about at once.
@@ -152,15 +148,6 @@ def book_assessment(
         message = messages[awaiting, sent]
         raise AlreadyBooked(message, booking=refusal.booking, link_sent=sent) from None
     return booking
-
-
-def _ask_confirmation_on_commit(booking: Booking) -> None:
-    """Email the client the link that confirms ``booking``, and let its hold lapse on time."""
-    from booking.tasks import schedule_hold_expiry, send_confirmation_request
-
-    booking_id, at = booking.pk, booking.hold_expires_at
-    transaction.on_commit(lambda: send_confirmation_request.enqueue(booking_id=booking_id))
-    transaction.on_commit(lambda: schedule_hold_expiry(booking_id=booking_id, at=at))
 
 
 def free_call_awaits_confirmation(booking: Booking, now: datetime | None = None) -> bool:
@@ -189,7 +176,6 @@ def confirm_free_call(*, booking: Booking, now: datetime | None = None) -> Booki
         booking.hold_expires_at = None
         booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
         log_event(booking, BookingEvent.Kind.CONFIRMED, actor="client", at=now, by="email_link")
-        notify_on_commit(booking, "confirmed")
     return booking
 
 
@@ -200,12 +186,7 @@ def resend_manage_link(booking: Booking) -> bool:
 
     A free call still waiting for its confirmation gets its confirmation link instead: its
     manage link is not the client's until they have shown the address is theirs."""
-    from booking.tasks import send_confirmation_request, send_manage_link
-
     if not cache.add(f"booking:link-sent:{booking.public_id}", True, timeout=RESEND_LINK_EVERY):
         return False
-    if booking.status == Booking.Status.HELD and booking.offering.is_free:
-        send_confirmation_request.enqueue(booking_id=booking.pk)
-    else:
-        send_manage_link.enqueue(booking_id=booking.pk)
+    link_emails.send_again(booking)
     return True

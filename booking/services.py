@@ -2,10 +2,11 @@
 
 Each entry point locks the practitioner's row (the lock that serialises her booking
 decisions), re-checks the slot inside the lock, writes the booking and its audit event, and
-sends email only after commit. On PostgreSQL an exclusion constraint stands behind the
-check; on SQLite every write transaction begins IMMEDIATE. Here: the errors, the lock and
-the audit row every change shares, and the writing of a booking; the changes themselves
-are booking.free_calls, booking.booking_changes and booking.payments.
+with that event the effects that follow it (booking.effects): no service sends email. On
+PostgreSQL an exclusion constraint stands behind the check; on SQLite every write
+transaction begins IMMEDIATE. Here: the errors, the lock and the audit row every change
+shares, the writing of a booking, and a hold's end; the changes themselves are
+booking.free_calls, booking.booking_changes and booking.payments.
 """
 
 from datetime import datetime
@@ -87,18 +88,6 @@ def lock_practitioner(practitioner_id: int) -> Practitioner:
 def log_event(booking: Booking, kind: str, *, actor: str, at: datetime, actor_user=None, **data):
     """Write the change's event and, with it, the effects that follow it (booking.effects)."""
     effects.record(booking, kind, actor=actor, actor_user=actor_user, data=data, at=at)
-
-
-def notify_on_commit(booking: Booking, change: str) -> None:
-    from booking.tasks import send_booking_notifications
-
-    transaction.on_commit(
-        lambda: send_booking_notifications.enqueue(booking_id=booking.pk, change=change)
-    )
-    if change == "confirmed":
-        from intake.tasks import assign_intake
-
-        transaction.on_commit(lambda: assign_intake.enqueue(booking_id=booking.pk))
 
 
 def expire_stale_holds(*, practitioner: Practitioner, start: datetime, end: datetime, now):
@@ -250,4 +239,24 @@ def expire_holds(*, now: datetime | None = None) -> int:
     return sum(
         expire_hold(booking_id=booking_id, now=now)
         for booking_id in list(stale.values_list("pk", flat=True))
+    )
+
+
+HOLD_EXPIRY = "booking.hold_expiry"
+
+
+def _holds(event: BookingEvent) -> bool:
+    return event.booking.status == Booking.Status.HELD and bool(event.booking.hold_expires_at)
+
+
+def register() -> None:
+    """A hold (for a payment, a payment link, or a free call's email confirmation) ends on
+    time by an effect due at its end; the expire-holds tick is the safety net. Called from
+    BookingConfig.ready()."""
+    effects.register(
+        HOLD_EXPIRY,
+        on=[BookingEvent.Kind.CREATED],
+        applies=_holds,
+        due=lambda event: event.booking.hold_expires_at,
+        run=lambda effect: expire_hold(booking_id=effect.booking_id),
     )

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking import on_behalf, selectors
+from booking import selectors
 from booking.forms import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -24,6 +24,7 @@ from booking.forms import (
     partner_email_error,
 )
 from booking.services import SlotUnavailable
+from console import book_for
 from practice.models import Offering, Practitioner
 from practice.timezones import zone_choices
 
@@ -175,7 +176,7 @@ class WhenForm(forms.Form):
             self.add_error("outside_ok", OUTSIDE_NEEDS_CONFIRMING)
             return cleaned
         try:
-            on_behalf.check_time(
+            book_for.check_time(
                 offering=self.offering,
                 start=start,
                 zone_name=self.client_zone,
@@ -215,9 +216,9 @@ class PayForm(forms.Form):
     paid_by = forms.ChoiceField(
         label="How is it paid?",
         choices=[
-            (on_behalf.HowPaid.LINK, "Send a payment link"),
-            (on_behalf.HowPaid.OUTSIDE, "Paid outside (bank transfer, cash)"),
-            (on_behalf.HowPaid.NO_CHARGE, "No charge"),
+            (book_for.HowPaid.LINK, "Send a payment link"),
+            (book_for.HowPaid.OUTSIDE, "Paid outside (bank transfer, cash)"),
+            (book_for.HowPaid.NO_CHARGE, "No charge"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": PAY_NEEDED, "invalid_choice": PAY_NEEDED},

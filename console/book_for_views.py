@@ -5,7 +5,7 @@ One URL, one step at a time: each step posts its answers with every earlier step
 hidden fields, and the view checks every step again up to the one sent, so what is booked
 is always what the review showed. ``?client=<email>`` (from a client's page) fills in who,
 ``?offering=<slug>&start=<iso>`` (from a time in the week) what and when. Thin: the forms
-check, booking.on_behalf.book_for_client books.
+check, console.book_for.book_for_client books.
 """
 
 from django.contrib import messages
@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from booking import on_behalf, selectors
+from booking import selectors
 from booking.emails.compose import format_moment, format_span_in_two_zones
 from booking.forms import parse_instant
 from booking.payments import payment_links
 from booking.payments.policy import format_money
 from booking.services import BookingError, SlotUnavailable
+from console import book_for, clients
 from console import book_for_forms as steps
-from console import clients
 from console.access import practitioner_required
 from console.night import night_note
 from intake import questionnaires
@@ -75,19 +75,19 @@ def book_for_client(request: HttpRequest) -> HttpResponse:
 def _book(request: HttpRequest, data: QueryDict, forms: dict, *, now) -> HttpResponse:
     who, what, when = forms["who"].cleaned_data, forms["what"].cleaned_data, forms["when"]
     offering = what["offering"]
-    paid_by = forms["pay"].cleaned_data["paid_by"] if "pay" in forms else on_behalf.HowPaid.FREE
+    paid_by = forms["pay"].cleaned_data["paid_by"] if "pay" in forms else book_for.HowPaid.FREE
     try:
-        booking = on_behalf.book_for_client(
+        booking = book_for.book_for_client(
             offering=offering,
             start=when.cleaned_data["start"],
-            client=on_behalf.Client(
+            client=book_for.Client(
                 name=who["name"],
                 email=who["email"],
                 timezone=who["tz"],
                 partner_name=when.cleaned_data.get("partner_name", ""),
                 partner_email=when.cleaned_data.get("partner_email", ""),
             ),
-            payment=on_behalf.HowPaid(paid_by),
+            payment=book_for.HowPaid(paid_by),
             outside_open_times=when.cleaned_data["outside_open_times"],
             actor_user=request.user,
             now=now,
@@ -244,7 +244,7 @@ def _review(request, data, offering: Offering, *, now) -> dict:
         now=now,
     )
     start = when.cleaned_data["start"] if when.is_valid() else None
-    paid_by = data.get("paid_by") if not offering.is_free else on_behalf.HowPaid.FREE
+    paid_by = data.get("paid_by") if not offering.is_free else book_for.HowPaid.FREE
     review = {
         "start": start,
         "paid_by": paid_by,
@@ -269,7 +269,7 @@ def _what_happens(offering: Offering, paid_by: str, name: str, *, now, start) ->
     meeting = offering.meeting_word
     has_questions = questionnaires.for_offering_kind(offering.kind) is not None
     questions = f", and the questions before the {meeting}" if has_questions else ""
-    if paid_by == on_behalf.HowPaid.LINK:
+    if paid_by == book_for.HowPaid.LINK:
         try:
             until = payment_links.link_hold_until(start=start, now=now)
         except BookingError as error:
@@ -287,11 +287,11 @@ def _what_happens(offering: Offering, paid_by: str, name: str, *, now, start) ->
         f"{first} gets a confirmation email with a calendar invite and a link to manage the "
         f"booking{questions}."
     ]
-    if paid_by == on_behalf.HowPaid.OUTSIDE:
+    if paid_by == book_for.HowPaid.OUTSIDE:
         lines.append(
             "The payment is recorded as paid outside the system. If it is ever refunded, "
             "nothing goes through Stripe: you give it back yourself."
         )
-    elif paid_by == on_behalf.HowPaid.NO_CHARGE:
+    elif paid_by == book_for.HowPaid.NO_CHARGE:
         lines.append(f"Nothing is charged: {first} is not asked to pay.")
     return lines

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
-from booking import on_behalf
 from booking.models import Booking
 from booking.payments.models import Payment
+from console import book_for
 from intake import questionnaires
 from intake.models import Assignment, Response, SessionNote
 from practice.models import ERASED_DOMAIN, KnownClient, Offering, Practitioner
@@ -248,7 +248,7 @@ class ClientPage:
     @property
     def marked_by_booking(self) -> bool:
         """The mark came by itself with a paid session she booked for them."""
-        return self.known is not None and on_behalf.is_marked_by_booking(self.known)
+        return self.known is not None and book_for.is_marked_by_booking(self.known)
 
     @property
     def known_note(self) -> str:

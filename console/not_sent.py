@@ -26,11 +26,23 @@ WHAT = {
     "booking.client_email": "Email to {client} about the booking on {when}",
     "booking.partner_email": "Email to the partner, {partner}, about the booking on {when}",
     "booking.practitioner_email": "Email to you about {client}'s booking on {when}",
+    "booking.confirmation_request": "Email asking {client} to confirm the call on {when}",
+    "booking.manage_link": "Email to {client} with the link to the booking on {when}",
+    "booking.hold_expiry": "Ending the hold of {client}'s time on {when}",
     "booking.reminder": "Reminder to {recipient} for {when}",
     "booking.reminders": "Scheduling the reminders of {client}'s booking on {when}",
     "intake.assignment": "Intake questionnaire for {client}'s booking on {when}",
+    "intake.invitation": "Intake invitation for {client}'s booking on {when}",
+    "intake.notice": "Email to you about an intake for {client}'s booking on {when}",
     "intake.reminder": "Intake reminder to {recipient} for {when}",
     "intake.reminders": "Scheduling the intake reminder of {client}'s booking on {when}",
+    "payments.link_email": "Payment link to {client} for {when}",
+    "payments.hold_released_email": "Email to {client} that the time on {when} is free again",
+    "payments.late_payment_refunded_email": "Email to {client} about the refund of a late "
+    "payment for {when}",
+    "payments.hardship_requested_email": "Email to you about {client}'s request for {when}",
+    "payments.hardship_decided_email": "Your answer to {client}'s request for {when}",
+    "payments.refund": "Refund to {client} for the booking on {when}",
     "calendars.push": "Your calendar's copy of {client}'s booking on {when}",
 }
 MORNING = "Your morning email of {date}"

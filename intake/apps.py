@@ -6,8 +6,15 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake"
 
     def ready(self) -> None:
-        from intake import checks, crisis, questionnaires, reminders  # noqa: F401  (checks)
+        from intake import (  # noqa: F401  (checks)
+            checks,
+            crisis,
+            notifications,
+            questionnaires,
+            reminders,
+        )
 
+        notifications.register()
         reminders.register()
 
         # Read and validate every questionnaire file now: a bad file stops the start-up

@@ -19,8 +19,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.emails.compose import NotificationError, format_span, simple_message
-from intake import links, selectors, services, tasks
+from booking import effects
+from booking.emails import changes
+from booking.emails.compose import format_span, simple_message
+from booking.models import Booking
+from intake import links, notice_reasons, selectors, services
 from intake.models import Assignment, Response
 from practice.timezones import clock, day, zone_label
 
@@ -28,10 +31,12 @@ logger = logging.getLogger(__name__)
 
 INVITATION_SUBJECT = "Before your {meeting} with {practice}: a few optional questions"
 PRACTITIONER_SUBJECTS = {
-    tasks.SENT: "{name} sent their intake for {when}",
-    tasks.SENT_READ_SOON: "{name} sent their intake for {when}: please open it soon",
-    tasks.ALERTED: "Please open {name}'s intake soon: {when}",
+    notice_reasons.SENT: "{name} sent their intake for {when}",
+    notice_reasons.SENT_READ_SOON: "{name} sent their intake for {when}: please open it soon",
+    notice_reasons.ALERTED: "Please open {name}'s intake soon: {when}",
 }
+ASSIGNMENT = "intake.assignment"
+INVITATION = "intake.invitation"
 
 
 def subject_when(moment: datetime, zone_name: str) -> str:
@@ -66,23 +71,46 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
     )
 
 
-def send_invitations(assignments: list[Assignment]) -> None:
-    """Send each attendee their invitation and mark it sent (``invited_at``). One refused
-    address does not keep the other partner's from going out; what failed stays unmarked
-    for ``send_intake_invitations`` to retry, and is raised at the end as one error that
-    names assignments, never an address."""
-    failed = []
-    for assignment in assignments:
-        try:
-            invitation_message(assignment).send()
-        except Exception as error:
-            failed.append(f"{assignment.pk} ({type(error).__name__})")
-        else:
-            Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
-            logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
-    if failed:
-        # Not chained: an SMTP error names the address, and the task's failure is logged.
-        raise NotificationError(f"Intake invitation of assignment {', '.join(failed)} not sent.")
+def invite(assignments: list[Assignment]) -> int:
+    """Schedule the invitation of each of ``assignments`` not yet invited, one effect each
+    (keyed by the assignment: asking twice invites no one twice); how many are new."""
+    return sum(
+        effects.schedule(
+            INVITATION,
+            f"{INVITATION}:{assignment.pk}",
+            booking=assignment.booking,
+            args={"assignment_id": assignment.pk},
+        )
+        is not None
+        for assignment in assignments
+        if assignment.invited_at is None
+    )
+
+
+def _assign(effect) -> None:
+    """A booking confirmed: its assignments, then each attendee's own invitation. Those of
+    an earlier run are invited too, so a run that died between the two loses no one."""
+    services.assign_for_booking(booking_id=effect.booking_id)
+    invite(list(Assignment.objects.filter(booking_id=effect.booking_id).select_related("booking")))
+
+
+def _send_invitation(effect) -> None:
+    assignment = (
+        Assignment.objects.select_related("booking__practitioner", "booking__offering")
+        .filter(pk=effect.args["assignment_id"])
+        .first()
+    )
+    booking = assignment.booking if assignment else None
+    if (
+        booking is None
+        or assignment.invited_at is not None
+        or booking.status != Booking.Status.CONFIRMED
+        or booking.start <= timezone.now()
+    ):
+        return
+    effects.deliver(effect, invitation_message(assignment))
+    Assignment.objects.filter(pk=assignment.pk).update(invited_at=timezone.now())
+    logger.info("Sent the intake invitation of assignment %s.", assignment.pk)
 
 
 def practitioner_notice(
@@ -116,10 +144,11 @@ def practitioner_notice(
     )
 
 
-def send_practitioner_notice(*, response_id: int, reason: str, was_sent: bool = False) -> None:
-    """Send one notice; nothing for a response erased (or gone) since it was queued, and
-    the flagged one only by the job that claims it (``services.claim_alert``), given back
-    when sending fails so that a later save tries again."""
+def _send_notice(effect) -> None:
+    """One notice; nothing for a response erased (or gone) since, and the flagged one only
+    by the run that claims it (``services.claim_alert``), given back when sending fails so
+    that the retry (or a later save) tries again."""
+    response_id, reason = effect.args["response_id"], effect.args["reason"]
     response = (
         Response.objects.select_related(
             "assignment__booking__practitioner", "assignment__booking__offering"
@@ -129,14 +158,25 @@ def send_practitioner_notice(*, response_id: int, reason: str, was_sent: bool = 
     )
     if response is None:
         return
-    alert = reason == tasks.ALERTED
+    alert = reason == notice_reasons.ALERTED
     if alert and not services.claim_alert(response_id=response_id, now=timezone.now()):
         return
+    message = practitioner_notice(response, reason=reason, was_sent=effect.args["was_sent"])
     try:
-        practitioner_notice(response, reason=reason, was_sent=was_sent).send()
-    except Exception:
+        effects.deliver(effect, message)
+    except BaseException:
         if alert:
             services.release_alert(response_id=response_id)
-        # Not chained or named: an SMTP error may carry her address; ids are enough.
-        raise NotificationError(f"Notice about response {response_id} not sent.") from None
+        raise
     logger.info("Told the practitioner about response %s (%s).", response_id, reason)
+
+
+def _confirms(event) -> bool:
+    return changes.change_of(event) == changes.CONFIRMED
+
+
+def register() -> None:
+    """Called from IntakeConfig.ready()."""
+    effects.register(ASSIGNMENT, on=changes.EMAIL_EVENTS, applies=_confirms, run=_assign)
+    effects.register(INVITATION, run=_send_invitation)
+    effects.register(services.NOTICE, run=_send_notice)

@@ -1,23 +1,25 @@
-"""The intake's periodic work as tasks, enqueued by the schedule (practice.schedule).
-
-Retention is ``intake.tasks.erase_expired_intake``; the management commands call the same
-functions by hand.
-"""
+"""The intake's periodic work as tasks, enqueued by the schedule (practice.schedule); the
+management commands call the same functions by hand."""
 
 from django_tasks import task
 
 
 @task()
 def send_waiting_invitations() -> int:
-    """Send the invitations whose email did not go out; how many were waiting.
-
-    A failure raises (naming assignment ids only), so the task shows as failed and the next
-    tick tries again.
-    """
+    """Schedule the invitations that never had their effect (a booking confirmed before it
+    existed, or its assignment effect lost); how many. Those that did retry by themselves."""
     from django.utils import timezone
 
     from intake import notifications, services
 
-    pending = services.uninvited(now=timezone.now())
-    notifications.send_invitations(pending)
-    return len(pending)
+    return notifications.invite(services.uninvited(now=timezone.now()))
+
+
+@task()
+def erase_expired_intake() -> dict[str, int]:
+    """Erase the intake answers and booking notes past the retention period (run daily)."""
+    from django.utils import timezone
+
+    from intake import retention
+
+    return retention.apply_retention(now=timezone.now())

@@ -21,8 +21,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from booking import effects
 from booking.models import Booking
-from intake import questionnaires, reminders, selectors, tasks
+from intake import notice_reasons, questionnaires, reminders, selectors
 from intake.models import UNSAFE, AccessLog, Assignment, Consent, Response
 from intake.questionnaires import Questionnaire
 from practice.errors import UserFacingError
@@ -237,7 +238,7 @@ def _keep_answers(
         if sending_at is not None:
             response.practitioner_alerted_at = sending_at
             return True
-        _tell_practitioner_on_commit(response, tasks.ALERTED, was_sent=sent)
+        _tell_practitioner(response, notice_reasons.ALERTED, was_sent=sent)
     return False
 
 
@@ -273,14 +274,19 @@ def release_alert(*, response_id: int) -> None:
             Response.objects.filter(pk=response_id).update(practitioner_alerted_at=None)
 
 
-def _tell_practitioner_on_commit(response: Response, reason: str, *, was_sent=False) -> None:
-    """Email the practitioner after the save commits, from a job (never in the request).
-    ``was_sent`` is decided now, at the save, not when the job runs: a Send in between
-    would otherwise make the email say the answer came after sending."""
-    transaction.on_commit(
-        lambda: tasks.tell_practitioner.enqueue(
-            response_id=response.pk, reason=reason, was_sent=was_sent
-        )
+NOTICE = "intake.notice"
+
+
+def _tell_practitioner(response: Response, reason: str, *, was_sent=False) -> None:
+    """In the save's transaction, the effect that emails her (intake.notifications), never
+    from the request. ``was_sent`` is decided now, at the save, not when it runs: a Send in
+    between would otherwise make the email say the answer came after sending."""
+    booking, now = response.assignment.booking, timezone.now()
+    effects.schedule(
+        NOTICE,
+        f"{NOTICE}:{response.pk}:{reason}:{now.timestamp():.6f}",
+        booking=booking,
+        args={"response_id": response.pk, "reason": reason, "was_sent": was_sent},
     )
 
 
@@ -400,7 +406,8 @@ def submit(*, assignment: Assignment, now: datetime) -> Response:
         response.submitted_at = now
         response.updated_at = now
         response.save()
-        _tell_practitioner_on_commit(response, tasks.SENT_READ_SOON if soon else tasks.SENT)
+        reason = notice_reasons.SENT_READ_SOON if soon else notice_reasons.SENT
+        _tell_practitioner(response, reason)
         return response
 
 

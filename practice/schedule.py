@@ -9,7 +9,7 @@ SCHEDULE = [
     ("expire-holds", "* * * * *", "booking.periodic.expire_holds"),
     ("retry-refunds", "*/5 * * * *", "booking.payments.periodic.retry_refunds"),
     ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
-    ("intake-retention", "30 3 * * *", "intake.tasks.erase_expired_intake"),
+    ("intake-retention", "30 3 * * *", "intake.periodic.erase_expired_intake"),
     ("effect-sweep", "* * * * *", "booking.effect_tasks.sweep_effects"),
     ("morning-summaries", "*/5 * * * *", "console.periodic.send_morning_summaries"),
     ("unverified-accounts", "30 3 * * *", "practice.periodic.remove_unverified_accounts"),

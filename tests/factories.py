@@ -111,3 +111,21 @@ def raw_table_text(table: str) -> str:
         for value in row
         if isinstance(value, bytes | memoryview)
     )
+
+
+def assign_intake_again(booking) -> None:
+    """Run the intake's assignment effect for ``booking`` once more, as a second
+    confirmation (a webhook delivered twice) or a booking inserted without its event would."""
+    import uuid
+
+    from django.utils import timezone
+
+    from booking import effects
+    from intake import notifications
+
+    effects.schedule(
+        notifications.ASSIGNMENT,
+        f"{notifications.ASSIGNMENT}:test:{uuid.uuid4()}",
+        due_at=timezone.now(),
+        booking=booking,
+    )

@@ -14,14 +14,13 @@ from email import encoders
 from email.mime.base import MIMEBase
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import booking_changes, links, payment_hooks
+from booking import booking_changes, effects, links, payment_hooks
 from booking.calendars import ics
 from booking.emails.compose import (
-    NotificationError,
     book_again_url,
     console_booking_url,
     contact_line,
@@ -42,6 +41,19 @@ CONFIRMED = "confirmed"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
 CHANGES = (CONFIRMED, RESCHEDULED, CANCELLED)
+EMAIL_EVENTS = (
+    BookingEvent.Kind.CREATED,
+    BookingEvent.Kind.CONFIRMED,
+    BookingEvent.Kind.RESCHEDULED,
+    BookingEvent.Kind.CANCELLED,
+)
+
+# Who is emailed about a change, each by their own effect (console.not_sent names them).
+CLIENT = "client"
+PRACTITIONER = "practitioner"
+PARTNER = "partner"
+RECIPIENTS = (CLIENT, PRACTITIONER, PARTNER)
+EMAIL_EFFECT = "booking.{recipient}_email"
 
 INVITE_FILENAME = "invite.ics"
 
@@ -63,52 +75,78 @@ ACTORS = {
 }
 
 
-def send_booking_notifications(*, booking_id: int, change: str) -> None:
-    """Tell the client and the practitioner about ``change``, each with an ``.ics`` invite,
-    and a couples session's partner too (their own copy, without the client's manage link).
+def change_of(event: BookingEvent) -> str | None:
+    """The change an event tells its readers of: a booking confirmed (created confirmed, or
+    confirmed later), moved or cancelled. None for the rest (a hold, its end, attendance)."""
+    if event.kind == BookingEvent.Kind.CREATED:
+        return CONFIRMED if event.booking.status == Booking.Status.CONFIRMED else None
+    return {
+        BookingEvent.Kind.CONFIRMED: CONFIRMED,
+        BookingEvent.Kind.RESCHEDULED: RESCHEDULED,
+        BookingEvent.Kind.CANCELLED: CANCELLED,
+    }.get(event.kind)
 
-    Runs after commit, possibly much later (a queue): it describes the booking as it is
-    now, and sends nothing for a change that a later one has overtaken (a confirmation of a
-    booking cancelled since), since that later change sends its own emails.
+
+def change_message(
+    booking: Booking, *, change: str, recipient: str, now: datetime
+) -> EmailMultiAlternatives | None:
+    """``recipient``'s email (CLIENT, PRACTITIONER or PARTNER) about ``change``, with its
+    ``.ics`` invite; None when there is nothing true to say any more.
+
+    It may run much later than the change (a queue, a mail server down): it describes the
+    booking as it is now, and says nothing of a change a later one has overtaken (a
+    confirmation of a booking cancelled since), which sends its own emails.
     """
     if change not in CHANGES:
         raise ValueError(f"Unknown booking change {change!r}; expected one of {CHANGES}.")
-    booking = (
-        Booking.objects.select_related("practitioner", "offering").filter(pk=booking_id).first()
-    )
-    if booking is None:
-        logger.warning("Booking %s is gone; no %s notifications sent.", booking_id, change)
-        return
     if is_erased_address(booking.client_email):
         # Its client was erased (practice.erasure): nothing is ever sent from what is left.
-        logger.info("Booking %s belongs to an erased client; no %s emails.", booking.pk, change)
-        return
+        return None
     expected = Booking.Status.CANCELLED if change == CANCELLED else Booking.Status.CONFIRMED
     if booking.status != expected:
-        logger.info(
-            "Booking %s is %s now; %s notifications skipped.", booking.pk, booking.status, change
-        )
+        return None
+    if recipient == CLIENT:
+        return client_message(booking, change=change, now=now)
+    if recipient == PRACTITIONER:
+        return practitioner_message(booking, change=change)
+    return partner_message(booking, change=change) if booking.partner_email else None
+
+
+def _send(effect, recipient: str) -> None:
+    booking = (
+        Booking.objects.select_related("practitioner", "offering")
+        .filter(pk=effect.booking_id)
+        .first()
+    )
+    change = change_of(effect.event) if effect.event_id else None
+    message = (
+        change_message(booking, change=change, recipient=recipient, now=timezone.now())
+        if booking is not None and change is not None
+        else None
+    )
+    if message is None:
+        logger.info("Booking %s: its %s email is no longer due.", effect.booking_id, recipient)
         return
-    now = timezone.now()
-    messages = {
-        "client": client_message(booking, change=change, now=now),
-        "practitioner": practitioner_message(booking, change=change),
-    }
-    if booking.partner_email:
-        messages["partner"] = partner_message(booking, change=change)
-    failed = []
-    with get_connection() as connection:
-        for side, message in messages.items():
-            try:
-                connection.send_messages([message])
-            except Exception as error:  # A refused address must not silence the other email.
-                failed.append(f"{side} ({type(error).__name__})")
-    if failed:
-        # Not chained: an SMTP error names the address, and the task's failure is logged.
-        raise NotificationError(
-            f"Booking {booking.pk}: {change} email to the {' and the '.join(failed)} not sent."
+    effects.deliver(effect, message)
+    logger.info("Sent the %s email of booking %s to the %s.", change, booking.pk, recipient)
+
+
+def register() -> None:
+    """One effect per reader, so that a refused address never holds back the others' email
+    and a retry never sends anyone theirs twice. Called from BookingConfig.ready()."""
+    for recipient in RECIPIENTS:
+
+        def applies(event, recipient=recipient) -> bool:
+            return change_of(event) is not None and (
+                recipient != PARTNER or bool(event.booking.partner_email)
+            )
+
+        effects.register(
+            EMAIL_EFFECT.format(recipient=recipient),
+            on=EMAIL_EVENTS,
+            applies=applies,
+            run=lambda effect, recipient=recipient: _send(effect, recipient),
         )
-    logger.info("Sent %s notifications for booking %s.", change, booking.pk)
 
 
 def _meeting_context(booking: Booking, change: str, zone: str, other_zone: str) -> dict:

@@ -1,27 +1,39 @@
 """The emails with a link, sent only ever to the address a booking was made with: its
-manage link again, and the link that confirms a free call held for its confirmation."""
+manage link again, and the link that confirms a free call held for its confirmation.
+
+Each is an effect (booking.effects): the confirmation request follows the creation of a
+free call held for it, and both are scheduled again when an older link's page asks.
+"""
 
 import logging
 
-from booking import links
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+
+from booking import effects, links
 from booking.emails.compose import format_moment, format_span_in_two_zones, simple_message
-from booking.models import Booking
+from booking.models import Booking, BookingEvent
 from practice.models import is_erased_address
 
 logger = logging.getLogger(__name__)
 
+MANAGE_LINK = "booking.manage_link"
+CONFIRMATION_REQUEST = "booking.confirmation_request"
 
-def _email_the_booker(booking: Booking, *, template: str, subject: str, **context) -> None:
+
+def _email_the_booker(
+    booking: Booking, *, template: str, subject: str, **context
+) -> EmailMultiAlternatives | None:
     """One email to the address the booking was made with and to no one else (its link
     again, or the link that confirms it): ``subject`` is completed with "<meeting> with
     <practice>"."""
     if is_erased_address(booking.client_email):
-        return
+        return None
     practitioner, meeting = booking.practitioner, booking.offering.meeting_word
     when = format_span_in_two_zones(
         booking.start, booking.end, booking.client_timezone, practitioner.timezone
     )
-    simple_message(
+    return simple_message(
         template=template,
         context={
             "client_name": booking.client_name,
@@ -34,34 +46,65 @@ def _email_the_booker(booking: Booking, *, template: str, subject: str, **contex
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,
-    ).send()
+    )
 
 
-def send_manage_link(*, booking_id: int) -> None:
-    """Email the booking's current manage link to the address it was booked with, asked
-    for from an older link's page. Only ever to that address: the one who booked."""
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
-    _email_the_booker(
+def manage_link_message(booking: Booking) -> EmailMultiAlternatives | None:
+    """The booking's current manage link, asked for from an older link's page."""
+    return _email_the_booker(
         booking,
         template="email/manage_link",
         subject="Your link for your",
         cancelled=booking.status == Booking.Status.CANCELLED,
         manage_url=links.manage_url(booking),
     )
-    logger.info("Sent the current manage link of booking %s.", booking.pk)
 
 
-def send_confirmation_request(*, booking_id: int) -> None:
-    """Email the link that confirms a free call held for its confirmation, to the address it
-    was booked with; nothing to the practitioner until it is confirmed."""
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+def confirmation_request_message(booking: Booking) -> EmailMultiAlternatives | None:
+    """The link that confirms a free call held for its confirmation; nothing to the
+    practitioner until it is confirmed, and nothing once it is confirmed or lapsed."""
     if booking.status != Booking.Status.HELD:
-        return  # confirmed or lapsed meanwhile: nothing left to confirm
-    _email_the_booker(
+        return None
+    return _email_the_booker(
         booking,
         template="email/confirm_booking",
         subject="Please confirm your",
         confirm_by=format_moment(booking.hold_expires_at, booking.client_timezone),
         confirm_url=links.confirm_url(booking),
     )
-    logger.info("Sent the confirmation request of booking %s.", booking.pk)
+
+
+BUILDERS = {MANAGE_LINK: manage_link_message, CONFIRMATION_REQUEST: confirmation_request_message}
+
+
+def send_again(booking: Booking) -> None:
+    """Email the booker their link again (the caller limits how often): the confirmation
+    link while a free call waits for it, else the manage link."""
+    waiting = booking.status == Booking.Status.HELD and booking.offering.is_free
+    name = CONFIRMATION_REQUEST if waiting else MANAGE_LINK
+    now = timezone.now()
+    effects.schedule(name, f"{name}:{booking.pk}:{now.timestamp():.0f}", booking=booking)
+
+
+def _send(effect) -> None:
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=effect.booking_id)
+    message = BUILDERS[effect.name](booking)
+    if message is None:
+        return
+    effects.deliver(effect, message)
+    logger.info("Sent the %s email of booking %s.", effect.name, booking.pk)
+
+
+def awaits_confirmation(event: BookingEvent) -> bool:
+    return bool(event.data.get("awaiting_email_confirmation"))
+
+
+def register() -> None:
+    """Called from BookingConfig.ready()."""
+    effects.register(MANAGE_LINK, run=_send)
+    effects.register(
+        CONFIRMATION_REQUEST,
+        on=[BookingEvent.Kind.CREATED],
+        applies=awaits_confirmation,
+        run=_send,
+    )

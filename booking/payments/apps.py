@@ -11,8 +11,15 @@ class PaymentsConfig(AppConfig):
         from booking.payments import (
             checks,  # noqa: F401  (registers the deploy check)
             emails,
+            hold_release,
+            payment_links,
             refunds,
         )
+
+        emails.register()
+        hold_release.register()
+        payment_links.register()
+        refunds.register()
 
         payment_hooks.provide(
             cancel_if_paid=refunds.cancel_if_paid,

@@ -200,7 +200,6 @@ def _hold(
         start=start.isoformat(),
         hold_expires_at=booking.hold_expires_at.isoformat(),
     )
-    _schedule_hold_expiry_on_commit(booking)
     return booking, payment
 
 
@@ -236,10 +235,3 @@ def _open_checkout(booking: Booking, payment: Payment, *, now: datetime) -> Held
         )
     payment.checkout_session_id = session.id
     return HeldCheckout(booking, payment, session.url)
-
-
-def _schedule_hold_expiry_on_commit(booking: Booking) -> None:
-    from booking import tasks
-
-    booking_id, at = booking.pk, booking.hold_expires_at
-    transaction.on_commit(lambda: tasks.schedule_hold_expiry(booking_id=booking_id, at=at))

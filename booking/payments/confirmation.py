@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from booking.models import Booking, BookingEvent
 from booking.payments import gateway
-from booking.payments.emails import send_payment_email_on_commit
+from booking.payments.emails import LATE_PAYMENT_REFUNDED, schedule_payment_email
 from booking.payments.event_log import Duplicate, claim, event_transaction, record, record_alone
 from booking.payments.gateway import field
 from booking.payments.models import Payment, Refund, WebhookEvent
@@ -36,7 +36,6 @@ from booking.services import (
     expire_stale_holds,
     lock_practitioner,
     log_event,
-    notify_on_commit,
     save_span,
 )
 
@@ -147,7 +146,6 @@ def _confirm_or_refund(
                 confirmed = True
     if confirmed:
         log_event(booking, BookingEvent.Kind.CONFIRMED, actor="system", at=now, late=late)
-        notify_on_commit(booking, "confirmed")
         return Result.CONFIRMED, booking
     booking = release_locked(booking.pk, reason="paid_too_late", payment_state=None, now=now)
     refund = decide_refund(
@@ -164,7 +162,7 @@ def _confirm_or_refund(
         refused,
     )
     if refund is not None:
-        send_payment_email_on_commit("late_payment_refunded", refund.pk)
+        schedule_payment_email(LATE_PAYMENT_REFUNDED, refund.pk, booking=booking)
     return Result.REFUNDED, booking
 
 

@@ -6,14 +6,12 @@ Plain strings only reach the templates; log lines name rows by id.
 
 import logging
 
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from booking import links, refusals, selectors
+from booking import effects, links, refusals, selectors
 from booking.emails.changes import CANCELLED
 from booking.emails.compose import (
-    NotificationError,
     book_again_url,
     console_booking_url,
     contact_line,
@@ -33,6 +31,7 @@ LATE_PAYMENT_REFUNDED = "late_payment_refunded"
 HARDSHIP_REQUESTED = "hardship_requested"
 HARDSHIP_DECIDED = "hardship_decided"
 PAYMENT_EMAILS = (LATE_PAYMENT_REFUNDED, HARDSHIP_REQUESTED, HARDSHIP_DECIDED)
+EFFECT = "payments.{kind}_email"
 
 REFUND_ARRIVES = (
     "It goes back to the card or account you paid with and usually arrives within 5 to 10 "
@@ -113,29 +112,42 @@ def _practice_refund_note(
     return f"You will get {amount} back. {REFUND_ARRIVES}"
 
 
-def send_payment_email(*, kind: str, object_id: int) -> None:
-    """Send one of the emails about money (PAYMENT_EMAILS); ``object_id`` names the refund
-    (late payment) or the hardship request. Plain strings only reach the templates."""
+def schedule_payment_email(kind: str, object_id: int, *, booking: Booking) -> None:
+    """In the caller's transaction: one of the emails about money (PAYMENT_EMAILS), as an
+    effect; ``object_id`` names the refund (late payment) or the hardship request, each
+    emailed about once."""
+    if kind not in PAYMENT_EMAILS:
+        raise ValueError(f"Unknown payment email {kind!r}; expected one of {PAYMENT_EMAILS}.")
+    name = EFFECT.format(kind=kind)
+    effects.schedule(
+        name,
+        f"{name}:{object_id}",
+        booking=booking,
+        args={"object_id": object_id},
+    )
+
+
+def _send(effect, kind: str) -> None:
     builders = {
         LATE_PAYMENT_REFUNDED: _late_payment_message,
         HARDSHIP_REQUESTED: _hardship_requested_message,
         HARDSHIP_DECIDED: _hardship_decided_message,
     }
-    if kind not in builders:
-        raise ValueError(f"Unknown payment email {kind!r}; expected one of {PAYMENT_EMAILS}.")
+    object_id = effect.args["object_id"]
     message = builders[kind](object_id)
     if message is None:
         logger.warning("Nothing to send for %s %s.", kind, object_id)
         return
-    try:
-        with get_connection() as connection:
-            connection.send_messages([message])
-    except Exception as error:
-        # Not chained: an SMTP error names the address.
-        raise NotificationError(
-            f"{kind} email for {object_id} not sent ({type(error).__name__})."
-        ) from None
+    effects.deliver(effect, message)
     logger.info("Sent %s email for %s.", kind, object_id)
+
+
+def register() -> None:
+    """Called from PaymentsConfig.ready()."""
+    for kind in PAYMENT_EMAILS:
+        effects.register(
+            EFFECT.format(kind=kind), run=lambda effect, kind=kind: _send(effect, kind)
+        )
 
 
 def money_lines(booking: Booking, change: str) -> dict:
@@ -267,9 +279,3 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,
     )
-
-
-def send_payment_email_on_commit(kind: str, object_id: int) -> None:
-    from booking import tasks
-
-    transaction.on_commit(lambda: tasks.send_payment_email.enqueue(kind=kind, object_id=object_id))

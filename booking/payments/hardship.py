@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking.models import Booking
-from booking.payments.emails import send_payment_email_on_commit
+from booking.payments import emails as payment_emails
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.refunds import decide_refund, refundable_amount
 from booking.services import ChangeNotAllowed, lock_practitioner
@@ -50,7 +50,9 @@ def request_hardship(
         if not open_for_refund:
             raise ChangeNotAllowed(HARDSHIP_TOO_LATE)
         request = HardshipRequest.objects.create(booking=booking, requested_at=now)
-        send_payment_email_on_commit("hardship_requested", request.pk)
+        payment_emails.schedule_payment_email(
+            payment_emails.HARDSHIP_REQUESTED, request.pk, booking=booking
+        )
     return request
 
 
@@ -90,5 +92,7 @@ def decide_hardship(
                     decided_by_user=actor_user,
                     now=now,
                 )
-        send_payment_email_on_commit("hardship_decided", request.pk)
+        payment_emails.schedule_payment_email(
+            payment_emails.HARDSHIP_DECIDED, request.pk, booking=request.booking
+        )
     return request

@@ -15,9 +15,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from booking import effects
+from booking.emails.compose import contact_line, format_span_in_two_zones, simple_message
 from booking.models import Booking, BookingEvent
 from booking.payments.confirmation import close_checkout
 from booking.payments.models import Payment
@@ -27,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 NOT_HELD = "This booking is {status}: there is no hold to release."
 RELEASED_BY_HER = "released_by_practitioner"
+RELEASED_EMAIL = "payments.hold_released_email"
 
 
 @dataclass(frozen=True)
@@ -67,29 +71,15 @@ def release_by_practitioner(
         )
         told = payment is not None and payment.method == Payment.Method.LINK
         if told:
-            booking_id = booking.pk
-
-            def tell():
-                from booking import tasks
-
-                tasks.send_hold_released.enqueue(booking_id=booking_id)
-
-            transaction.on_commit(tell)
+            effects.schedule(RELEASED_EMAIL, f"{RELEASED_EMAIL}:{booking.pk}", booking=booking)
     return Release(booking, released=True, client_told=told)
 
 
-def send_released_email(*, booking_id: int) -> None:
+def released_message(booking: Booking) -> EmailMultiAlternatives | None:
     """To the client of a payment link she released: the link no longer works, nothing
-    was charged, and how to reach her."""
-    from booking.emails.compose import (
-        contact_line,
-        format_span_in_two_zones,
-        simple_message,
-    )
-
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=booking_id)
+    was charged, and how to reach her. None if the booking stands after all."""
     if booking.status != Booking.Status.EXPIRED:
-        return
+        return None
     practitioner = booking.practitioner
     meeting = booking.offering.meeting_word
     context = {
@@ -102,12 +92,25 @@ def send_released_email(*, booking_id: int) -> None:
         ),
         "contact_note": contact_line(practitioner),
     }
-    simple_message(
+    return simple_message(
         template="email/hold_released",
         context=context,
         subject=f"The time {practitioner.name} held for you is free again",
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,
-    ).send()
+    )
+
+
+def _send_released(effect) -> None:
+    booking = Booking.objects.select_related("practitioner", "offering").get(pk=effect.booking_id)
+    message = released_message(booking)
+    if message is None:
+        return
+    effects.deliver(effect, message)
     logger.info("Told the client of booking %s that its hold was released.", booking.pk)
+
+
+def register() -> None:
+    """Called from PaymentsConfig.ready()."""
+    effects.register(RELEASED_EMAIL, run=_send_released)

@@ -17,11 +17,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from booking import effects
 from booking.models import Booking
 from booking.payments import gateway
 from booking.payments.models import Payment
@@ -44,6 +46,7 @@ LINK_HOLD_ENDED = "The time held for this payment has ended, so nothing is booke
 PAYMENT_NOT_OPENED = "We could not open the payment page just now. Please try again in a moment."
 
 SALT = "booking.payments.payment_link"
+LINK_EMAIL = "payments.link_email"
 
 
 class LinkUnavailable(BookingError):
@@ -60,10 +63,8 @@ def link_hold_until(*, start: datetime, now: datetime) -> datetime:
 
 
 def hold_for_link(booking: Booking, *, now: datetime) -> Payment:
-    """Inside the booking's transaction: its pending payment, and after commit the email
-    with the link and the hold's end scheduled."""
-    from booking import tasks
-
+    """Inside the booking's transaction: its pending payment and the email with the link
+    (an effect; the hold's end follows the booking's creation, booking.services)."""
     offering = booking.offering
     payment = Payment.objects.create(
         booking=booking,
@@ -72,9 +73,7 @@ def hold_for_link(booking: Booking, *, now: datetime) -> Payment:
         method=Payment.Method.LINK,
         created_at=now,
     )
-    booking_id, at = booking.pk, booking.hold_expires_at
-    transaction.on_commit(lambda: tasks.send_payment_link.enqueue(booking_id=booking_id))
-    transaction.on_commit(lambda: tasks.schedule_hold_expiry(booking_id=booking_id, at=at))
+    effects.schedule(LINK_EMAIL, f"{LINK_EMAIL}:{booking.pk}", booking=booking)
     return payment
 
 
@@ -158,9 +157,9 @@ def outlived_by_hold(payment: Payment, *, now: datetime) -> bool:
     return payment.method == Payment.Method.LINK and is_waiting(payment.booking, now)
 
 
-def send_link_email(*, booking_id: int) -> None:
+def link_message(booking: Booking) -> EmailMultiAlternatives | None:
     """The client's email with the link: who booked what for when (their zone first), the
-    amount, the link and until when the time is held. Nothing once the hold has ended."""
+    amount, the link and until when the time is held. None once the hold has ended."""
     from booking.emails.compose import (
         contact_line,
         format_moment,
@@ -170,12 +169,8 @@ def send_link_email(*, booking_id: int) -> None:
     )
     from booking.payments.policy import format_money
 
-    booking = Booking.objects.select_related("practitioner", "offering", "payment").get(
-        pk=booking_id
-    )
     if not is_waiting(booking):
-        logger.info("Booking %s is no longer held; payment link not sent.", booking.pk)
-        return
+        return None
     practitioner, zone = booking.practitioner, booking.client_timezone
     meeting = booking.offering.meeting_word
     context = {
@@ -191,7 +186,7 @@ def send_link_email(*, booking_id: int) -> None:
         "privacy_url": settings.SITE_URL + reverse("privacy"),
         "contact_note": contact_line(practitioner),
     }
-    simple_message(
+    return simple_message(
         template="email/payment_link",
         context=context,
         # Discreet like every subject (lock screens): the practice and the day, not her name.
@@ -200,5 +195,21 @@ def send_link_email(*, booking_id: int) -> None:
         to=booking.client_email,
         reply_to=practitioner.email,
         practice_name=practitioner.practice_name,
-    ).send()
+    )
+
+
+def _send_link(effect) -> None:
+    booking = Booking.objects.select_related("practitioner", "offering", "payment").get(
+        pk=effect.booking_id
+    )
+    message = link_message(booking)
+    if message is None:
+        logger.info("Booking %s is no longer held; payment link not sent.", booking.pk)
+        return
+    effects.deliver(effect, message)
     logger.info("Sent the payment link of booking %s.", booking.pk)
+
+
+def register() -> None:
+    """Called from PaymentsConfig.ready()."""
+    effects.register(LINK_EMAIL, run=_send_link)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from booking import effects
 from booking.booking_changes import TOO_LATE_TO_CHANGE, WRONG_STATE, mark_cancelled
 from booking.models import Booking
 from booking.payments import gateway, paid_outside, policy
@@ -24,6 +25,7 @@ from booking.services import ChangeNotAllowed, lock_practitioner
 logger = logging.getLogger(__name__)
 
 ONLY_PRACTITIONER_WAIVES = "Only the practitioner can waive the cancellation policy."
+SUBMIT = "payments.refund"
 
 
 @dataclass(frozen=True)
@@ -196,14 +198,12 @@ def decide_refund(
         reason=reason[:200],
         created_at=now,
     )
-    refund_id = refund.pk
-
-    def submit():
-        from booking import tasks
-
-        tasks.submit_refund.enqueue(refund_id=refund_id)
-
-    transaction.on_commit(submit)
+    effects.schedule(
+        SUBMIT,
+        f"{SUBMIT}:{refund.pk}",
+        booking=payment.booking,
+        args={"refund_id": refund.pk},
+    )
     return refund
 
 
@@ -219,7 +219,7 @@ def submit_refund(*, refund_id: int, now: datetime | None = None) -> Refund:
     if refund.state != Refund.State.PENDING:
         return refund
     if paid_outside.is_outside(refund.payment):  # hers to give back: never sent to Stripe
-        return paid_outside.record_refund_done(refund=refund, now=now)
+        return record_refund_done(refund=refund, now=now)
     try:
         stripe_refund = gateway.create_refund(
             refund.payment, refund.amount, idempotency_key=refund.idempotency_key
@@ -265,6 +265,24 @@ def set_refunded(payment: Payment, refunded: Decimal, *, now: datetime) -> None:
     payment.save(update_fields=["amount_refunded", "state", "updated_at"])
 
 
+def record_refund_done(*, refund: Refund, now: datetime | None = None) -> Refund:
+    """A decided refund of money paid outside: done by her, no provider involved; the
+    payment's refunded total follows."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        lock_practitioner(refund.payment.booking.practitioner_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.state != Refund.State.PENDING:
+            return refund
+        refund.state = Refund.State.SUCCEEDED
+        refund.succeeded_at = now
+        refund.save(update_fields=["state", "succeeded_at"])
+        payment = locked_payment(refund.payment_id)
+        done = sum(r.amount for r in payment.refunds.filter(state=Refund.State.SUCCEEDED))
+        set_refunded(payment, done, now=now)
+    return refund
+
+
 def retry_pending_refunds(*, older_than: timedelta = timedelta(minutes=5), now=None) -> int:
     """Submit refunds still pending after ``older_than`` (Stripe was unreachable)."""
     now = now or timezone.now()
@@ -293,3 +311,9 @@ def cancel_if_paid(
         actor_user=actor_user,
         now=now,
     ).booking
+
+
+def register() -> None:
+    """A decided refund is asked of Stripe by an effect after commit; what Stripe did not
+    answer stays pending for ``retry_pending_refunds``. Called from PaymentsConfig.ready()."""
+    effects.register(SUBMIT, run=lambda effect: submit_refund(refund_id=effect.args["refund_id"]))

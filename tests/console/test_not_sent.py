@@ -4,8 +4,9 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from booking import effect_runs
 from booking.models import Effect
-from console import morning
+from console import morning, not_sent
 from tests.accounts.support import make_user
 from tests.console.support import make_account, sign_in_with_factor
 from tests.console.test_day import page_text
@@ -146,3 +147,10 @@ def test_the_operator_sees_them_in_the_admin_and_tries_one_again(client, sams):
     assert "&quot;recipient&quot;: &quot;client&quot;" in page.content.decode()
     failed.refresh_from_db()
     assert failed.status == Effect.Status.PENDING
+
+
+def test_every_effect_there_is_has_words_of_its_own():
+    """A new effect with no words would read as "A job … (its.code.name)" on her page."""
+    registered = set(effect_runs.names())
+    assert {"booking.client_email", "intake.invitation", "payments.refund"} <= registered
+    assert registered - set(not_sent.WHAT) - {morning.EFFECT} == set()

@@ -6,7 +6,7 @@ from django.core import mail
 from booking import booking_changes, free_calls
 from intake import notifications
 from intake.models import Assignment
-from intake.tasks import assign_intake
+from tests.factories import assign_intake_again
 from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,8 +58,8 @@ def test_confirming_a_free_call_assigns_and_emails_one_private_link(assessment, 
 def test_repeated_confirmation_neither_duplicates_nor_emails_again(assessment, now):
     booking = book_free(assessment)
 
-    assign_intake.enqueue(booking_id=booking.pk)
-    assign_intake.enqueue(booking_id=booking.pk)
+    assign_intake_again(booking)
+    assign_intake_again(booking)
 
     assert Assignment.objects.count() == 1
     assert len(intake_emails()) == 1
@@ -70,7 +70,7 @@ def test_a_cancelled_booking_is_not_assigned(assessment, now):
     Assignment.objects.all().delete()
     booking_changes.cancel(booking=booking, actor="client")
 
-    assign_intake.enqueue(booking_id=booking.pk)
+    assign_intake_again(booking)
 
     assert not Assignment.objects.exists()
 

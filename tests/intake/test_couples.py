@@ -21,9 +21,8 @@ from booking.payments import checkout, gateway
 from booking.payments.models import RefundTier
 from intake import links, notifications, services
 from intake.models import Assignment, Response
-from intake.tasks import assign_intake
 from practice.models import KnownClient, Offering
-from tests.factories import insert_booking, make_session_offering
+from tests.factories import assign_intake_again, insert_booking, make_session_offering
 from tests.payments.fixtures import THURSDAY_10_BERLIN, press
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -249,7 +248,7 @@ def couple(couples, now):
         partner_name=PARTNER_NAME,
         partner_email=PARTNER_EMAIL,
     )
-    assign_intake.enqueue(booking_id=booking.pk)
+    assign_intake_again(booking)
     return (
         Assignment.objects.get(role=Assignment.Role.CLIENT),
         Assignment.objects.get(role=Assignment.Role.PARTNER),
@@ -272,7 +271,7 @@ def test_confirming_invites_each_partner_by_their_own_email_and_link(couple):
 
 def test_repeated_confirmation_invites_neither_partner_twice(couple):
     client_intake, _ = couple
-    assign_intake.enqueue(booking_id=client_intake.booking_id)
+    assign_intake_again(client_intake.booking)
     assert Assignment.objects.count() == 2
     assert len(invitations()) == 2
 

@@ -1,13 +1,17 @@
 """The invitation says honestly how long the questionnaire takes, and nothing of its content."""
 
+import email
+import io
 import logging
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 
-from booking import free_calls
+from booking import effects, free_calls
+from booking.models import Effect
 from intake import notifications, services
 from intake.models import Assignment
 from intake.questionnaires import latest
@@ -60,7 +64,7 @@ def _recipients(sink) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_invitation_that_failed_is_sent_by_the_retry_command_once(
+def test_an_invitation_that_failed_is_retried_by_itself_and_arrives_once(
     practitioner, now, smtp_sink, caplog
 ):
     caplog.set_level(logging.DEBUG)
@@ -78,19 +82,43 @@ def test_an_invitation_that_failed_is_sent_by_the_retry_command_once(
     ours = [
         formatter.format(r) for r in caplog.records if r.name != "mail.log"
     ]  # not the server's
-    assert any("not sent" in line for line in ours)
+    assert any("(intake.invitation) failed on attempt 1" in line for line in ours)
     assert not any("robin@example.org" in line for line in ours)  # logged by id only
 
     smtp_sink.refuse.clear()
     smtp_sink.envelopes.clear()  # the booking's own emails (to the practitioner)
-    call_command("send_intake_invitations")  # too soon: the confirmation's task goes first
-    assert _recipients(smtp_sink) == []
-
     with time_machine.travel(now + timedelta(minutes=11), tick=False):
-        call_command("send_intake_invitations")
-        call_command("send_intake_invitations")  # and only once
-    assert _recipients(smtp_sink) == ["robin@example.org"]
+        call_command("send_intake_invitations", stdout=io.StringIO())  # its retry is on it
+        assert _recipients(smtp_sink) == []
+        effects.sweep()  # the back-off has passed: the retries (this and the confirmation)
+        effects.sweep()
+        call_command("send_intake_invitations", stdout=io.StringIO())
+    subjects = sorted(
+        email.message_from_bytes(envelope.content)["Subject"] for envelope in smtp_sink.envelopes
+    )
+    assert _recipients(smtp_sink) == ["robin@example.org"] * 2
+    assert [s for s in subjects if "a few optional questions" in s] == [
+        "Before your call with Lindqvist Coaching: a few optional questions"
+    ]
     assert Assignment.objects.get(pk=assignment.pk).invited_at is not None
+
+
+def test_the_command_invites_an_assignment_that_never_had_its_invitation(
+    assignment, now, django_capture_on_commit_callbacks
+):
+    Effect.objects.filter(name=notifications.INVITATION).delete()
+    Assignment.objects.filter(pk=assignment.pk).update(
+        invited_at=None, created_at=now - timedelta(hours=1)
+    )
+    mail.outbox.clear()
+    out = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):  # as it would run, committed
+        call_command("send_intake_invitations", stdout=out)
+        call_command("send_intake_invitations", stdout=io.StringIO())
+
+    assert [letter.to for letter in mail.outbox] == [[assignment.email]]
+    assert "1 invitations not sent yet; 1 of them sent now" in out.getvalue()
 
 
 def test_invitations_for_cancelled_or_past_bookings_are_not_retried(assignment, now):

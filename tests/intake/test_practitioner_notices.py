@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake import notifications, services, tasks
+from booking import effect_runs
+from booking.models import Effect
+from intake import notifications, services
 from intake.models import Response
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,15 +113,19 @@ def test_no_email_carries_an_answer_a_question_a_part_or_a_telling_word(consente
                 )
 
 
-def test_a_response_erased_before_the_job_ran_emails_no_one(consented, now):
-    response = services.save_answers(
-        assignment=consented, answers={"coming_as": "on_my_own"}, now=now
-    )
+def test_a_response_erased_before_the_job_ran_emails_no_one(consented, now, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    services.save_answers(assignment=consented, answers={"coming_as": "on_my_own"}, now=now)
+    services.submit(assignment=consented, now=now)
     services.erase(assignment=consented, now=now)
+    mail.outbox.clear()
 
-    notifications.send_practitioner_notice(response_id=response.pk, reason=tasks.SENT)
+    notice = Effect.objects.get(name=services.NOTICE)
+    effect_runs.run(notice.pk)
 
     assert mail.outbox == []
+    notice.refresh_from_db()
+    assert notice.status == Effect.Status.DONE
 
 
 def test_a_worrying_answer_after_sending_says_it_came_after(consented, now):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from booking.models import Booking
 from intake import retention, services
 from intake.models import Assignment, Response
-from intake.tasks import erase_expired_intake
+from intake.periodic import erase_expired_intake
 from tests.factories import insert_booking, make_session_offering
 
 pytestmark = pytest.mark.django_db(transaction=True)

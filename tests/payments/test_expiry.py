@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django_tasks import task_backends
 
 from booking import selectors, services
-from booking.models import Booking, BookingEvent
-from booking.tasks import expire_hold
+from booking.models import Booking, BookingEvent, Effect
 from tests.payments.fixtures import THURSDAY_10_BERLIN
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,14 +48,29 @@ def test_expiring_a_hold_early_does_nothing(hold, now):
     assert not services.expire_hold(booking_id=booking.pk, now=booking.hold_expires_at)
 
 
-def test_the_expiry_task_is_queued_for_the_holds_own_time(hold, settings, now):
+def test_the_expiry_is_queued_for_the_holds_own_time(hold, settings, now):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
     booking, _, _ = hold()
 
-    [queued] = [r for r in task_backends["default"].results if r.task.func is expire_hold.func]
+    expiry = Effect.objects.get(booking=booking, name=services.HOLD_EXPIRY)
+    assert expiry.due_at == booking.hold_expires_at
+    [queued] = [
+        r for r in task_backends["default"].results if r.kwargs == {"effect_id": expiry.pk}
+    ]
     assert queued.task.run_after == booking.hold_expires_at
-    assert queued.kwargs == {"booking_id": booking.pk}
+
+
+def test_the_expiry_runs_when_due_and_marks_the_hold_expired(hold, now):
+    from booking import effects
+
+    booking, _, _ = hold()
+    with time_machine.travel(booking.hold_expires_at + timedelta(seconds=1), tick=False):
+        effects.sweep()  # the immediate backend cannot wait: the sweep runs it once due
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.EXPIRED
+    assert Effect.objects.get(booking=booking, name=services.HOLD_EXPIRY).status == "done"
 
 
 def test_the_immediate_backend_queues_no_expiry_and_nothing_breaks(hold, now):

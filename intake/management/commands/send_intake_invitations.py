@@ -1,30 +1,26 @@
-"""Send the intake invitations that did not go out; the workers run it every five minutes.
+"""Send the intake invitations that never went out; the workers run it every five minutes.
 
-An invitation is sent once, by the task that runs when a booking is confirmed. If that
-email failed (a mail server down, a refused connection), the assignment stays unmarked and
-this command sends it. Safe to run as often as you like: what went out is left alone.
+An invitation is an effect of the booking's confirmation (intake.notifications), retried by
+itself while the mail server is down. This gives one to an assignment that has none (its
+booking confirmed before the effect existed, or the effect lost). Safe to run as often as
+you like: an invitation already on its way, or sent, is left alone.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from booking.emails.compose import NotificationError
 from intake import notifications, services
 
 
 class Command(BaseCommand):
-    help = "Send the intake invitations whose email did not go out."
+    help = "Send the intake invitations that never went out."
 
     def handle(self, *args, **options):
-        now = timezone.now()
-        pending = services.uninvited(now=now)
-        try:
-            notifications.send_invitations(pending)
-        except NotificationError as error:
-            self.stderr.write(str(error))  # assignment ids only; tried again next run
-        left = len(services.uninvited(now=now))
+        pending = services.uninvited(now=timezone.now())
+        started = notifications.invite(pending)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Sent {len(pending) - left} of {len(pending)} waiting invitations."
+                f"{len(pending)} invitations not sent yet; {started} of them sent now, "
+                "the others are being retried."
             )
         )

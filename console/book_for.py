@@ -28,6 +28,7 @@ from django.utils import timezone
 from booking import selectors
 from booking.forms import partner_email_error
 from booking.models import Booking, BookingEvent
+from booking.payments import paid_outside, payment_links
 from booking.refusals import Unbookable
 from booking.services import (
     NOT_ACTIVE,
@@ -37,7 +38,6 @@ from booking.services import (
     expire_stale_holds,
     lock_practitioner,
     log_event,
-    notify_on_commit,
     refused,
 )
 from booking.slots import blocked_span
@@ -119,8 +119,6 @@ def book_for_client(
         )
         held_until = None
         if payment == HowPaid.LINK:
-            from booking.payments import payment_links
-
             held_until = payment_links.link_hold_until(start=start, now=now)
         booking = create_booking(
             practitioner=practitioner,
@@ -154,12 +152,8 @@ def book_for_client(
             _mark_known(email)
         if payment == HowPaid.LINK:
             payment_links.hold_for_link(booking, now=now)
-        else:
-            if payment == HowPaid.OUTSIDE:
-                from booking.payments import paid_outside
-
-                paid_outside.record_payment(booking, now=now)
-            notify_on_commit(booking, "confirmed")
+        elif payment == HowPaid.OUTSIDE:
+            paid_outside.record_payment(booking, now=now)
     return booking
 
 
