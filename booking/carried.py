@@ -17,7 +17,15 @@ from practice.models import Offering
 # What a lost race carries to the next time the client picks (booking.forms' field names).
 # The consent tick too: it was their own choice, just made, and the pages say nothing is
 # lost; they can still untick it before booking.
-CARRIED_FIELDS = ("name", "email", "note", "partner_name", "partner_email", "consent")
+CARRIED_FIELDS = (
+    "name",
+    "email",
+    "note",
+    "partner_name",
+    "partner_email",
+    "partner_timezone",
+    "consent",
+)
 TICKED = "on"  # a checkbox's posted value, read back as ticked by the form
 SESSION_KEY = "booking_typed"
 KEPT_FOR = timedelta(hours=1)

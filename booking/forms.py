@@ -5,6 +5,7 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from practice.timezones import (
     canonical_timezone,
@@ -37,6 +38,7 @@ PARTNER_EMAIL_INVALID = (
 PARTNER_EMAIL_IS_YOURS = (
     "Please give your partner's own email address: they get their own private link."
 )
+PARTNER_ZONE_UNKNOWN = "Please choose your partner's time zone from the list."
 
 # One step inside what ``datetime`` can hold, so that moving to another zone, adding a day
 # or a meeting's length and buffers can never overflow into a 500.
@@ -229,6 +231,23 @@ class CouplesDetailsForm(PaidDetailsForm):
         "Neither of you sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    partner_timezone = TimezoneField(
+        label="Your partner's time zone",
+        required=False,
+        error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
+        help_text="Their reminders show the time on their own clock. If you live in the same "
+        "place, leave it as yours.",
+        widget=ZoneSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The client's zone (picked on the week's page) is the partner's until changed.
+        own = canonical_timezone(str(self["timezone"].value() or "")) or "UTC"
+        self.fields["partner_timezone"].widget.choices = zone_choices(
+            now=timezone.now(), first=(own,)
+        )
+        self.initial.setdefault("partner_timezone", own)
 
     @classmethod
     def for_client(cls, email: str) -> type["CouplesDetailsForm"]:

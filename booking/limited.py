@@ -51,6 +51,7 @@ def hold_paid_session(
         client_timezone=data["timezone"],
         partner_name=data.get("partner_name") or "",
         partner_email=data.get("partner_email") or "",
+        partner_timezone=data.get("partner_timezone") or "",
     )
     checkout_access.remember_checkout(request, held.booking)
     return held

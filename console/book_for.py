@@ -42,8 +42,10 @@ from booking.services import (
 )
 from booking.slots import blocked_span
 from practice.models import KnownClient, Offering
+from practice.timezones import canonical_timezone
 
 PARTNER_NEEDED = "A couples session needs the partner's name and email address."
+PARTNER_ZONE_UNKNOWN = "Please choose the partner's time zone from the list."
 PAYMENT_FOR_FREE = "This offering is free, so there is nothing to pay."
 PAYMENT_NEEDED = "Please choose how this session is paid."
 NOT_AWARE = "The time needs a time zone."
@@ -74,6 +76,7 @@ class Client:
     timezone: str
     partner_name: str = ""
     partner_email: str = ""
+    partner_timezone: str = ""  # none: the partner's emails read the client's clock
 
 
 def book_for_client(
@@ -105,7 +108,7 @@ def book_for_client(
         raise BookingError(NOT_ACTIVE)
     _check_payment(offering, payment)
     email = client.email.strip().lower()
-    partner_name, partner_email = _partner(offering, client, email)
+    partner_name, partner_email, partner_timezone = _partner(offering, client, email)
     span = blocked_span(start, selectors.slot_policy(offering))
     with transaction.atomic(durable=True):
         practitioner = lock_practitioner(offering.practitioner_id)
@@ -135,6 +138,7 @@ def book_for_client(
             hold_expires_at=held_until,
             partner_name=partner_name,
             partner_email=partner_email,
+            partner_timezone=partner_timezone,
         )
         log_event(
             booking,
@@ -164,16 +168,19 @@ def _check_payment(offering: Offering, payment: HowPaid) -> None:
         raise BookingError(PAYMENT_NEEDED)
 
 
-def _partner(offering: Offering, client: Client, email: str) -> tuple[str, str]:
+def _partner(offering: Offering, client: Client, email: str) -> tuple[str, str, str]:
     """A couples session's partner, checked; nothing kept for any other offering."""
     if offering.kind != Offering.Kind.COUPLES_SESSION:
-        return "", ""
+        return "", "", ""
     name, partner_email = client.partner_name.strip(), client.partner_email.strip().lower()
     if not name or not partner_email:
         raise BookingError(PARTNER_NEEDED)
     if error := partner_email_error(partner_email, email):
         raise BookingError(error)
-    return name, partner_email
+    zone = canonical_timezone(client.partner_timezone) if client.partner_timezone else ""
+    if zone is None:
+        raise BookingError(PARTNER_ZONE_UNKNOWN)
+    return name, partner_email, zone
 
 
 def check_time(

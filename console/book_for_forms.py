@@ -41,6 +41,7 @@ OUTSIDE_NEEDS_CONFIRMING = (
 )
 PARTNER_NAME_NEEDED = "Please give the partner's name."
 PARTNER_EMAIL_NEEDED = "Please give the partner's email address: they get their own link."
+PARTNER_ZONE_UNKNOWN = on_behalf.PARTNER_ZONE_UNKNOWN
 PAY_NEEDED = "Please choose how this session is paid."
 SAME_ADDRESS = "The partner needs their own email address, not the client's."
 
@@ -131,6 +132,13 @@ class WhenForm(forms.Form):
         "sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    partner_timezone = TimezoneField(
+        label="Partner's time zone",
+        required=False,
+        error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
+        help_text="Their reminders show their own time. The client's, unless you change it.",
+        widget=ZoneSelect,
+    )
 
     def __init__(
         self,
@@ -147,6 +155,14 @@ class WhenForm(forms.Form):
         self.now = now or timezone.now()
         if offering.kind != Offering.Kind.COUPLES_SESSION:
             del self.fields["partner_name"], self.fields["partner_email"]
+            del self.fields["partner_timezone"]
+        else:
+            # The client's zone is the partner's until she picks another.
+            zone = self.fields["partner_timezone"]
+            zone.widget.choices = zone_choices(
+                now=self.now, first=(client_zone, offering.practitioner.timezone)
+            )
+            self.initial.setdefault("partner_timezone", client_zone)
 
     @property
     def for_couples(self) -> bool:

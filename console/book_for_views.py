@@ -33,7 +33,7 @@ STEPS = ("who", "what", "when", "pay", "review")
 FIELDS = {
     "who": ("name", "email", "tz"),
     "what": ("offering",),
-    "when": ("slot", "at", "outside_ok", "partner_name", "partner_email"),
+    "when": ("slot", "at", "outside_ok", "partner_name", "partner_email", "partner_timezone"),
     "pay": ("paid_by",),
 }
 TITLES = {
@@ -86,6 +86,7 @@ def _book(request: HttpRequest, data: QueryDict, forms: dict, *, now) -> HttpRes
                 timezone=who["tz"],
                 partner_name=when.cleaned_data.get("partner_name", ""),
                 partner_email=when.cleaned_data.get("partner_email", ""),
+                partner_timezone=when.cleaned_data.get("partner_timezone", ""),
             ),
             payment=book_for.HowPaid(paid_by),
             outside_open_times=when.cleaned_data["outside_open_times"],

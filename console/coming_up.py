@@ -4,7 +4,8 @@ intakes that need her attention, counted from the day's entries (console.agenda)
 from dataclasses import dataclass
 
 from booking.models import Booking
-from console.agenda import ATTENTION_WORDS, Day
+from console.agenda import Day
+from console.attendee_intakes import ATTENTION_WORDS
 
 
 def _count(number: int, one: str, many: str) -> str:

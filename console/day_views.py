@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from console import agenda, coming_up, week_grid
 from console.access import practitioner_required
+from console.attendee_intakes import ATTENTION_WORDS
 
 AGENDA_DAYS = 7  # today and the next six
 
@@ -28,7 +29,7 @@ def today(request: HttpRequest) -> HttpResponse:
     days = agenda.days(practitioner, first=first, count=AGENDA_DAYS, now=now)
     context = {
         "nav": "today",
-        "attention_words": agenda.ATTENTION_WORDS,
+        "attention_words": ATTENTION_WORDS,
         "today": days[0],
         "coming": days[1:],
         "summary": coming_up.summary(days[0]),
@@ -62,7 +63,7 @@ def week(request: HttpRequest) -> HttpResponse:
     hours, columns = week_grid.columns(days, now=now)
     context = {
         "nav": "week",
-        "attention_words": agenda.ATTENTION_WORDS,
+        "attention_words": ATTENTION_WORDS,
         "days": days,
         "hours": hours,
         "columns": columns,

@@ -19,6 +19,7 @@ from practice.models import Practitioner
 from practice.timezones import canonical_timezone, zone_choices
 
 DAYS = [(day.value, day.label) for day in Weekday]
+UNTIL = "Until (optional, for several days)"  # the last day of a run of dates
 BLANK_ROWS = 2
 MAX_ROWS = 12
 BOTH_TIMES = "Please give both a start and an end, or clear both to remove the range."
@@ -55,6 +56,34 @@ def _last_day(form: forms.Form, cleaned: dict) -> None:
     if first and last and last < first:
         form.add_error("last_day", UNTIL_BEFORE)
     cleaned["last_day"] = last or first
+
+
+def _day_field(label: str, *, invalid: str, missing: str = "") -> forms.DateField:
+    """A date picked from the browser's calendar; one without ``missing`` may stay empty."""
+    messages = {"invalid": invalid} | ({"required": missing} if missing else {})
+    return forms.DateField(
+        label=label,
+        required=bool(missing),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=messages,
+    )
+
+
+def _note_field() -> forms.CharField:
+    return forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+
+
+def _window(
+    form: forms.Form, cleaned: dict, start_name: str, end_name: str
+) -> tuple[time, time] | None:
+    """The range of a row's two times; None for a row left empty, or one with a single
+    time (the empty one then asks for both)."""
+    start, end = cleaned.get(start_name), cleaned.get(end_name)
+    if start is None or end is None:
+        if start is not None or end is not None:
+            form.add_error(start_name if start is None else end_name, BOTH_TIMES)
+        return None
+    return start, end
 
 
 def _time_field(label: str) -> forms.TimeField:
@@ -116,21 +145,18 @@ class WeekForm(forms.Form):
                 start_name, end_name = f"d{day}-{row}-start", f"d{day}-{row}-end"
                 if start_name in self.errors or end_name in self.errors:
                     continue
-                start, end = cleaned.get(start_name), cleaned.get(end_name)
-                if start is None and end is None:
+                window = _window(self, cleaned, start_name, end_name)
+                if window is None:
                     continue
-                if start is None or end is None:
-                    self.add_error(start_name if start is None else end_name, BOTH_TIMES)
-                    continue
-                problems = window_problems([(start, end)])
+                problems = window_problems([window])
                 if problems:
                     target = end_name if ENDS_BEFORE_START in problems else start_name
                     self.add_error(target, problems[0])
                     continue
-                if window_problems([*ranges, (start, end)]):
+                if window_problems([*ranges, window]):
                     self.add_error(start_name, OVERLAPS)
                     continue
-                ranges.append((start, end))
+                ranges.append(window)
             week[day] = sorted(ranges)
         cleaned["week"] = week
         return cleaned
@@ -148,17 +174,8 @@ class WeekForm(forms.Form):
 class DateHoursForm(forms.Form):
     """A date (or a run of dates) with other hours than her week, or closed."""
 
-    first_day = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": DATE_MISSING, "invalid": DATE_INVALID},
-    )
-    last_day = forms.DateField(
-        label="Until (optional, for several days)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": UNTIL_INVALID},
-    )
+    first_day = _day_field("Date", missing=DATE_MISSING, invalid=DATE_INVALID)
+    last_day = _day_field(UNTIL, invalid=UNTIL_INVALID)
     closed = forms.TypedChoiceField(
         label="On these days",
         choices=[("1", "Closed"), ("0", "Open at other times")],
@@ -170,7 +187,7 @@ class DateHoursForm(forms.Form):
     end_1 = _time_field("Until")
     start_2 = _time_field("And from (optional)")
     end_2 = _time_field("Until")
-    note = forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+    note = _note_field()
 
     def clean(self):
         cleaned = super().clean()
@@ -178,13 +195,8 @@ class DateHoursForm(forms.Form):
         windows = []
         if cleaned.get("closed") is False:
             for start_name, end_name in (("start_1", "end_1"), ("start_2", "end_2")):
-                start, end = cleaned.get(start_name), cleaned.get(end_name)
-                if start is None and end is None:
-                    continue
-                if start is None or end is None:
-                    self.add_error(start_name if start is None else end_name, BOTH_TIMES)
-                    continue
-                windows.append((start, end))
+                if window := _window(self, cleaned, start_name, end_name):
+                    windows.append(window)
             if not windows and not self.errors:
                 self.add_error("start_1", "Please give the hours you are open on these days.")
             elif problems := window_problems(windows):
@@ -196,18 +208,11 @@ class DateHoursForm(forms.Form):
 class TimeOffForm(forms.Form):
     """Whole days off; one day is the usual case, so the last day may be left empty."""
 
-    first_day = forms.DateField(
-        label="First day off",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": FIRST_DAY_OFF_MISSING, "invalid": FIRST_DAY_OFF_INVALID},
+    first_day = _day_field(
+        "First day off", missing=FIRST_DAY_OFF_MISSING, invalid=FIRST_DAY_OFF_INVALID
     )
-    last_day = forms.DateField(
-        label="Until (optional, for several days)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": LAST_DAY_OFF_INVALID},
-    )
-    note = forms.CharField(label="Note for yourself (optional)", required=False, max_length=200)
+    last_day = _day_field(UNTIL, invalid=LAST_DAY_OFF_INVALID)
+    note = _note_field()
 
     def clean(self):
         cleaned = super().clean()

@@ -223,40 +223,27 @@ def hours_calendar(request: HttpRequest) -> HttpResponse:
             return redirect(here)
         if action == "date":
             date_form = DateHoursForm(request.POST, prefix="date")
-            if date_form.is_valid():
-                data = date_form.cleaned_data
-                try:
-                    hours_service.set_date_hours(
-                        practitioner=practitioner,
-                        first_day=data["first_day"],
-                        last_day=data["last_day"],
-                        windows=data["windows"],
-                        note=data["note"],
-                    )
-                except hours_service.HoursError as error:
-                    date_form.add_error(None, str(error))
-                else:
-                    saved = "Saved: those dates have their own hours now."
-                    messages.success(request, _with_sessions(saved, practitioner, data))
-                    return redirect(_after_change(data["first_day"], data["last_day"], warn=True))
+            saved = _save_days(
+                request,
+                date_form,
+                hours_service.set_date_hours,
+                ("first_day", "last_day", "windows", "note"),
+                saved="Saved: those dates have their own hours now.",
+            )
+            if saved is not None:
+                return saved
         if action == "off":
             off_form = TimeOffForm(request.POST, prefix="off")
-            if off_form.is_valid():
-                data = off_form.cleaned_data
-                try:
-                    hours_service.save_time_off(
-                        practitioner=practitioner,
-                        first_day=data["first_day"],
-                        last_day=data["last_day"],
-                        note=data["note"],
-                        time_off=editing_off,
-                    )
-                except hours_service.HoursError as error:
-                    off_form.add_error(None, str(error))
-                else:
-                    saved = "Your time off is saved."
-                    messages.success(request, _with_sessions(saved, practitioner, data))
-                    return redirect(_after_change(data["first_day"], data["last_day"], warn=True))
+            saved = _save_days(
+                request,
+                off_form,
+                hours_service.save_time_off,
+                ("first_day", "last_day", "note"),
+                saved="Your time off is saved.",
+                time_off=editing_off,
+            )
+            if saved is not None:
+                return saved
     grid_first, grid_last, weeks = month_grid(month, today)
     shown_first = min(grid_first, today) if past else today
     list_first = date(2000, 1, 1) if past else today
@@ -304,6 +291,26 @@ def _is_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _save_days(
+    request: HttpRequest, form, save, fields: tuple[str, ...], *, saved: str, **extra
+) -> HttpResponse | None:
+    """A date's other hours or time off, from its bound ``form``: ``save`` (booking.hours)
+    is given the form's ``fields`` and ``extra``, then she is sent to the changed days with
+    ``saved`` and the sessions booked in them. None when the form or booking.hours refuses
+    it; the form then says why."""
+    if not form.is_valid():
+        return None
+    practitioner = request.practitioner
+    data = form.cleaned_data
+    try:
+        save(practitioner=practitioner, **{name: data[name] for name in fields}, **extra)
+    except hours_service.HoursError as error:
+        form.add_error(None, str(error))
+        return None
+    messages.success(request, _with_sessions(saved, practitioner, data))
+    return redirect(_after_change(data["first_day"], data["last_day"], warn=True))
 
 
 def _with_sessions(saved: str, practitioner, data: dict) -> str:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from booking import effects
 from booking.availability import to_instant
 from console import agenda, coming_up
+from console.attendee_intakes import ATTENTION_WORDS
 from practice.models import Practitioner
 from practice.timezones import day as day_words
 
@@ -84,7 +85,7 @@ def build_summary(
                 "kind": entry.kind,
                 "intake": entry.intake_words,
                 "held": entry.money if entry.held else "",
-                "attention": agenda.ATTENTION_WORDS if entry.flagged else "",
+                "attention": ATTENTION_WORDS if entry.flagged else "",
             }
             for entry in today.entries
         ],

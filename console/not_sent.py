@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 
 from booking.models import Booking, Effect
-from console.agenda import first_name
+from console.agenda_items import first_name
 from practice.models import Practitioner
 from practice.timezones import clock, day
 

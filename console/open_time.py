@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from booking.availability import to_instant
-from console.agenda import Day, span_text
+from console.agenda import Day
+from console.agenda_items import span_text
 
 STEP = timedelta(minutes=15)
 SHORTEST = STEP

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking import selectors
-from booking.forms import partner_email_error
+from booking.forms import PARTNER_ZONE_UNKNOWN, partner_email_error
 from booking.models import Booking, BookingEvent
 from booking.payments import gateway
 from booking.payments.confirmation import release
@@ -33,6 +33,7 @@ from booking.services import (
 )
 from booking.slots import blocked_span
 from practice.models import Offering
+from practice.timezones import canonical_timezone
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ def hold_for_payment(
     note: str = "",
     partner_name: str = "",
     partner_email: str = "",
+    partner_timezone: str = "",
     now: datetime | None = None,
 ) -> HeldCheckout:
     """Hold a slot of a paid offering while the client pays through Stripe Checkout.
@@ -88,15 +90,18 @@ def hold_for_payment(
     (returning clients only) is the caller's check.
 
     A couples session needs the partner's name and an email address other than the
-    client's (BookingError otherwise); other offerings keep no partner. The partner is
-    stored on the booking only: Stripe sees the client alone.
+    client's (BookingError otherwise), and may have the partner's own zone (their reminders
+    read it; none: the client's); other offerings keep no partner. The partner is stored on
+    the booking only: Stripe sees the client alone.
     """
     now = now or timezone.now()
     if not offering.is_active:
         raise BookingError(NOT_ACTIVE)
     if offering.is_free:
         raise BookingError(NOT_PAID_OFFERING)
-    partner_name, partner_email = _partner(offering, partner_name, partner_email, client_email)
+    partner_name, partner_email, partner_timezone = _partner(
+        offering, partner_name, partner_email, partner_timezone, client_email
+    )
     try:
         gateway.client()
     except gateway.PaymentsNotConfigured as error:
@@ -131,6 +136,7 @@ def hold_for_payment(
                 note=note,
                 partner_name=partner_name,
                 partner_email=partner_email,
+                partner_timezone=partner_timezone,
             )
     return _open_checkout(booking, payment, now=now)
 
@@ -144,16 +150,21 @@ def resume_checkout(*, booking: Booking, now: datetime | None = None) -> HeldChe
     return _open_checkout(booking, booking.payment, now=now)
 
 
-def _partner(offering: Offering, name: str, email: str, client_email: str) -> tuple[str, str]:
+def _partner(
+    offering: Offering, name: str, email: str, zone: str, client_email: str
+) -> tuple[str, str, str]:
     """The partner to store: checked for a couples session, dropped for anything else."""
     if offering.kind != Offering.Kind.COUPLES_SESSION:
-        return "", ""
+        return "", "", ""
     name, email = name.strip(), email.strip().lower()
     if not name or not email:
         raise BookingError(PARTNER_REQUIRED)
     if error := partner_email_error(email, client_email):
         raise BookingError(error)
-    return name, email
+    listed = canonical_timezone(zone) if zone else ""
+    if listed is None:
+        raise BookingError(PARTNER_ZONE_UNKNOWN)
+    return name, email, listed
 
 
 def _hold(
@@ -170,6 +181,7 @@ def _hold(
     note,
     partner_name="",
     partner_email="",
+    partner_timezone="",
 ) -> tuple[Booking, Payment]:
     """Inside the lock, the slot checked: write the held booking and its pending payment."""
     booking = create_booking(
@@ -187,6 +199,7 @@ def _hold(
         hold_expires_at=(now + HOLD_DURATION).replace(microsecond=0),
         partner_name=partner_name,
         partner_email=partner_email,
+        partner_timezone=partner_timezone,
     )
     payment = Payment.objects.create(
         booking=booking, amount=offering.price, currency=offering.currency.upper(), created_at=now

@@ -16,6 +16,7 @@ from booking.hours import (
     ENDS_BEFORE_START,
     OFF_GRID,
     OVERLAPS,
+    RANGE_TOO_LONG,
     HoursError,
     set_weekly_hours,
     weekly_hours,
@@ -337,6 +338,22 @@ def test_time_off_ending_before_it_starts_is_refused(console, practitioner, now)
     ).content.decode()
     assert UNTIL_BEFORE in page
     assert not TimeOff.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"action": "off", "off-first_day": "2026-12-21", "off-last_day": "2028-01-05"},
+        {"action": "date", "date-first_day": "2026-12-21", "date-last_day": "2028-01-05"},
+    ],
+    ids=["time off", "other hours"],
+)
+def test_more_than_a_year_at_once_is_refused_on_the_page(console, practitioner, fields, now):
+    answer = console.post(CALENDAR, fields | {"date-closed": "1"})
+
+    assert answer.status_code == 200
+    assert RANGE_TOO_LONG in answer.content.decode()
+    assert not TimeOff.objects.exists() and not DateOverride.objects.exists()
 
 
 def test_a_single_day_off_needs_no_last_day(console, practitioner, now):
