@@ -105,7 +105,7 @@ def setup_couple():
     from django.utils import timezone
 
     from booking.models import AvailabilityRule, Booking
-    from intake import services
+    from intake import assignments
     from practice.models import Offering, Practitioner
 
     user = get_user_model().objects.create_user(username="mara", email="mara@example.org")
@@ -151,7 +151,7 @@ def setup_couple():
         consented_at=now,
         privacy_notice_version="bench",
     )
-    assignments = services.assign_for_booking(booking_id=booking.pk)
+    assignments = assignments.assign_for_booking(booking_id=booking.pk)
     return user, booking, assignments
 
 
@@ -212,7 +212,7 @@ def bench_review(user, booking, assignments, requests: int) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from intake import services
+    from intake import assignments, services
     from intake.models import AccessLog
 
     rng = random.Random(SEED + 1)

@@ -41,7 +41,7 @@ OUTSIDE_NEEDS_CONFIRMING = (
 )
 PARTNER_NAME_NEEDED = "Please give the partner's name."
 PARTNER_EMAIL_NEEDED = "Please give the partner's email address: they get their own link."
-PARTNER_ZONE_UNKNOWN = on_behalf.PARTNER_ZONE_UNKNOWN
+PARTNER_ZONE_UNKNOWN = book_for.PARTNER_ZONE_UNKNOWN
 PAY_NEEDED = "Please choose how this session is paid."
 SAME_ADDRESS = "The partner needs their own email address, not the client's."
 

@@ -23,7 +23,7 @@ from booking import effects
 from booking.emails import changes
 from booking.emails.compose import format_span, simple_message
 from booking.models import Booking
-from intake import links, notice_reasons, selectors, services
+from intake import assignments, links, notice_reasons, selectors, services
 from intake.models import Assignment, Response
 from practice.timezones import clock, day, zone_label
 
@@ -90,7 +90,7 @@ def invite(assignments: list[Assignment]) -> int:
 def _assign(effect) -> None:
     """A booking confirmed: its assignments, then each attendee's own invitation. Those of
     an earlier run are invited too, so a run that died between the two loses no one."""
-    services.assign_for_booking(booking_id=effect.booking_id)
+    assignments.assign_for_booking(booking_id=effect.booking_id)
     invite(list(Assignment.objects.filter(booking_id=effect.booking_id).select_related("booking")))
 
 

@@ -10,9 +10,9 @@ def send_waiting_invitations() -> int:
     existed, or its assignment effect lost); how many. Those that did retry by themselves."""
     from django.utils import timezone
 
-    from intake import notifications, services
+    from intake import assignments, notifications
 
-    return notifications.invite(services.uninvited(now=timezone.now()))
+    return notifications.invite(assignments.uninvited(now=timezone.now()))
 
 
 @task()

@@ -1,6 +1,6 @@
 """One reminder of an intake not yet sent, 48 hours before the session, to that attendee.
 
-Scheduled for each assignment when it is created (``intake.services.assign_for_booking``)
+Scheduled for each assignment when it is created (``intake.assignments.assign_for_booking``)
 and again, at the booking's new version, after a reschedule (the ``intake.reminders``
 effect, which voids the old ones first). When it is due it looks again: the booking still
 confirmed at the same version, and this attendee's own questionnaire still not sent. Each

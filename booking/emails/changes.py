@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import booking_changes, effects, links, payment_hooks
+from booking import booking_changes, effects, links, payment_hooks, reminders
 from booking.calendars import ics
 from booking.emails.compose import (
     book_again_url,
@@ -166,12 +166,12 @@ def _meeting_context(booking: Booking, change: str, zone: str, other_zone: str) 
     }
 
 
-def _attendee_subject(booking: Booking, change: str) -> str:
+def _attendee_subject(booking: Booking, change: str, zone: str) -> str:
     """``Confirmed: your session with … on Thu 3 Dec, 04:00 (New York time)``."""
     return CLIENT_SUBJECTS[change].format(
         meeting=booking.offering.meeting_word,
         practice=booking.practitioner.practice_name,
-        when=format_short(booking.start, booking.client_timezone),
+        when=format_short(booking.start, zone),
     )
 
 
@@ -202,7 +202,7 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         booking,
         template="email/booking_client",
         context=context,
-        subject=_attendee_subject(booking, change),
+        subject=_attendee_subject(booking, change, zone),
         to=booking.client_email,
         reply_to=practitioner.email,
         reader=ics.CLIENT,
@@ -237,11 +237,12 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
 
 
 def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
-    """A couples session's partner: when (in the booker's zone and the practice's), the
-    video link, who booked it and how to change it. Not the manage link, which is the
-    client's key, and nothing the client wrote."""
+    """A couples session's partner: when (in their own zone when the booking has it, else
+    the booker's, and the practice's), the video link, who booked it and how to change it.
+    Not the manage link, which is the client's key, and nothing the client wrote."""
     practitioner = booking.practitioner
-    context = _meeting_context(booking, change, booking.client_timezone, practitioner.timezone)
+    zone = reminders.zone_of(booking, reminders.PARTNER)
+    context = _meeting_context(booking, change, zone, practitioner.timezone)
     context["partner_name"] = booking.partner_name
     context["by_practice"] = _change_actor(booking, change) in ("practitioner", "staff")
     context["personal_line"] = personal_line(booking, change)
@@ -249,7 +250,7 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
         booking,
         template="email/booking_partner",
         context=context,
-        subject=_attendee_subject(booking, change),
+        subject=_attendee_subject(booking, change, zone),
         to=booking.partner_email,
         reply_to=practitioner.email,
         reader=ics.PARTNER,

@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 from booking.availability import to_instant
 from booking.models import Booking, BookingEvent, BusyBlock, TimeOff
 from booking.payments.models import Payment
+from intake import assignments as intake_assignments
 from intake import services as intake_services
 from intake.models import Assignment
 from practice.models import Offering, Practitioner
@@ -184,7 +185,7 @@ def seed_demo_week(practitioner: Practitioner, *, now: datetime) -> int:
             for plan, booking in written:  # in plan order: last week's intake comes first
                 if booking.status != Booking.Status.CONFIRMED:
                     continue
-                intake_services.assign_for_booking(booking_id=booking.pk, now=now)
+                intake_assignments.assign_for_booking(booking_id=booking.pk, now=now)
                 for assignment in Assignment.objects.filter(booking=booking):
                     how = plan.partner_intake if assignment.role == "partner" else plan.intake
                     _fill(assignment, how, min(now, booking.start) - timedelta(days=1))

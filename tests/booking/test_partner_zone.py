@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 
 from booking.forms import PARTNER_ZONE_UNKNOWN
 from booking.models import Booking
@@ -75,6 +76,21 @@ def test_the_partners_zone_is_stored_and_their_reminder_reads_their_clock(
     assert sent["kim@example.org"].subject == "Reminder: your session tomorrow at 8:00 PM"
     assert "8:00–9:30 PM (Sydney time)" in sent["kim@example.org"].body
     assert "10:00–11:30 (Berlin time)" in sent["ana@example.org"].body
+
+
+def test_the_partners_confirmation_reads_their_own_clock_first(
+    client, ana, couples, standin, flush, now
+):
+    answer = post_details(client, partner_timezone=SYDNEY)
+    press(answer["Location"])
+    flush()
+
+    confirmed = {m.to[0]: m for m in mail.outbox if m.subject.startswith("Confirmed")}
+    theirs, anas = confirmed["kim@example.org"], confirmed["ana@example.org"]
+    assert theirs.subject.endswith("on Thu 3 Dec, 8:00 PM (Sydney time)")
+    assert "Thursday 3 December, 8:00–9:30 PM (Sydney time)" in theirs.body
+    assert "in Berlin" in theirs.body  # and the practice's clock beside it
+    assert anas.subject.endswith("(Berlin time)")
 
 
 def test_without_a_zone_for_the_partner_their_reminder_reads_the_clients(

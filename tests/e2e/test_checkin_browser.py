@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from intake import services
+from intake import assignments, services
 from intake.models import Assignment
 from tests.e2e.axe import assert_accessible
 from tests.factories import insert_booking, make_session_offering
@@ -26,7 +26,7 @@ def test_the_checkin_offers_the_earlier_answers_to_read_and_update(
     services.save_answers(assignment=first, answers={"what_brings_you": EARLIER}, now=now)
     services.submit(assignment=first, now=now - timedelta(days=41))
     booking = insert_booking(offering, now + timedelta(days=3))
-    [assignment] = services.assign_for_booking(booking_id=booking.pk, now=now)
+    [assignment] = assignments.assign_for_booking(booking_id=booking.pk, now=now)
     page = browser.new_page()
 
     page.goto(live_server.url + reverse("intake:start", kwargs={"token": assignment.token}))

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from booking import links
 from booking.models import Booking
 from booking.payments import views as payment_views
-from intake import services as intake_services
+from intake import assignments as intake_assignments
 from intake.links import fill_path
 from practice.models import KnownClient
 from tests.accounts.support import code_from, make_user
@@ -219,7 +219,7 @@ def test_the_intake_pages_and_their_scripts_run_under_the_policy(
     browser, live_server, practitioner, now
 ):
     booking = insert_booking(make_session_offering(practitioner), now + timedelta(days=3))
-    [assignment] = intake_services.assign_for_booking(booking_id=booking.pk)
+    [assignment] = intake_assignments.assign_for_booking(booking_id=booking.pk)
     context, watch = watched_context(browser, timezone_id="Asia/Tokyo")
     page = context.new_page()
     start = f"{live_server.url}{fill_path(assignment)}"

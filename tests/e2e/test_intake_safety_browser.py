@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from intake import services
+from intake import assignments
 from intake.links import fill_path
 from intake.models import Assignment, Response
 from practice.models import Offering
@@ -64,7 +64,7 @@ def test_a_client_who_skips_the_relationship_question_is_still_asked_about_safet
     browser, live_server, practitioner, now
 ):
     booking = insert_booking(make_session_offering(practitioner), now + timedelta(days=3))
-    [assignment] = services.assign_for_booking(booking_id=booking.pk)
+    [assignment] = assignments.assign_for_booking(booking_id=booking.pk)
     context = browser.new_context(timezone_id="Asia/Tokyo", locale="ja-JP")
     page = context.new_page()
 
@@ -96,7 +96,7 @@ def test_each_partner_of_a_couple_answers_the_safety_questions_privately(
         partner_name="Robin Lee",
         partner_email="robin@example.org",
     )
-    pair = services.assign_for_booking(booking_id=booking.pk)
+    pair = assignments.assign_for_booking(booking_id=booking.pk)
     assert sorted(a.role for a in pair) == [Assignment.Role.CLIENT, Assignment.Role.PARTNER]
     assert pair[0].token != pair[1].token
 

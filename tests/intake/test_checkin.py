@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from intake import questionnaires, services
+from intake import assignments, questionnaires, services
 from intake.models import AccessLog, Assignment, Response
 from intake.questionnaires import QuestionnaireError, load_directory
 from practice.models import Offering
@@ -48,7 +48,7 @@ def sent_full(offering, *, email, name, at, answers=None) -> Response:
 
 def next_booking(offering, now, *, days=5, **fields):
     booking = insert_booking(offering, now + timedelta(days=days), **fields)
-    return {a.email: a for a in services.assign_for_booking(booking_id=booking.pk, now=now)}
+    return {a.email: a for a in assignments.assign_for_booking(booking_id=booking.pk, now=now)}
 
 
 def test_a_full_intake_sent_within_the_period_brings_a_checkin(offering, now):

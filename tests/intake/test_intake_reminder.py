@@ -10,7 +10,7 @@ from django.core import mail
 
 from booking import booking_changes, effects
 from booking.models import Effect
-from intake import links, reminders, services
+from intake import assignments, links, reminders, services
 from intake.models import Assignment
 from tests.factories import insert_booking, make_couples_offering
 
@@ -35,7 +35,7 @@ def booking(practitioner):
 
 def assign(booking, at=BOOKED_AT) -> dict[str, Assignment]:
     with time_machine.travel(at, tick=False):
-        created = services.assign_for_booking(booking_id=booking.pk, now=at)
+        created = assignments.assign_for_booking(booking_id=booking.pk, now=at)
     return {assignment.role: assignment for assignment in created}
 
 

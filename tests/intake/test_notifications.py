@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from booking import effects, free_calls
 from booking.models import Effect
-from intake import notifications, services
+from intake import assignments, notifications, services
 from intake.models import Assignment
 from intake.questionnaires import latest
 from tests.factories import booking_emails, make_offering
@@ -124,11 +124,11 @@ def test_the_command_invites_an_assignment_that_never_had_its_invitation(
 def test_invitations_for_cancelled_or_past_bookings_are_not_retried(assignment, now):
     later = now + timedelta(minutes=30)
     Assignment.objects.filter(pk=assignment.pk).update(created_at=now - timedelta(hours=1))
-    assert services.uninvited(now=later) == [assignment]
-    assert services.uninvited(now=assignment.booking.start) == []
+    assert assignments.uninvited(now=later) == [assignment]
+    assert assignments.uninvited(now=assignment.booking.start) == []
     assignment.booking.status = "cancelled"
     assignment.booking.save()
-    assert services.uninvited(now=later) == []
+    assert assignments.uninvited(now=later) == []
 
 
 def test_the_invitation_comes_from_the_practice_by_name(assignment, settings):

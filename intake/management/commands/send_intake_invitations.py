@@ -9,14 +9,14 @@ you like: an invitation already on its way, or sent, is left alone.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from intake import notifications, services
+from intake import assignments, notifications
 
 
 class Command(BaseCommand):
     help = "Send the intake invitations that never went out."
 
     def handle(self, *args, **options):
-        pending = services.uninvited(now=timezone.now())
+        pending = assignments.uninvited(now=timezone.now())
         started = notifications.invite(pending)
         self.stdout.write(
             self.style.SUCCESS(
