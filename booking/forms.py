@@ -235,8 +235,8 @@ class CouplesDetailsForm(PaidDetailsForm):
         label="Your partner's time zone",
         required=False,
         error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
-        help_text="Their reminders show the time on their own clock. If you live in the same "
-        "place, leave it as yours.",
+        help_text="Their emails and reminders show the time on their own clock. If you live in "
+        "the same place, leave it as yours.",
         widget=ZoneSelect,
     )
 

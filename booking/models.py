@@ -181,7 +181,7 @@ class Booking(models.Model):
     # never sent to Stripe and never put in a calendar or an email subject.
     partner_name = models.CharField(max_length=120, blank=True, default="")
     partner_email = models.EmailField(blank=True, default="")
-    # The partner's zone, when the practice knows it: their reminders show their own clock.
+    # The partner's zone, when the practice knows it: their emails and reminders show it.
     partner_timezone = models.CharField(
         max_length=64, blank=True, default="", validators=[validate_timezone]
     )

@@ -136,7 +136,8 @@ class WhenForm(forms.Form):
         label="Partner's time zone",
         required=False,
         error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
-        help_text="Their reminders show their own time. The client's, unless you change it.",
+        help_text="Their emails and reminders show their own time: the client's, unless you "
+        "change it.",
         widget=ZoneSelect,
     )
 
