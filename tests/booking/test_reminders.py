@@ -73,6 +73,20 @@ def test_a_monday_session_after_the_spring_change_is_reminded_24_real_hours_befo
     assert sent_at(datetime(2026, 3, 30, 7, 0, tzinfo=UTC)) == []
 
 
+def test_a_new_york_sunday_after_the_autumn_change_is_reminded_24_real_hours_before(offering):
+    """New York falls back on Sunday 1 November 2026 (Berlin did a week earlier): the day
+    before a Sunday 10:00 AM call is 25 hours long, and the reminder counts real hours, so
+    it comes at 11:00 AM on the Saturday and still says "tomorrow at 10:00 AM"."""
+    start = datetime(2026, 11, 1, 15, 0, tzinfo=UTC)  # 10:00 AM EST, 16:00 in Berlin
+    booking = book(offering, start, at=start - timedelta(days=7), client_timezone=NEW_YORK)
+
+    assert due(booking)[("client", 24)] == datetime(2026, 10, 31, 15, 0, tzinfo=UTC)
+    assert sent_at(datetime(2026, 10, 31, 14, 59, tzinfo=UTC)) == []  # 10:59 AM EDT
+    [reminder] = sent_at(datetime(2026, 10, 31, 15, 0, tzinfo=UTC))
+    assert reminder.subject == "Reminder: your call tomorrow at 10:00 AM"
+    assert "10:00–10:30 AM (New York time)" in reminder.body
+
+
 @pytest.mark.parametrize(
     "start",
     [
