@@ -207,6 +207,18 @@ def partner_email_error(partner_email: str, *client_emails: str) -> str | None:
     return PARTNER_EMAIL_IS_YOURS if partner_email.strip().lower() in own else None
 
 
+def partner_zone_field(*, label: str, help_text: str, unknown: str) -> TimezoneField:
+    """The partner's own zone, optional (the booker's stands in): one field for both of the
+    forms that ask, the client's and hers, each in its own words."""
+    return TimezoneField(
+        label=label,
+        required=False,
+        error_messages={"invalid_timezone": unknown},
+        help_text=help_text,
+        widget=ZoneSelect,
+    )
+
+
 class CouplesDetailsForm(PaidDetailsForm):
     """A couples session: the client's details, and who their partner is (each gets their
     own invitation). Use ``for_client`` so the partner's address can be checked."""
@@ -231,13 +243,11 @@ class CouplesDetailsForm(PaidDetailsForm):
         "Neither of you sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    partner_timezone = TimezoneField(
+    partner_timezone = partner_zone_field(
         label="Your partner's time zone",
-        required=False,
-        error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
         help_text="Their emails and reminders show the time on their own clock. If you live in "
         "the same place, leave it as yours.",
-        widget=ZoneSelect,
+        unknown=PARTNER_ZONE_UNKNOWN,
     )
 
     def __init__(self, *args, **kwargs):

@@ -22,6 +22,7 @@ from booking.forms import (
     TimezoneField,
     ZoneSelect,
     partner_email_error,
+    partner_zone_field,
 )
 from booking.services import SlotUnavailable
 from console import book_for
@@ -132,13 +133,11 @@ class WhenForm(forms.Form):
         "sees the other's answers.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    partner_timezone = TimezoneField(
+    partner_timezone = partner_zone_field(
         label="Partner's time zone",
-        required=False,
-        error_messages={"invalid_timezone": PARTNER_ZONE_UNKNOWN},
         help_text="Their emails and reminders show their own time: the client's, unless you "
         "change it.",
-        widget=ZoneSelect,
+        unknown=PARTNER_ZONE_UNKNOWN,
     )
 
     def __init__(
