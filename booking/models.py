@@ -220,6 +220,11 @@ class Booking(models.Model):
         return f"{self.offering} {start:%Y-%m-%d %H:%M %Z} ({self.get_status_display()})"
 
     @property
+    def partner_zone(self) -> str:
+        """Where the partner reads a clock: their own zone when known, else the booker's."""
+        return self.partner_timezone or self.client_timezone
+
+    @property
     def ical_uid(self) -> str:
         """Stable across every change, so calendars update the event instead of adding one."""
         return f"booking-{self.public_id}@practice"

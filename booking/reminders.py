@@ -48,9 +48,7 @@ def key(booking: Booking, recipient: str, hours: int) -> str:
 
 def zone_of(booking: Booking, recipient: str) -> str:
     """Where ``recipient`` reads a clock: the client's zone, the partner's when known."""
-    if recipient == PARTNER and booking.partner_timezone:
-        return booking.partner_timezone
-    return booking.client_timezone
+    return booking.partner_zone if recipient == PARTNER else booking.client_timezone
 
 
 def recipients(booking: Booking) -> dict[str, tuple[str, str, str]]:

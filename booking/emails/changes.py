@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
-from booking import booking_changes, effects, links, payment_hooks, reminders
+from booking import booking_changes, effects, links, payment_hooks
 from booking.calendars import ics
 from booking.emails.compose import (
     book_again_url,
@@ -237,11 +237,11 @@ def practitioner_message(booking: Booking, *, change: str) -> EmailMultiAlternat
 
 
 def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
-    """A couples session's partner: when (in their own zone when the booking has it, else
-    the booker's, and the practice's), the video link, who booked it and how to change it.
-    Not the manage link, which is the client's key, and nothing the client wrote."""
+    """A couples session's partner: when (in ``Booking.partner_zone``, and the practice's),
+    the video link, who booked it and how to change it. Not the manage link, which is the
+    client's key, and nothing the client wrote."""
     practitioner = booking.practitioner
-    zone = reminders.zone_of(booking, reminders.PARTNER)
+    zone = booking.partner_zone
     context = _meeting_context(booking, change, zone, practitioner.timezone)
     context["partner_name"] = booking.partner_name
     context["by_practice"] = _change_actor(booking, change) in ("practitioner", "staff")
