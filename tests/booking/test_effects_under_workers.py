@@ -177,3 +177,19 @@ def test_every_email_arrives_once_when_the_mail_server_is_down_for_a_minute(due,
     settle(sink, workers, expected)
 
     assert_each_arrived_once(sink, expected)
+
+
+def test_a_worker_whose_database_connection_was_cut_sends_on(due, sink, workers):
+    workers.start(1)
+    workers.wait_until_ready()
+    time.sleep(1)  # polling on the connection it keeps
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    expected = due(20)
+
+    settle(sink, workers, expected)
+
+    assert_each_arrived_once(sink, expected)
