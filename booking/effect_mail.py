@@ -5,9 +5,9 @@ the message: after the whole body is sent and before the final "." that ends DAT
 worker killed before that commit leaves the server an unfinished DATA, which it discards,
 and the row is retried once its lease ends; killed after it, the server has the message
 and the row is done. (Killed in the instant between that commit and the "." leaving, the
-email is lost: the one window left, chosen over sending it twice.) A server that refuses the final ".", or is gone before it answers,
-gets the row back to pending (retried later). Other backends (console, locmem) send, then
-mark done.
+email is lost: the one window left, chosen over sending it twice.) A server that refuses
+the final ".", or is gone before it answers, gets the row back to pending (retried
+later). Other backends (console, locmem) send, then mark done.
 """
 
 import hashlib
