@@ -5,7 +5,8 @@
    a local SMTP sink in its own process (tests.processes.Sink), which records the
    Message-ID of each message it accepts. Printed per run and as the median of --runs:
    emails/s between the sink's first and last acceptance, emails sent twice (must be 0)
-   and emails never sent (must be 0).
+   and emails never sent (must be 0), and tasks enqueued per email (above 1 when the
+   sweep enqueued again rows still waiting in the queue).
 2. Latency: with two idle workers, --latency-count times, one change is committed and timed
    from its commit to the sink accepting its email: median and p95, for each worker poll
    interval of --intervals (``manage.py worker --interval``; ``default`` is the worker's
@@ -74,8 +75,10 @@ def empty_tables() -> None:
 def throughput_run(offering, count: int, worker_env: dict, folder: Path) -> dict:
     from django.db import transaction
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from booking import effect_mail, effect_tasks
+    from booking.effect_tasks import run_effect
     from tests.factories import make_due_reminders
     from tests.processes import Sink, Workers, wait_for
 
@@ -103,9 +106,11 @@ def throughput_run(offering, count: int, worker_env: dict, folder: Path) -> dict
     accepted = sink.accepted()
     arrived = Counter(message_id for _, message_id in accepted)
     seconds = accepted[-1][0] - accepted[0][0]
+    tasks = DBTaskResult.objects.filter(task_path=run_effect.module_path).count()
     return {
         "per_second": (len(accepted) - 1) / seconds,
         "seconds": seconds,
+        "tasks_per_email": tasks / count,
         "twice": sum(1 for times in arrived.values() if times > 1),
         "lost": len(expected - set(arrived)),
     }
@@ -169,7 +174,8 @@ def throughput(offering, options, worker_env: dict) -> None:
         runs.append(run)
         print(
             f"  run {number + 1}: {run['per_second']:.1f} emails/s ({run['seconds']:.1f} s), "
-            f"sent twice {run['twice']}, never sent {run['lost']}"
+            f"sent twice {run['twice']}, never sent {run['lost']}, "
+            f"{run['tasks_per_email']:.2f} tasks enqueued per email"
         )
     print(
         f"median: {statistics.median(r['per_second'] for r in runs):.1f} emails/s; "
