@@ -44,7 +44,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 # Figures, not tests: the slot engine, GET /api/v1/slots in-process on SQLite and
-# PostgreSQL, then gunicorn on PostgreSQL under load from 127.0.0.1 (bench/README.md).
+# PostgreSQL, gunicorn on PostgreSQL under load from 127.0.0.1, payments, intake, the
+# console, and two workers sending emails (bench/README.md).
 bench: install
 	$(PY) bench/slots.py --database sqlite
 	$(PY) bench/slots.py --database postgres --api-only
@@ -53,6 +54,7 @@ bench: install
 	$(PY) bench/intake.py
 	$(PY) bench/console.py --database sqlite
 	$(PY) bench/console.py --database postgres
+	$(PY) bench/effects.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -151,10 +151,13 @@ def _with_database(url: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def bench_database(kind: str, **settings_env: str) -> Iterator[dict[str, str]]:
+def bench_database(
+    kind: str, *, name: str | None = None, **settings_env: str
+) -> Iterator[dict[str, str]]:
     """A fresh database of ``kind`` ("sqlite" or "postgres"), migrated, with Django set up
     on it in this process; yields the environment a server process needs to use it too.
-    The database is dropped (or its file removed) on the way out, whatever happened."""
+    The database is dropped (or its file removed) on the way out, whatever happened; a
+    PostgreSQL ``name`` left by a run that was killed is dropped first."""
     env = {
         "DJANGO_SETTINGS_MODULE": "practice.settings",
         "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
@@ -168,7 +171,8 @@ def bench_database(kind: str, **settings_env: str) -> Iterator[dict[str, str]]:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-"))
             env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
         elif kind == "postgres":
-            name = f"bench_{os.getpid()}_{int(time.time())}"
+            name = name or f"bench_{os.getpid()}_{int(time.time())}"
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             _admin(f'CREATE DATABASE "{name}"')
             stack.callback(_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             env["DATABASE_URL"] = _with_database(POSTGRES_SERVER, name)

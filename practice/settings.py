@@ -152,10 +152,10 @@ EMAIL_TIMEOUT = 20
 # The effect path (booking/effects.py): a failed effect waits EFFECT_RETRY_BASE seconds,
 # doubled per attempt up to an hour, and is shown to her as failed after
 # EFFECT_MAX_ATTEMPTS. A worker holds a row for EFFECT_LEASE seconds, longer than one
-# SMTP session can take, before another worker may take it over.
+# SMTP session can take, before another worker may take it over (tests shorten both).
 EFFECT_RETRY_BASE = int(os.environ.get("EFFECT_RETRY_BASE", "30"))
 EFFECT_MAX_ATTEMPTS = int(os.environ.get("EFFECT_MAX_ATTEMPTS", "12"))
-EFFECT_LEASE = 6 * EMAIL_TIMEOUT
+EFFECT_LEASE = int(os.environ.get("EFFECT_LEASE", str(6 * EMAIL_TIMEOUT)))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -3,7 +3,8 @@
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from booking.models import AvailabilityRule, Booking
+from booking import reminders
+from booking.models import AvailabilityRule, Booking, Effect
 from practice.models import Offering, Practitioner
 
 
@@ -63,7 +64,7 @@ def make_couples_offering(practitioner, **fields) -> Offering:
     return make_offering(practitioner, **(defaults | fields))
 
 
-def insert_booking(
+def new_booking(
     offering: Offering,
     start: datetime,
     *,
@@ -72,8 +73,8 @@ def insert_booking(
     hold_expires_at=None,
     **fields,
 ) -> Booking:
-    """A booking written straight to the table, as the services would leave it."""
-    return Booking.objects.create(
+    """A booking as the services would leave it, not yet saved (for ``bulk_create``)."""
+    return Booking(
         practitioner=offering.practitioner,
         offering=offering,
         status=status,
@@ -88,6 +89,45 @@ def insert_booking(
         consented_at=fields.pop("consented_at", start - timedelta(days=3)),
         privacy_notice_version="2026-11",
         **fields,
+    )
+
+
+def insert_booking(offering: Offering, start: datetime, **fields) -> Booking:
+    """A booking written straight to the table, as the services would leave it."""
+    booking = new_booking(offering, start, **fields)
+    booking.save(force_insert=True)
+    return booking
+
+
+def make_due_reminders(offering: Offering, count: int, *, now: datetime) -> list[Effect]:
+    """``count`` confirmed bookings, each with its client's 24-hour reminder due ``now``:
+    the queue a worker finds after a busy hour. Written in bulk, not enqueued.
+
+    One practitioner never has two sessions at once, so the bookings run back to back from
+    a day ahead, for weeks when ``count`` is large; a reminder looks only at whether its
+    booking is still ahead, at the same version, with those hours kept, so each is sent.
+    """
+    span = offering.buffer_before + offering.duration + offering.buffer_after
+    first = now + timedelta(days=1) + offering.buffer_before
+    bookings = Booking.objects.bulk_create(
+        (
+            new_booking(offering, first + n * span, email=f"client{n}@example.org")
+            for n in range(count)
+        ),
+        batch_size=1000,
+    )
+    return Effect.objects.bulk_create(
+        (
+            Effect(
+                key=reminders.key(booking, reminders.CLIENT, 24),
+                name=reminders.SEND,
+                booking=booking,
+                args={"recipient": reminders.CLIENT, "hours": 24, "sequence": booking.sequence},
+                due_at=now,
+            )
+            for booking in bookings
+        ),
+        batch_size=1000,
     )
 
 

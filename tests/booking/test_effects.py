@@ -5,8 +5,10 @@ the apps and covered by their own tests. Committed for real (transactional), sin
 path's promises are about commits, other connections and a real SMTP server.
 """
 
+import smtplib
 import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -276,3 +278,25 @@ def test_a_worker_that_lost_its_row_leaves_the_server_an_unfinished_message(
 
     assert smtp_sink.envelopes == []
     assert status("test.email").status == "running"
+
+
+def test_a_server_gone_before_the_final_dot_gets_the_email_again(booking, runs, smtp_sink):
+    email_effect(runs)
+    send = smtplib.SMTP.send
+
+    def gone_before_the_dot(smtp, data):
+        if data == b".\r\n":
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return send(smtp, data)
+
+    with mock.patch.object(smtplib.SMTP, "send", gone_before_the_dot):
+        effects.record(booking, "created", actor="client")
+
+    waiting = status("test.email")
+    assert waiting.status == "pending"
+    assert waiting.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert smtp_sink.envelopes == []
+    with time_machine.travel(NOW + timedelta(minutes=5)):
+        effects.sweep()
+    assert len(smtp_sink.envelopes) == 1
+    assert status("test.email").status == "done"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.utils import timezone
 
 from tests.booking.test_limits_across_workers import _post
+from tests.processes import database_url
 from tests.smtp import Sink, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,15 +36,6 @@ BOOKING = {
     "timezone": "Europe/Berlin",
     "consent": True,
 }
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{credentials}@{host}/{db['NAME']}"
 
 
 class Served:
@@ -125,7 +116,7 @@ def served(smtp_server, intake_key):
         {
             "DJANGO_SETTINGS_MODULE": "practice.settings",  # as `make run`, not the tests'
             "DJANGO_DEBUG": "1",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "INTAKE_ENCRYPTION_KEYS": intake_key,
             "EMAIL_URL": email_url,
             "EMAIL_HOST": "",
