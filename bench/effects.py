@@ -10,7 +10,8 @@
 2. Latency: with two idle workers, --latency-count times, one change is committed and timed
    from its commit to the sink accepting its email: median and p95, for each worker poll
    interval of --intervals (``manage.py worker --interval``; ``default`` is the worker's
-   own). What is committed is ``MEASURED_COMMIT``: a booking with a reminder due now.
+   own). What is committed is ``MEASURED_COMMIT``: a booking confirmed, timed to the client's
+   confirmation email.
 
 PostgreSQL only (the workers need a database they share): a ``bench_effects`` database at
 BENCH_POSTGRES_URL, created and dropped here. The machine's 2 cores are shared by the
@@ -37,28 +38,25 @@ from common import bench_database, describe_database, heading, postgres_availabl
 LEASE_SECONDS = "120"  # production's: no row is taken over while the sink is up
 
 
-def commit_reminder_due_now(offering, n: int) -> str:
-    """Inside the caller's transaction: a confirmed booking and its client's reminder, due
-    now, enqueued on commit as every effect is; returns the Message-ID its email carries."""
+def commit_booking_confirmed(offering, n: int) -> str:
+    """Inside the caller's transaction: a booking confirmed as a service records it (its
+    event, and with it the rows of its emails, enqueued on commit); returns the Message-ID
+    of the client's confirmation."""
     from django.utils import timezone
 
-    from booking import effect_mail, effects, reminders
+    from booking import effect_mail, effects
+    from booking.emails import changes
+    from booking.models import BookingEvent
     from tests.factories import insert_booking
 
-    now = timezone.now()
-    start = now + timedelta(days=1) + n * offering.duration
+    start = timezone.now() + timedelta(days=1) + n * offering.duration
     booking = insert_booking(offering, start, email=f"latency{n}@example.org")
-    effect = effects.schedule(
-        reminders.SEND,
-        reminders.key(booking, reminders.CLIENT, 24),
-        due_at=now,
-        booking=booking,
-        args={"recipient": reminders.CLIENT, "hours": 24, "sequence": booking.sequence},
-    )
-    return effect_mail.message_id(effect)
+    event = effects.record(booking, BookingEvent.Kind.CONFIRMED, actor="client")
+    client_email = event.effects.get(name=changes.EMAIL_EFFECT.format(recipient=changes.CLIENT))
+    return effect_mail.message_id(client_email)
 
 
-MEASURED_COMMIT: Callable[[object, int], str] = commit_reminder_due_now
+MEASURED_COMMIT: Callable[[object, int], str] = commit_booking_confirmed
 
 
 def empty_tables() -> None:

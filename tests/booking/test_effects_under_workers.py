@@ -3,7 +3,8 @@
 which counts the Message-IDs it accepts (each one stable per Effect row).
 
 The emails are reminders due now (tests.factories.make_due_reminders), put on the queue as
-a committed change puts them (effect_tasks.enqueue); what a worker loses on the way is
+a committed change puts them (effect_tasks.enqueue), and, through the outage, a booking's
+confirmation emails and intake invitation; what a worker loses on the way is
 found again by its own every-minute sweep. The lease and the back-off are shortened by
 environment so that each test takes about a minute (the mail server's outage is a full one).
 Any other email on the effect path is checked the same way: its rows, their Message-IDs,
@@ -12,15 +13,16 @@ Any other email on the effect path is checked the same way: its rows, their Mess
 
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from booking import effect_mail, effect_tasks
-from booking.models import Effect
-from tests.factories import make_due_reminders
+from booking import effect_mail, effect_tasks, effects
+from booking.models import BookingEvent, Effect
+from tests.factories import insert_booking, make_due_reminders
 from tests.processes import Sink, Workers, wait_for
 
 pytestmark = [
@@ -158,7 +160,24 @@ def test_a_worker_killed_mid_batch_and_restarted_loses_and_doubles_nothing(due, 
     assert Effect.objects.get(pk=held).attempts == (2 if killed.status == "running" else 1)
 
 
-def test_every_email_arrives_once_when_the_mail_server_is_down_for_a_minute(due, sink, workers):
+def confirm_a_booking(offering) -> set[str]:
+    """A call confirmed now, starting in 90 minutes (no reminder is still ahead of it), as a
+    service records it; the Message-IDs of its client's and practitioner's emails."""
+    start = (timezone.now() + timedelta(minutes=90)).replace(second=0, microsecond=0)
+    with transaction.atomic():
+        booking = insert_booking(offering, start, email="ana@example.org")
+        effects.record(booking, BookingEvent.Kind.CONFIRMED, actor="client")
+    emails = Effect.objects.filter(booking=booking, name__endswith="_email")
+    assert sorted(emails.values_list("name", flat=True)) == [
+        "booking.client_email",
+        "booking.practitioner_email",
+    ]
+    return {effect_mail.message_id(row) for row in emails}
+
+
+def test_every_email_arrives_once_when_the_mail_server_is_down_for_a_minute(
+    due, sink, workers, assessment
+):
     expected = due(200)
     workers.start(2)
     wait_for(lambda: len(sink.message_ids()) >= 50, timeout=60, what="50 emails sent")
@@ -171,12 +190,15 @@ def test_every_email_arrives_once_when_the_mail_server_is_down_for_a_minute(due,
         timeout=OUTAGE_SECONDS,
         what="a send refused while the server is down",
     )
+    expected |= confirm_a_booking(assessment)  # booked while the mail server is down
     time.sleep(max(back_at - time.monotonic(), 0))
     assert len(sink.message_ids()) == arrived
     sink.start()
     settle(sink, workers, expected)
 
-    assert_each_arrived_once(sink, expected)
+    # The booking's intake invitation, whose row the worker wrote once it was confirmed.
+    [invitation] = Effect.objects.filter(name="intake.invitation")
+    assert_each_arrived_once(sink, expected | {effect_mail.message_id(invitation)})
 
 
 def test_a_worker_whose_database_connection_was_cut_sends_on(due, sink, workers):
