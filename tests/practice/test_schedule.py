@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from booking.effect_tasks import run_effect
 from practice import scheduler
 from practice.schedule import SCHEDULE
 
@@ -33,6 +34,16 @@ def test_the_next_tick_enqueues_again(database_queue):
     scheduler.claim("expire-holds", TASK, DUE + timedelta(minutes=1))
 
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_goes_ahead_of_a_backlog_of_emails(database_queue):
+    for effect_id in range(5):  # emails waiting to go out
+        run_effect.enqueue(effect_id=effect_id)
+
+    scheduler.claim("expire-holds", TASK, DUE)
+
+    assert DBTaskResult.objects.ready().first().task_path == TASK
 
 
 def test_the_scheduler_starts_with_every_entry_of_the_schedule():
