@@ -8,18 +8,16 @@ whose blocked spans overlap, and refuses nothing else.
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from booking.models import Booking
 from tests.factories import insert_booking, make_offering, make_practitioner
+from tests.postgres import postgres_only
 
 pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="PostgreSQL only (set DATABASE_URL=postgres://...): SQLite has no exclusion "
-        "constraint; there the rule is the IMMEDIATE write transaction around check and "
-        "insert, which tests/booking/test_races.py covers",
+    *postgres_only(
+        "SQLite has no exclusion constraint; there the rule is the IMMEDIATE write "
+        "transaction around check and insert, which tests/booking/test_races.py covers"
     ),
 ]
 

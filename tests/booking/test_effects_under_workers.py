@@ -23,15 +23,11 @@ from django_tasks_db.models import DBTaskResult
 from booking import effect_mail, effect_tasks, effects
 from booking.models import BookingEvent, Effect
 from tests.factories import insert_booking, make_due_reminders
+from tests.postgres import postgres_only
 from tests.processes import Sink, Workers, wait_for
 
 pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="PostgreSQL only (set DATABASE_URL=postgres://...): several worker processes "
-        "on one database",
-    ),
+    *postgres_only("several worker processes on one database"),
     pytest.mark.django_db(transaction=True),
 ]
 

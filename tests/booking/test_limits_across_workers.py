@@ -19,19 +19,14 @@ from pathlib import Path
 from socket import socket
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from booking.models import Booking
 from tests.booking.test_races import _database_url
+from tests.postgres import postgres_only
 
 pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="PostgreSQL only (set DATABASE_URL=postgres://...): several server "
-        "processes sharing one database cache",
-    ),
+    *postgres_only("several server processes sharing one database cache"),
     pytest.mark.django_db(transaction=True),
 ]
 
