@@ -180,8 +180,7 @@ def reminder_message(booking: Booking, recipient: str, *, now: datetime) -> Emai
         context=context,
         subject=subject,
         to=email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 

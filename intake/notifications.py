@@ -66,8 +66,7 @@ def invitation_message(assignment: Assignment) -> EmailMultiAlternatives:
             meeting=booking.offering.meeting_word, practice=practitioner.practice_name
         ),
         to=assignment.email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 
@@ -139,8 +138,7 @@ def practitioner_notice(
             name=name, when=subject_when(booking.start, practitioner.timezone)
         ),
         to=practitioner.email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 

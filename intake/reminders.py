@@ -101,8 +101,7 @@ def reminder_message(assignment: Assignment) -> EmailMultiAlternatives:
         context=context,
         subject=SUBJECT.format(meeting=meeting, practice=practitioner.practice_name),
         to=assignment.email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 

@@ -14,6 +14,7 @@ from django.core import mail
 from django.test import RequestFactory
 
 from booking.emails.compose import simple_message
+from practice.models import Practitioner
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PRODUCT_EMAILS = sorted(p.stem for p in (TEMPLATES / "email").glob("*.txt"))
@@ -52,8 +53,7 @@ def test_each_product_email_has_a_text_and_an_html_part(template):
         context={"practice_name": "Lindqvist Coaching"},
         subject="A subject",
         to="ana@example.org",
-        reply_to="mara@example.org",
-        practice_name="Lindqvist Coaching",
+        practitioner=Practitioner(practice_name="Lindqvist Coaching", email="mara@example.org"),
     )
 
     [(html, mimetype)] = message.alternatives

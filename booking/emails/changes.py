@@ -204,7 +204,6 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
         context=context,
         subject=_attendee_subject(booking, change, zone),
         to=booking.client_email,
-        reply_to=practitioner.email,
         reader=ics.CLIENT,
     )
 
@@ -252,7 +251,6 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
         context=context,
         subject=_attendee_subject(booking, change, zone),
         to=booking.partner_email,
-        reply_to=practitioner.email,
         reader=ics.PARTNER,
     )
 
@@ -264,8 +262,8 @@ def _message(
     context: dict,
     subject: str,
     to: str,
-    reply_to: str,
     reader: str,
+    reply_to: str = "",
 ) -> EmailMultiAlternatives:
     message = simple_message(
         template=template,
@@ -273,7 +271,7 @@ def _message(
         subject=subject,
         to=to,
         reply_to=reply_to,
-        practice_name=booking.practitioner.practice_name,
+        practitioner=booking.practitioner,
     )
     message.attach(invite_part(booking, reader=reader))
     return message

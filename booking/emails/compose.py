@@ -115,16 +115,17 @@ def tidy_text(text: str) -> str:
 
 
 def simple_message(
-    *, template: str, context: dict, subject: str, to: str, reply_to: str, practice_name: str
+    *, template: str, context: dict, subject: str, to: str, practitioner, reply_to: str = ""
 ) -> EmailMultiAlternatives:
     """Every email's shape: ``template``.txt as the body, ``template``.html beside it, from
-    the practice, marked as sent automatically."""
+    ``practitioner``'s practice, marked as sent automatically. A reply reaches her unless
+    ``reply_to`` names someone else (her own emails: the client)."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=tidy_text(render_to_string(f"{template}.txt", context)),
-        from_email=from_address(practice_name),
+        from_email=from_address(practitioner.practice_name),
         to=[to],
-        reply_to=[reply_to],
+        reply_to=[reply_to or practitioner.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

@@ -44,8 +44,7 @@ def _email_the_booker(
         },
         subject=f"{subject} {meeting} with {practitioner.practice_name}",
         to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 

@@ -201,8 +201,7 @@ def _late_payment_message(refund_id: int) -> EmailMultiAlternatives | None:
         context=context,
         subject=f"Your payment to {practitioner.practice_name} is refunded in full",
         to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 
@@ -239,7 +238,7 @@ def _hardship_requested_message(request_id: int) -> EmailMultiAlternatives | Non
         subject=f"Hardship request: booking on {format_short(booking.start, zone)}",
         to=practitioner.email,
         reply_to=booking.client_email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 
@@ -276,6 +275,5 @@ def _hardship_decided_message(request_id: int) -> EmailMultiAlternatives | None:
         context=context,
         subject=f"Your request to {practitioner.practice_name} is {answer}",
         to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )

@@ -97,8 +97,7 @@ def released_message(booking: Booking) -> EmailMultiAlternatives | None:
         context=context,
         subject=f"The time {practitioner.name} held for you is free again",
         to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 

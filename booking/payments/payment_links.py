@@ -193,8 +193,7 @@ def link_message(booking: Booking) -> EmailMultiAlternatives | None:
         subject=f"Your {meeting} with {practitioner.practice_name} on "
         f"{format_short(booking.start, zone)}: a link to pay",
         to=booking.client_email,
-        reply_to=practitioner.email,
-        practice_name=practitioner.practice_name,
+        practitioner=practitioner,
     )
 
 
