@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from booking import effects
 from booking.availability import to_instant
+from booking.emails.compose import simple_message
 from console import agenda, coming_up
 from console.attendee_intakes import ATTENTION_WORDS
 from practice.models import Practitioner
@@ -91,15 +91,14 @@ def build_summary(
         ],
         "today_url": settings.SITE_URL + reverse("console:today"),
     }
-    message = EmailMultiAlternatives(
+    return simple_message(
+        template="email/morning_summary",
+        context=context,
         subject=f"Your day, {day_words(local_date, practitioner.timezone, now=now, short=True)}: "
         f"{sessions}",
-        body=render_to_string("email/morning_summary.txt", context),
-        to=[practitioner.email],
+        to=practitioner.email,
+        practitioner=practitioner,
     )
-    html = render_to_string("email/morning_summary.html", context)
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_summary(effect) -> None:
