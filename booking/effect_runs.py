@@ -102,7 +102,14 @@ def claim(effect_id: int) -> Effect | None:
     taken = Effect.objects.filter(claimable(now), pk=effect_id).update(
         status=Effect.Status.RUNNING, lease_until=until, attempts=F("attempts") + 1
     )
-    return Effect.objects.select_related("booking", "event").get(pk=effect_id) if taken else None
+    if not taken:
+        return None
+    effect = Effect.objects.select_related(
+        "booking__practitioner", "booking__offering", "event"
+    ).get(pk=effect_id)
+    if effect.event_id is not None:
+        effect.event.booking = effect.booking  # one row, read once, as the handler finds it
+    return effect
 
 
 def holding(effect: Effect):

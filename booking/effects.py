@@ -9,6 +9,8 @@ sweep enqueues what a dead process never did. Services never send email or enque
 themselves; handlers never change a booking except through a service.
 """
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,8 @@ from booking import effect_runs, effect_tasks
 from booking.effect_mail import deliver
 from booking.effect_runs import register
 from booking.models import Booking, BookingEvent, Effect
+
+logger = logging.getLogger(__name__)
 
 run_effect = effect_tasks.run_and_requeue
 enqueue_effect = effect_tasks.enqueue
@@ -26,12 +30,32 @@ __all__ = [
     "enqueue_effect",
     "record",
     "register",
+    "register_email",
     "retry",
     "run_effect",
     "schedule",
     "sweep",
     "void",
 ]
+
+
+def register_email(name: str, message, *, on=None, applies=None) -> None:
+    """An effect that is one email: ``message(effect)`` builds it from what is true when it
+    runs (the row's booking is read with its practitioner and offering), or returns None
+    when there is nothing left to say (cancelled since, hold ended); it is then sent once
+    (``deliver``). Log lines carry ids only."""
+
+    def run(effect: Effect) -> None:
+        built = message(effect)
+        if built is None:
+            logger.info("Effect %s (%s) has nothing to send any more.", effect.pk, name)
+            return
+        deliver(effect, built)
+        logger.info(
+            "Effect %s sent: the %s email of booking %s.", effect.pk, name, effect.booking_id
+        )
+
+    register(name, on=on, applies=applies, run=run)
 
 
 def _enqueue_on_commit(effects: list[Effect]) -> None:

@@ -13,7 +13,6 @@ templates receive plain strings chosen here, never the booking, its offering's d
 the client's note or anything from intake. Log lines carry ids only.
 """
 
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,8 +25,6 @@ from booking.models import Booking, BookingEvent
 from booking.video_rooms import video_link_for
 from practice.models import Offering, is_erased_address
 from practice.timezones import clock, day
-
-logger = logging.getLogger(__name__)
 
 SCHEDULE = "booking.reminders"
 SEND = "booking.reminder"
@@ -89,14 +86,6 @@ def schedule_for(booking: Booking, *, now: datetime) -> list:
     return scheduled
 
 
-def _booking(effect) -> Booking | None:
-    return (
-        Booking.objects.select_related("offering", "practitioner")
-        .filter(pk=effect.booking_id)
-        .first()
-    )
-
-
 def is_latest_change(effect, booking: Booking) -> bool:
     """Whether ``effect`` follows ``booking``'s latest change: only that one schedules, so
     that changes whose effects run out of order cannot void the newer reminders."""
@@ -105,9 +94,8 @@ def is_latest_change(effect, booking: Booking) -> bool:
 
 
 def _schedule(effect) -> None:
-    booking = _booking(effect)
-    if booking is not None and is_latest_change(effect, booking):
-        schedule_for(booking, now=timezone.now())
+    if is_latest_change(effect, effect.booking):
+        schedule_for(effect.booking, now=timezone.now())
 
 
 def still_wanted(booking: Booking | None, args: dict, *, now: datetime) -> bool:
@@ -129,14 +117,11 @@ def still_wanted(booking: Booking | None, args: dict, *, now: datetime) -> bool:
     )
 
 
-def _send(effect) -> None:
-    booking = _booking(effect)
+def _effect_message(effect) -> EmailMultiAlternatives | None:
     now = timezone.now()
-    if not still_wanted(booking, effect.args, now=now):
-        logger.info("Reminder %s is no longer due: nothing sent.", effect.pk)
-        return
-    effects.deliver(effect, reminder_message(booking, effect.args["recipient"], now=now))
-    logger.info("Sent reminder %s of booking %s.", effect.pk, booking.pk)
+    if not still_wanted(effect.booking, effect.args, now=now):
+        return None
+    return reminder_message(effect.booking, effect.args["recipient"], now=now)
 
 
 def _when_words(moment: datetime, zone: str, now: datetime) -> str:
@@ -187,4 +172,4 @@ def reminder_message(booking: Booking, recipient: str, *, now: datetime) -> Emai
 def register() -> None:
     """Called from BookingConfig.ready()."""
     effects.register(SCHEDULE, on=CHANGES, run=_schedule)
-    effects.register(SEND, on=None, run=_send)
+    effects.register_email(SEND, _effect_message)

@@ -9,4 +9,4 @@ class ConsoleConfig(AppConfig):
         from booking import effects
         from console import morning, signals  # noqa: F401
 
-        effects.register(morning.EFFECT, on=None, run=morning.send_summary)
+        effects.register_email(morning.EFFECT, morning.summary_for)

@@ -11,7 +11,6 @@ mark, worked out from clear columns. Nothing decrypts here; no answers, notes or
 reach it. On a day without sessions nothing is sent: a quiet day needs no email.
 """
 
-import logging
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -26,8 +25,6 @@ from console import agenda, coming_up
 from console.attendee_intakes import ATTENTION_WORDS
 from practice.models import Practitioner
 from practice.timezones import day as day_words
-
-logger = logging.getLogger(__name__)
 
 EFFECT = "practice.morning_summary"
 # A worker that was down catches up for this long after her time; later, the day is under
@@ -101,18 +98,14 @@ def build_summary(
     )
 
 
-def send_summary(effect) -> None:
-    """The effect's handler: send the day's summary once, if it is still that day for her
-    and she still wants it; otherwise there is nothing to send."""
+def summary_for(effect) -> EmailMultiAlternatives | None:
+    """The effect's email: the day's summary, if it is still that day for her and she still
+    wants it; otherwise there is nothing to send."""
     practitioner = Practitioner.objects.filter(pk=effect.args["practitioner"]).first()
     if practitioner is None or practitioner.morning_email_at is None:
-        return
+        return None
     now = timezone.now()
     local_date = date.fromisoformat(effect.args["date"])
     if now.astimezone(practitioner.zone).date() != local_date:
-        logger.info("Morning summary %s skipped: its day is over", effect.pk)
-        return
-    message = build_summary(practitioner, local_date=local_date, now=now)
-    if message is None:
-        return
-    effects.deliver(effect, message)
+        return None  # its day is over
+    return build_summary(practitioner, local_date=local_date, now=now)

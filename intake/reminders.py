@@ -7,7 +7,6 @@ confirmed at the same version, and this attendee's own questionnaire still not s
 partner's reminder looks at their own response only and says nothing of the other's.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
@@ -19,8 +18,6 @@ from booking.models import Booking
 from intake import links
 from intake.models import Assignment, Response
 from practice.models import is_erased_address
-
-logger = logging.getLogger(__name__)
 
 SCHEDULE = "intake.reminders"
 SEND = "intake.reminder"
@@ -51,8 +48,8 @@ def schedule_for(assignments: list[Assignment], booking: Booking, *, now: dateti
 
 
 def _schedule(effect) -> None:
-    booking = Booking.objects.filter(pk=effect.booking_id).first()
-    if booking is None or not reminders.is_latest_change(effect, booking):
+    booking = effect.booking
+    if not reminders.is_latest_change(effect, booking):
         return
     effects.void(booking, names=[SEND])
     schedule_for(list(booking.intakes.all()), booking, now=timezone.now())
@@ -62,7 +59,7 @@ def _is_sent(assignment: Assignment) -> bool:
     return Response.objects.filter(assignment=assignment, submitted_at__isnull=False).exists()
 
 
-def _send(effect) -> None:
+def _effect_message(effect) -> EmailMultiAlternatives | None:
     assignment = (
         Assignment.objects.select_related("booking__offering", "booking__practitioner")
         .filter(pk=effect.args.get("assignment"))
@@ -77,10 +74,8 @@ def _send(effect) -> None:
         or is_erased_address(assignment.email)
         or _is_sent(assignment)
     ):
-        logger.info("Intake reminder %s is no longer due: nothing sent.", effect.pk)
-        return
-    effects.deliver(effect, reminder_message(assignment))
-    logger.info("Sent the intake reminder of assignment %s.", assignment.pk)
+        return None
+    return reminder_message(assignment)
 
 
 def reminder_message(assignment: Assignment) -> EmailMultiAlternatives:
@@ -108,4 +103,4 @@ def reminder_message(assignment: Assignment) -> EmailMultiAlternatives:
 def register() -> None:
     """Called from IntakeConfig.ready()."""
     effects.register(SCHEDULE, on=reminders.MOVES, run=_schedule)
-    effects.register(SEND, on=None, run=_send)
+    effects.register_email(SEND, _effect_message)

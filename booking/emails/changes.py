@@ -8,7 +8,6 @@ paid booking's emails say of money comes from booking.payments (booking.payment_
 Log lines carry the booking's id only.
 """
 
-import logging
 from datetime import datetime
 from email import encoders
 from email.mime.base import MIMEBase
@@ -34,8 +33,6 @@ from booking.emails.compose import (
 from booking.models import Booking, BookingEvent
 from booking.video_rooms import video_link_for
 from practice.models import is_erased_address
-
-logger = logging.getLogger(__name__)
 
 CONFIRMED = "confirmed"
 RESCHEDULED = "rescheduled"
@@ -112,23 +109,11 @@ def change_message(
     return partner_message(booking, change=change) if booking.partner_email else None
 
 
-def _send(effect, recipient: str) -> None:
-    booking = (
-        Booking.objects.select_related("practitioner", "offering")
-        .filter(pk=effect.booking_id)
-        .first()
-    )
+def _effect_message(effect, recipient: str) -> EmailMultiAlternatives | None:
     change = change_of(effect.event) if effect.event_id else None
-    message = (
-        change_message(booking, change=change, recipient=recipient, now=timezone.now())
-        if booking is not None and change is not None
-        else None
-    )
-    if message is None:
-        logger.info("Booking %s: its %s email is no longer due.", effect.booking_id, recipient)
-        return
-    effects.deliver(effect, message)
-    logger.info("Sent the %s email of booking %s to the %s.", change, booking.pk, recipient)
+    if change is None:
+        return None
+    return change_message(effect.booking, change=change, recipient=recipient, now=timezone.now())
 
 
 def register() -> None:
@@ -141,11 +126,11 @@ def register() -> None:
                 recipient != PARTNER or bool(event.booking.partner_email)
             )
 
-        effects.register(
+        effects.register_email(
             EMAIL_EFFECT.format(recipient=recipient),
+            lambda effect, recipient=recipient: _effect_message(effect, recipient),
             on=EMAIL_EVENTS,
             applies=applies,
-            run=lambda effect, recipient=recipient: _send(effect, recipient),
         )
 
 

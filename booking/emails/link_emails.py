@@ -5,8 +5,6 @@ Each is an effect (booking.effects): the confirmation request follows the creati
 free call held for it, and both are scheduled again when an older link's page asks.
 """
 
-import logging
-
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
@@ -14,8 +12,6 @@ from booking import effects, links
 from booking.emails.compose import format_moment, format_span_in_two_zones, simple_message
 from booking.models import Booking, BookingEvent
 from practice.models import is_erased_address
-
-logger = logging.getLogger(__name__)
 
 MANAGE_LINK = "booking.manage_link"
 CONFIRMATION_REQUEST = "booking.confirmation_request"
@@ -73,9 +69,6 @@ def confirmation_request_message(booking: Booking) -> EmailMultiAlternatives | N
     )
 
 
-BUILDERS = {MANAGE_LINK: manage_link_message, CONFIRMATION_REQUEST: confirmation_request_message}
-
-
 def send_again(booking: Booking) -> None:
     """Email the booker their link again (the caller limits how often): the confirmation
     link while a free call waits for it, else the manage link."""
@@ -85,25 +78,16 @@ def send_again(booking: Booking) -> None:
     effects.schedule(name, f"{name}:{booking.pk}:{now.timestamp():.0f}", booking=booking)
 
 
-def _send(effect) -> None:
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=effect.booking_id)
-    message = BUILDERS[effect.name](booking)
-    if message is None:
-        return
-    effects.deliver(effect, message)
-    logger.info("Sent the %s email of booking %s.", effect.name, booking.pk)
-
-
 def awaits_confirmation(event: BookingEvent) -> bool:
     return bool(event.data.get("awaiting_email_confirmation"))
 
 
 def register() -> None:
     """Called from BookingConfig.ready()."""
-    effects.register(MANAGE_LINK, run=_send)
-    effects.register(
+    effects.register_email(MANAGE_LINK, lambda effect: manage_link_message(effect.booking))
+    effects.register_email(
         CONFIRMATION_REQUEST,
+        lambda effect: confirmation_request_message(effect.booking),
         on=[BookingEvent.Kind.CREATED],
         applies=awaits_confirmation,
-        run=_send,
     )

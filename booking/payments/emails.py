@@ -4,8 +4,6 @@ what a paid booking's change emails say of money (given to booking.payment_hooks
 Plain strings only reach the templates; log lines name rows by id.
 """
 
-import logging
-
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
@@ -24,8 +22,6 @@ from booking.models import Booking, BookingEvent
 from booking.payments import selectors as payment_selectors
 from booking.payments.models import HardshipRequest, Payment, Refund
 from booking.payments.policy import format_money
-
-logger = logging.getLogger(__name__)
 
 LATE_PAYMENT_REFUNDED = "late_payment_refunded"
 HARDSHIP_REQUESTED = "hardship_requested"
@@ -127,26 +123,16 @@ def schedule_payment_email(kind: str, object_id: int, *, booking: Booking) -> No
     )
 
 
-def _send(effect, kind: str) -> None:
+def register() -> None:
+    """Called from PaymentsConfig.ready()."""
     builders = {
         LATE_PAYMENT_REFUNDED: _late_payment_message,
         HARDSHIP_REQUESTED: _hardship_requested_message,
         HARDSHIP_DECIDED: _hardship_decided_message,
     }
-    object_id = effect.args["object_id"]
-    message = builders[kind](object_id)
-    if message is None:
-        logger.warning("Nothing to send for %s %s.", kind, object_id)
-        return
-    effects.deliver(effect, message)
-    logger.info("Sent %s email for %s.", kind, object_id)
-
-
-def register() -> None:
-    """Called from PaymentsConfig.ready()."""
-    for kind in PAYMENT_EMAILS:
-        effects.register(
-            EFFECT.format(kind=kind), run=lambda effect, kind=kind: _send(effect, kind)
+    for kind, build in builders.items():
+        effects.register_email(
+            EFFECT.format(kind=kind), lambda effect, build=build: build(effect.args["object_id"])
         )
 
 

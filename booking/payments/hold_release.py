@@ -11,7 +11,6 @@ the link no longer works and that nothing was charged; a self-checkout's client 
 payment themselves and left it, so no email follows.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,8 +24,6 @@ from booking.models import Booking, BookingEvent
 from booking.payments.confirmation import close_checkout
 from booking.payments.models import Payment
 from booking.services import ChangeNotAllowed, lock_practitioner, log_event
-
-logger = logging.getLogger(__name__)
 
 NOT_HELD = "This booking is {status}: there is no hold to release."
 RELEASED_BY_HER = "released_by_practitioner"
@@ -101,15 +98,6 @@ def released_message(booking: Booking) -> EmailMultiAlternatives | None:
     )
 
 
-def _send_released(effect) -> None:
-    booking = Booking.objects.select_related("practitioner", "offering").get(pk=effect.booking_id)
-    message = released_message(booking)
-    if message is None:
-        return
-    effects.deliver(effect, message)
-    logger.info("Told the client of booking %s that its hold was released.", booking.pk)
-
-
 def register() -> None:
     """Called from PaymentsConfig.ready()."""
-    effects.register(RELEASED_EMAIL, run=_send_released)
+    effects.register_email(RELEASED_EMAIL, lambda effect: released_message(effect.booking))

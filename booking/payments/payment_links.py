@@ -197,18 +197,6 @@ def link_message(booking: Booking) -> EmailMultiAlternatives | None:
     )
 
 
-def _send_link(effect) -> None:
-    booking = Booking.objects.select_related("practitioner", "offering", "payment").get(
-        pk=effect.booking_id
-    )
-    message = link_message(booking)
-    if message is None:
-        logger.info("Booking %s is no longer held; payment link not sent.", booking.pk)
-        return
-    effects.deliver(effect, message)
-    logger.info("Sent the payment link of booking %s.", booking.pk)
-
-
 def register() -> None:
     """Called from PaymentsConfig.ready()."""
-    effects.register(LINK_EMAIL, run=_send_link)
+    effects.register_email(LINK_EMAIL, lambda effect: link_message(effect.booking))

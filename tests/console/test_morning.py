@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from booking import effect_runs
 from booking.models import Effect
 from console import morning
 from practice.models import Offering
@@ -132,9 +133,11 @@ def test_turned_off_before_it_went_out_it_does_not_go_out(
     her.save(update_fields=["morning_email_at"])
 
     with time_machine.travel(berlin(TODAY, 7, 31), tick=False):
-        morning.send_summary(effect)
+        effect_runs.run(effect.pk)
 
     assert mailoutbox == []
+    effect.refresh_from_db()
+    assert effect.status == Effect.Status.DONE
 
 
 def test_a_worker_down_all_morning_does_not_send_it_in_the_afternoon(
