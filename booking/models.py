@@ -129,6 +129,14 @@ class BusyBlock(models.Model):
     end = models.DateTimeField()
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     external_uid = models.CharField(max_length=255, blank=True)
+    # The calendar it was read from; its busy time goes with it when she removes it.
+    calendar = models.ForeignKey(
+        "booking.ExternalCalendar",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="busy_blocks",
+    )
 
     class Meta:
         ordering = ["start"]
@@ -261,4 +269,5 @@ class BookingEvent(models.Model):
 
 
 # The outbox lives in its own module; importing it here makes it part of the app's models.
+from booking.models_calendars import CalendarConflict, ExternalCalendar  # noqa: E402, F401
 from booking.models_effects import Effect  # noqa: E402, F401

@@ -50,6 +50,23 @@ class Practitioner(models.Model):
         help_text="How to reach her after the cut-off, e.g. 'reply to this email'.",
     )
     feed_token = models.CharField(max_length=64, default=new_feed_token, editable=False)
+
+    class FeedDetail(models.TextChoices):
+        NAMES = "names", "First name and offering (“Sam · Single session”)"
+        OFFERING = "offering", "Offering only (“Single session”)"
+        BUSY = "busy", "Only “Busy”"
+
+    feed_detail = models.CharField(
+        max_length=10,
+        choices=FeedDetail.choices,
+        default=FeedDetail.NAMES,
+        help_text="What her private calendar feed shows as each booking's title.",
+    )
+    calendar_refresh_minutes = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(5)],
+        help_text="How often her calendars are read for busy time.",
+    )
     intake_retention_days = models.PositiveIntegerField(
         default=365,
         validators=[MinValueValidator(1)],
