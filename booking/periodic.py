@@ -14,3 +14,11 @@ def expire_holds() -> int:
     from booking import services
 
     return services.expire_holds()
+
+
+@task()
+def sync_calendars() -> int:
+    """Read her calendars whose refresh time has come, for the busy time they hold."""
+    from booking.calendars import imports
+
+    return imports.sync_due()

@@ -6,6 +6,7 @@ from console import (
     book_for_views,
     booking_decision_views,
     booking_views,
+    calendar_views,
     client_views,
     day_views,
     hours_views,
@@ -59,6 +60,27 @@ urlpatterns = [
     path("hours/calendar/", hours_views.hours_calendar, name="hours_calendar"),
     path("hours/settings/", hours_views.hours_settings, name="hours_settings"),
     path("hours/support/", support_line_views.crisis_lines, name="crisis_lines"),
+    path("hours/calendars/", calendar_views.calendars, name="calendars"),
+    path(
+        "hours/calendars/refresh-every/",
+        calendar_views.calendar_refresh_every,
+        name="calendar_refresh_every",
+    ),
+    path(
+        "hours/calendars/<int:calendar_id>/pause/",
+        calendar_views.calendar_pause,
+        name="calendar_pause",
+    ),
+    path(
+        "hours/calendars/<int:calendar_id>/read/",
+        calendar_views.calendar_refresh,
+        name="calendar_refresh",
+    ),
+    path(
+        "hours/calendars/<int:calendar_id>/remove/",
+        calendar_views.calendar_remove,
+        name="calendar_remove",
+    ),
     path(
         "hours/support/<int:line_id>/",
         support_line_views.crisis_line_edit,

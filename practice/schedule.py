@@ -7,6 +7,7 @@ Tasks are named by path so that this list imports nothing of the apps it drives.
 
 SCHEDULE = [
     ("expire-holds", "* * * * *", "booking.periodic.expire_holds"),
+    ("calendar-sync", "* * * * *", "booking.periodic.sync_calendars"),
     ("retry-refunds", "*/5 * * * *", "booking.payments.periodic.retry_refunds"),
     ("intake-invitations", "*/5 * * * *", "intake.periodic.send_waiting_invitations"),
     ("intake-retention", "30 3 * * *", "intake.periodic.erase_expired_intake"),

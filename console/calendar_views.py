@@ -1,0 +1,107 @@
+"""Her calendars, under Hours: the addresses read for busy time, added, tested, paused and
+removed here. Thin views: booking.calendars.services changes them, imports reads them."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from booking.calendars import busy_times, fetch, imports, services
+from booking.models import ExternalCalendar
+from console.access import practitioner_required
+from console.calendar_forms import FeedForm, RefreshForm
+
+TESTED = "That address works: it has {count} busy time{s} in the next 30 days."
+ADDED = "Added “{name}”: its busy times now close those times on your booking pages."
+
+
+def _page(request, *, form=None, status=200):
+    practitioner = request.practitioner
+    return render(
+        request,
+        "console/calendars.html",
+        {
+            "nav": "hours",
+            "tab": "calendars",
+            "calendars": practitioner.calendars.all(),
+            "form": form or FeedForm(),
+            "refresh_form": RefreshForm(
+                initial={"minutes": practitioner.calendar_refresh_minutes}
+            ),
+        },
+        status=status,
+    )
+
+
+@practitioner_required
+@require_http_methods(["GET", "POST"])
+def calendars(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request)
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form=form, status=400)
+    url = form.cleaned_data["url"]
+    try:
+        if "test" in request.POST:
+            count = imports.probe(url, request.practitioner)
+            messages.info(request, TESTED.format(count=count, s="" if count == 1 else "s"))
+            return _page(request, form=form)
+        calendar = services.add_feed(request.practitioner, name=form.cleaned_data["name"], url=url)
+    except (fetch.FetchRefused, busy_times.UnreadableCalendar) as error:
+        form.add_error("url", str(error))
+        return _page(request, form=form, status=400)
+    messages.success(request, ADDED.format(name=calendar.name))
+    return redirect("console:calendars")
+
+
+def _calendar(request, calendar_id: int) -> ExternalCalendar:
+    return get_object_or_404(ExternalCalendar, pk=calendar_id, practitioner=request.practitioner)
+
+
+@practitioner_required
+@require_POST
+def calendar_pause(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(request, calendar_id)
+    if calendar.paused:
+        services.resume(calendar)
+        messages.success(request, f"“{calendar.name}” is read again.")
+    else:
+        services.pause(calendar)
+        messages.success(
+            request, f"Paused “{calendar.name}”: the times it held are open for booking again."
+        )
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def calendar_refresh(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(request, calendar_id)
+    if imports.sync(calendar):
+        messages.success(request, f"Read “{calendar.name}” just now.")
+    else:
+        calendar.refresh_from_db()
+        messages.warning(request, f"“{calendar.name}” could not be read: {calendar.last_error}")
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def calendar_remove(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(request, calendar_id)
+    services.remove(calendar)
+    messages.success(
+        request, f"Removed “{calendar.name}”: its address is deleted and its times are open again."
+    )
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def calendar_refresh_every(request: HttpRequest) -> HttpResponse:
+    form = RefreshForm(request.POST)
+    if form.is_valid():
+        services.set_refresh_minutes(request.practitioner, form.cleaned_data["minutes"])
+        messages.success(request, "Saved: your calendars are read that often now.")
+    return redirect("console:calendars")

@@ -1,0 +1,48 @@
+"""Her calendars in Chromium: an address refused with its reason, tested, added, shown
+failing with its last good read, paused and removed; on a desktop and a phone."""
+
+import pytest
+
+from booking.models import ExternalCalendar
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_add_a_calendar_see_it_fail_then_pause_and_remove_it(
+    console_browser, practitioner, calendar_server, viewport
+):
+    page = console_browser("/console/hours/calendars/", viewport=viewport)
+    assert_accessible(page, "calendars, none yet")
+
+    form = page.locator("#add-calendar")
+    form.get_by_label("Calendar address").fill("http://192.168.1.10/cal.ics")
+    form.get_by_role("button", name="Add the calendar").click()
+    assert "not a public address" in page.locator("#add-calendar").inner_text()
+    assert_accessible(page, "an address refused")
+
+    form = page.locator("#add-calendar")
+    form.get_by_label("Calendar address").fill(calendar_server + "/dentist.ics")
+    form.get_by_label("What to call it").fill("Personal")
+    form.get_by_role("button", name="Test the address first").click()
+    assert "That address works" in page.locator(".messages").inner_text()
+    page.locator("#add-calendar").get_by_role("button", name="Add the calendar").click()
+    assert "Added “Personal”" in page.locator(".messages").inner_text()
+    assert_accessible(page, "a calendar added")
+
+    calendar = ExternalCalendar.objects.get()
+    calendar.set_secrets(url=calendar_server + "/error.ics")
+    calendar.save()
+    page.get_by_role("button", name="Read Personal now").click()
+    assert "answered 500" in page.locator("main").inner_text()
+    assert_accessible(page, "a calendar failing")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+    page.get_by_role("button", name="Pause Personal").click()
+    assert "Paused “Personal”" in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Remove Personal").click()
+    assert "Removed “Personal”" in page.locator(".messages").inner_text()
+    assert_accessible(page, "a calendar removed")
+    assert not ExternalCalendar.objects.exists()
