@@ -7,9 +7,11 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from booking import reminders, services
+        from booking.calendars import conflicts
         from booking.emails import changes, link_emails
 
         changes.register()
         link_emails.register()
         reminders.register()
         services.register()
+        conflicts.register()

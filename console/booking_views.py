@@ -88,6 +88,9 @@ def _page(request, found: Booking, *, hardship_form=None, status: int = 200):
         "booking": found,
         "status": facts.status_words(found, now),
         "when": facts.when(found),
+        "calendar_conflict": found.calendar_conflicts.filter(resolved_at__isnull=True)
+        .select_related("calendar")
+        .first(),
         "client_zone": found.client_timezone,
         "money": money,
         "intakes": facts.intakes(found),

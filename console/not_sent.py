@@ -43,7 +43,7 @@ WHAT = {
     "payments.hardship_requested_email": "Email to you about {client}'s request for {when}",
     "payments.hardship_decided_email": "Your answer to {client}'s request for {when}",
     "payments.refund": "Refund to {client} for the booking on {when}",
-    "calendars.push": "Your calendar's copy of {client}'s booking on {when}",
+    "calendars.conflict_email": "Email to you about busy time during {client}'s booking on {when}",
 }
 MORNING = "Your morning email of {date}"
 OTHER = "A job for {client}'s booking on {when} ({name})"

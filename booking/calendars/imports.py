@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from booking.calendars import busy_times, fetch
+from booking.calendars import busy_times, conflicts, fetch
 from booking.models import BusyBlock, ExternalCalendar
 from practice.models import Practitioner
 
@@ -80,7 +80,9 @@ def _store(calendar: ExternalCalendar, spans, answer, now: datetime) -> None:
 def record_read(calendar: ExternalCalendar, answer, spans, now: datetime) -> None:
     """A read that worked: its busy time (unless unchanged) and the time it worked."""
     if spans is not None:
-        _store(calendar, spans, answer, now)
+        with transaction.atomic():
+            _store(calendar, spans, answer, now)
+            conflicts.refresh(calendar.practitioner, now)
     ExternalCalendar.objects.filter(pk=calendar.pk).update(
         last_attempt_at=now, last_success_at=now, last_error="", failing_since=None
     )

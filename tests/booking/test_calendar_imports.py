@@ -119,3 +119,49 @@ def test_a_calendar_is_read_again_only_when_its_refresh_time_has_come(
     calendar.paused = True
     calendar.save()
     assert imports.sync_due(NOW + timedelta(minutes=30)) == 0
+
+
+def test_busy_time_newly_over_a_booking_is_told_to_her_once_and_cancels_nothing(
+    calendar_server, practitioner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from booking import effects
+    from booking.models import Booking, CalendarConflict, Effect
+    from tests.factories import insert_booking
+
+    offering = practitioner.offerings.get()
+    booking = insert_booking(offering, datetime(2026, 11, 3, 9, 30, tzinfo=UTC))  # 10:30 Berlin
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar = add(practitioner, calendar_server + "/dentist.ics")
+        Feeds.routes["/dentist.ics"] = (200, {"ETag": '"v2"'}, Feeds.routes["/dentist.ics"][2])
+        imports.sync(calendar, NOW + timedelta(minutes=10))  # read again, still over it
+
+    conflict = CalendarConflict.objects.get()
+    assert conflict.booking == booking and conflict.resolved_at is None
+    email = Effect.objects.get(name="calendars.conflict_email")
+    effects.run_effect(email.pk)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [practitioner.email]
+    assert "Nothing has been changed or cancelled" in message.body
+    assert "Dentist" not in message.body  # her calendar's titles stay in her calendar
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+    Feeds.routes["/dentist.ics"] = (200, {"ETag": '"v3"'}, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    imports.sync(calendar, NOW + timedelta(minutes=20))
+    conflict.refresh_from_db()
+    assert conflict.resolved_at == NOW + timedelta(minutes=20)
+
+
+def test_her_booking_page_marks_the_busy_time_over_it(calendar_server, practitioner, console):
+    from booking.models import CalendarConflict
+    from tests.factories import insert_booking
+
+    booking = insert_booking(
+        practitioner.offerings.get(), datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+    )
+    add(practitioner, calendar_server + "/dentist.ics")
+    assert CalendarConflict.objects.filter(booking=booking).exists()
+
+    page = console.get(f"/console/bookings/{booking.public_id}/").content.decode()
+    assert "Your calendar shows you busy then" in page and "“Mine”" in page

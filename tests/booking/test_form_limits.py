@@ -40,7 +40,9 @@ def test_a_note_at_the_limit_is_kept_whole_counting_a_line_break_as_one(client, 
     assert booking_note(Booking.objects.get()) == note
 
 
-def test_the_browser_is_not_told_to_cut_the_note_and_the_page_states_the_limit(client, assessment):
+def test_the_browser_is_not_told_to_cut_the_note_and_the_page_states_the_limit(
+    client, assessment, now
+):
     page = client.get(f"/book/assessment/details/?start={SLOT_PARAM}").content.decode()
     [textarea] = re.findall(r"<textarea[^>]*>", page)
     assert "maxlength" not in textarea

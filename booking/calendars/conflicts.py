@@ -1,0 +1,103 @@
+"""Busy time in her calendars over a booking she already has: marked, told once, never
+acted on. A dentist put in her calendar over a client's session is her decision to make
+(move the session, or the dentist); the system only makes sure she knows, by one email per
+booking that newly overlaps and a mark on the booking in her console until it is resolved.
+"""
+
+from datetime import datetime
+
+from django.core.mail import EmailMultiAlternatives
+
+from booking import effects
+from booking.emails.compose import (
+    console_booking_url,
+    format_short,
+    format_span,
+    simple_message,
+)
+from booking.models import Booking, BusyBlock, CalendarConflict
+
+EMAIL = "calendars.conflict_email"
+
+
+def refresh(practitioner, now: datetime) -> list[CalendarConflict]:
+    """Open a conflict for each confirmed booking ahead that imported busy time now
+    overlaps, resolve those it no longer does; the new ones, each with its email on record."""
+    bookings = list(
+        Booking.objects.filter(
+            practitioner=practitioner, status=Booking.Status.CONFIRMED, end__gt=now
+        ).order_by("start")
+    )
+    blocks = list(
+        BusyBlock.objects.filter(
+            practitioner=practitioner, calendar__isnull=False, end__gt=now
+        ).order_by("start")
+    )
+    overlapping = {}
+    for booking in bookings:
+        for block in blocks:
+            if block.start >= booking.end:
+                break
+            if block.end > booking.start:
+                overlapping[booking.pk] = block
+                break
+    open_ = {
+        conflict.booking_id: conflict
+        for conflict in CalendarConflict.objects.filter(
+            booking__practitioner=practitioner, resolved_at__isnull=True
+        )
+    }
+    CalendarConflict.objects.filter(
+        pk__in=[c.pk for booking_id, c in open_.items() if booking_id not in overlapping]
+    ).update(resolved_at=now)
+    created = []
+    for booking_id, block in overlapping.items():
+        if booking_id in open_:
+            continue
+        conflict = CalendarConflict.objects.create(
+            booking_id=booking_id,
+            calendar_id=block.calendar_id,
+            busy_start=block.start,
+            busy_end=block.end,
+            found_at=now,
+        )
+        effects.schedule(EMAIL, f"calendar-conflict:{conflict.pk}", booking=conflict.booking)
+        created.append(conflict)
+    return created
+
+
+def _message(effect) -> EmailMultiAlternatives | None:
+    booking = effect.booking
+    conflict = booking.calendar_conflicts.filter(resolved_at__isnull=True).first()
+    if conflict is None or booking.status != Booking.Status.CONFIRMED:
+        return None  # resolved since: nothing to tell her
+    practitioner = booking.practitioner
+    zone = practitioner.timezone
+    context = {
+        "client_name": booking.client_name,
+        "offering_name": booking.offering.name,
+        "when": format_span(booking.start, booking.end, zone),
+        "busy": format_span(conflict.busy_start, conflict.busy_end, zone),
+        "calendar_name": conflict.calendar.name if conflict.calendar else "one of your calendars",
+        "booking_url": console_booking_url(booking),
+    }
+    return simple_message(
+        template="email/calendar_conflict",
+        context=context,
+        subject=f"Your calendar is busy during a booking on {format_short(booking.start, zone)}",
+        to=practitioner.email,
+        practitioner=practitioner,
+    )
+
+
+def register() -> None:
+    effects.register_email(EMAIL, _message)
+
+
+def open_for(bookings) -> set[int]:
+    """Which of these bookings her calendars show her busy for (the console's mark)."""
+    return set(
+        CalendarConflict.objects.filter(
+            booking__in=bookings, resolved_at__isnull=True
+        ).values_list("booking_id", flat=True)
+    )
