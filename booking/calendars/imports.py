@@ -91,9 +91,10 @@ def record_read(calendar: ExternalCalendar, answer, spans, now: datetime) -> Non
 def sync(calendar: ExternalCalendar, now: datetime | None = None, *, force: bool = True) -> bool:
     """Read one calendar now (``force``) or when it is due; True when the read worked."""
     now = now or timezone.now()
-    if not force and not _claim(calendar, now):
+    if force:
+        ExternalCalendar.objects.filter(pk=calendar.pk).update(last_attempt_at=now)
+    elif not _claim(calendar, now):
         return False
-    ExternalCalendar.objects.filter(pk=calendar.pk).update(last_attempt_at=now)
     try:
         answer, spans = read_feed(
             calendar.secrets["url"],
