@@ -134,9 +134,10 @@ def started_here(client, booking: Booking) -> None:
 
 
 @pytest.fixture
-def hold(session_offering, standin, django_user_model, client):
+def hold(session_offering, standin, django_user_model, client, now):
     """Hold a slot for payment as a returning client would, from the test's ``client``
-    (which Checkout's return page then recognises as the browser that started it)."""
+    (which Checkout's return page then recognises as the browser that started it), on the
+    suite's clock: the slots it holds are fixed days."""
 
     def run(start=THURSDAY_10_BERLIN, email="ana@example.org", **kwargs):
         held = payment_checkout.hold_for_payment(
