@@ -32,8 +32,11 @@ run: install
 worker: install
 	SITE_URL=$(SITE_URL) DJANGO_DEBUG=1 TASKS_BACKEND=database $(PY) manage.py worker
 
+# Tests in one process per core (pytest-xdist): each has its own test database, and every
+# server a test starts listens on a free port. TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
