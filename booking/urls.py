@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import account_views, confirm_views, manage_views, views
+from booking import account_views, confirm_views, feed_views, manage_views, views
 
 app_name = "booking"
 
@@ -42,4 +42,5 @@ urlpatterns = [
         name="send_link",
     ),
     path("my/bookings/", account_views.my_bookings, name="my_bookings"),
+    path("calendar/<str:token>.ics", feed_views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,6 +1,9 @@
-"""The forms of her calendars page: a calendar address to add, and how often to read them."""
+"""The forms of her calendars page: a calendar address to add, how often to read them, and
+what her own feed says of each booking."""
 
 from django import forms
+
+from practice.models import Practitioner
 
 
 class FeedForm(forms.Form):
@@ -35,4 +38,12 @@ class RefreshForm(forms.Form):
         label="Read my calendars",
         choices=REFRESH_CHOICES,
         coerce=int,
+    )
+
+
+class FeedDetailForm(forms.Form):
+    detail = forms.ChoiceField(
+        label="Each booking's title in your calendar",
+        choices=Practitioner.FeedDetail.choices,
+        widget=forms.RadioSelect,
     )

@@ -1,22 +1,31 @@
-"""Her calendars, under Hours: the addresses read for busy time, added, tested, paused and
-removed here. Thin views: booking.calendars.services changes them, imports reads them."""
+"""Her calendars, under Hours: her own feed of bookings to subscribe to, and the addresses
+read for busy time, added, tested, paused and removed here. Thin views:
+booking.calendars.services changes them, imports reads them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from booking.calendars import busy_times, fetch, imports, services
 from booking.models import ExternalCalendar
 from console.access import practitioner_required
-from console.calendar_forms import FeedForm, RefreshForm
+from console.calendar_forms import FeedDetailForm, FeedForm, RefreshForm
 
 TESTED = "That address works: it has {count} busy time{s} in the next 30 days."
 ADDED = "Added “{name}”: its busy times now close those times on your booking pages."
 
 
+def feed_url(practitioner) -> str:
+    path = reverse("booking:calendar_feed", kwargs={"token": practitioner.feed_token})
+    return settings.SITE_URL + path
+
+
 def _page(request, *, form=None, status=200):
     practitioner = request.practitioner
+    url = feed_url(practitioner)
     return render(
         request,
         "console/calendars.html",
@@ -28,6 +37,9 @@ def _page(request, *, form=None, status=200):
             "refresh_form": RefreshForm(
                 initial={"minutes": practitioner.calendar_refresh_minutes}
             ),
+            "feed_url": url,
+            "webcal_url": "webcal://" + url.split("://", 1)[1],
+            "detail_form": FeedDetailForm(initial={"detail": practitioner.feed_detail}),
         },
         status=status,
     )
@@ -104,4 +116,28 @@ def calendar_refresh_every(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         services.set_refresh_minutes(request.practitioner, form.cleaned_data["minutes"])
         messages.success(request, "Saved: your calendars are read that often now.")
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def feed_detail(request: HttpRequest) -> HttpResponse:
+    form = FeedDetailForm(request.POST)
+    if form.is_valid():
+        services.set_feed_detail(request.practitioner, form.cleaned_data["detail"])
+        messages.success(
+            request, "Saved: your calendar shows that on its next read (usually within the hour)."
+        )
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def feed_rotate(request: HttpRequest) -> HttpResponse:
+    services.rotate_feed_token(request.practitioner)
+    messages.success(
+        request,
+        "Your feed has a new address. The old one stopped working just now: subscribe to the "
+        "new one below in your calendar app, and remove the old subscription there.",
+    )
     return redirect("console:calendars")

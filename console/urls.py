@@ -61,6 +61,8 @@ urlpatterns = [
     path("hours/settings/", hours_views.hours_settings, name="hours_settings"),
     path("hours/support/", support_line_views.crisis_lines, name="crisis_lines"),
     path("hours/calendars/", calendar_views.calendars, name="calendars"),
+    path("hours/calendars/feed/detail/", calendar_views.feed_detail, name="feed_detail"),
+    path("hours/calendars/feed/new-address/", calendar_views.feed_rotate, name="feed_rotate"),
     path(
         "hours/calendars/refresh-every/",
         calendar_views.calendar_refresh_every,

@@ -49,7 +49,10 @@ class Practitioner(models.Model):
         blank=True,
         help_text="How to reach her after the cut-off, e.g. 'reply to this email'.",
     )
-    feed_token = models.CharField(max_length=64, default=new_feed_token, editable=False)
+    # The key of her private calendar feed (/calendar/<token>.ics); rotated in her console.
+    feed_token = models.CharField(
+        max_length=64, default=new_feed_token, unique=True, editable=False
+    )
 
     class FeedDetail(models.TextChoices):
         NAMES = "names", "First name and offering (“Sam · Single session”)"

@@ -1,4 +1,4 @@
-"""iCalendar for bookings: the VEVENT shape lives here, for invites and (later) feeds.
+"""iCalendar for bookings: the VEVENT shape lives here, for invites and her private feed.
 
 One VEVENT per booking, whoever receives it. Its UID never changes and its SEQUENCE is the
 booking's, so a calendar updates or removes the event it already has. Times are UTC, never
@@ -69,18 +69,12 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
         attendee = (booking.partner_email, booking.partner_name)
     else:
         attendee = (booking.client_email, booking.client_name)
-    return Event.new(
-        uid=booking.ical_uid,
-        sequence=booking.sequence,
-        stamp=(stamp or timezone.now()).astimezone(UTC),
-        start=booking.start.astimezone(UTC),
-        end=booking.end.astimezone(UTC),
-        status=STATUS.CANCELLED
-        if booking.status == Booking.Status.CANCELLED
-        else STATUS.CONFIRMED,
+    return _event(
+        booking,
+        stamp=stamp or timezone.now(),
         summary=summary(booking, reader=reader),
-        # Shared calendars show only "busy" for a private event.
-        classification=CLASS.PRIVATE,
+        video_link=video_link,
+        description=lines,
         organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),
         attendees=[
             vCalAddress.new(
@@ -90,9 +84,44 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
                 partstat=PARTSTAT.ACCEPTED,
             )
         ],
+    )
+
+
+def feed_event(booking: Booking, *, title: str, console_url: str) -> Event:
+    """The VEVENT of a booking in her private feed: the invite's UID and SEQUENCE, so the
+    calendar that also got the invite keeps one event, but no attendee or organizer (a feed
+    address can be passed on; the title she chose is all it tells). Its stamp is the
+    booking's last change, so an unchanged booking reads the same on every request."""
+    video_link = video_link_for(booking)
+    lines = [f"Join the call: {video_link}"] if video_link else []
+    if console_url:
+        lines.append(f"In your console: {console_url}")
+    return _event(
+        booking,
+        stamp=booking.updated_at,
+        summary=title,
+        video_link=video_link,
+        description=lines,
+    )
+
+
+def _event(booking, *, stamp, summary, video_link, description, **people) -> Event:
+    return Event.new(
+        uid=booking.ical_uid,
+        sequence=booking.sequence,
+        stamp=stamp.astimezone(UTC),
+        start=booking.start.astimezone(UTC),
+        end=booking.end.astimezone(UTC),
+        status=STATUS.CANCELLED
+        if booking.status == Booking.Status.CANCELLED
+        else STATUS.CONFIRMED,
+        summary=summary,
+        # Shared calendars show only "busy" for a private event.
+        classification=CLASS.PRIVATE,
         location=video_link or None,
         url=video_link or None,
-        description="\n".join(lines) or None,
+        description="\n".join(description) or None,
+        **people,
     )
 
 

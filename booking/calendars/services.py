@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking.calendars import fetch, imports
 from booking.models import BusyBlock, ExternalCalendar
-from practice.models import Practitioner
+from practice.models import Practitioner, new_feed_token
 
 
 def add_feed(practitioner: Practitioner, *, name: str, url: str) -> ExternalCalendar:
@@ -55,3 +55,17 @@ def remove(calendar: ExternalCalendar) -> None:
 def set_refresh_minutes(practitioner: Practitioner, minutes: int) -> None:
     Practitioner.objects.filter(pk=practitioner.pk).update(calendar_refresh_minutes=minutes)
     practitioner.calendar_refresh_minutes = minutes
+
+
+def rotate_feed_token(practitioner: Practitioner) -> str:
+    """A new address for her feed: the old one answers 404 from this moment, so a feed
+    address that reached the wrong person stops telling them anything."""
+    practitioner.feed_token = new_feed_token()
+    practitioner.save(update_fields=["feed_token"])
+    return practitioner.feed_token
+
+
+def set_feed_detail(practitioner: Practitioner, detail: str) -> None:
+    """How much each booking's title in her feed says (``Practitioner.FeedDetail``)."""
+    practitioner.feed_detail = Practitioner.FeedDetail(detail)
+    practitioner.save(update_fields=["feed_detail"])

@@ -95,3 +95,25 @@ def test_she_chooses_how_often_her_calendars_are_read(console, practitioner):
     console.post(f"{URL}refresh-every/", {"minutes": "30"})
     practitioner.refresh_from_db()
     assert practitioner.calendar_refresh_minutes == 30
+
+
+def test_her_feed_address_is_on_the_page_and_a_new_one_voids_it(console, practitioner, client):
+    old = f"/calendar/{practitioner.feed_token}.ics"
+    page = console.get(URL).content.decode()
+    assert f"http://testserver{old}" in page
+    assert f"webcal://testserver{old}" in page
+
+    console.post("/console/hours/calendars/feed/new-address/")
+    practitioner.refresh_from_db()
+    assert old not in console.get(URL).content.decode()
+    assert client.get(old).status_code == 404
+    assert client.get(f"/calendar/{practitioner.feed_token}.ics").status_code == 200
+
+
+def test_a_title_detail_that_is_not_offered_changes_nothing(console, practitioner):
+    console.post("/console/hours/calendars/feed/detail/", {"detail": "everything"})
+    practitioner.refresh_from_db()
+    assert practitioner.feed_detail == "names"
+    console.post("/console/hours/calendars/feed/detail/", {"detail": "offering"})
+    practitioner.refresh_from_db()
+    assert practitioner.feed_detail == "offering"

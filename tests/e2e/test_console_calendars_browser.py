@@ -46,3 +46,42 @@ def test_add_a_calendar_see_it_fail_then_pause_and_remove_it(
     assert "Removed “Personal”" in page.locator(".messages").inner_text()
     assert_accessible(page, "a calendar removed")
     assert not ExternalCalendar.objects.exists()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_she_copies_her_feed_address_subscribes_and_makes_a_new_one(
+    console_browser, practitioner, live_server, settings, viewport
+):
+    settings.SITE_URL = live_server.url
+    page = console_browser("/console/hours/calendars/", viewport=viewport)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    feed = page.locator("section[aria-labelledby=feed-heading]")
+    address = feed.get_by_label("Your feed's address").input_value()
+    assert address == f"{live_server.url}/calendar/{practitioner.feed_token}.ics"
+
+    feed.get_by_role("button", name="Copy").click()
+    assert "Copied" in feed.get_by_role("status").inner_text()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    assert page.request.get(address).status == 200
+    assert feed.get_by_role("link", name="Open it in my calendar app").get_attribute(
+        "href"
+    ) == address.replace("http://", "webcal://")
+    assert_accessible(page, "her feed")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+    feed.get_by_label("Only “Busy”").check()
+    feed.get_by_role("button", name="Save").click()
+    assert "Saved" in page.locator(".messages").inner_text()
+    assert page.locator("#feed-url").is_visible()
+    assert feed.get_by_label("Only “Busy”").is_checked()
+    practitioner.refresh_from_db()
+    assert practitioner.feed_detail == "busy"
+
+    page.get_by_role("button", name="Make a new address").click()
+    assert "stopped working" in page.locator(".messages").inner_text()
+    assert page.request.get(address).status == 404
+    practitioner.refresh_from_db()
+    fresh = page.locator("#feed-url").input_value()
+    assert fresh == f"{live_server.url}/calendar/{practitioner.feed_token}.ics" != address
+    assert page.request.get(fresh).status == 200
+    assert_accessible(page, "a new feed address")

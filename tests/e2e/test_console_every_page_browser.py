@@ -32,6 +32,8 @@ ACTIONS_ONLY = {
     "calendar_remove",
     "client_returning",
     "crisis_line_remove",
+    "feed_detail",
+    "feed_rotate",
     "not_sent_retry",
     "offering_move",
     "offering_pause",
