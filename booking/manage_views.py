@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from booking import booking_changes, free_calls, links, reminder_choice, services
-from booking.calendars import ics
+from booking.calendars import add_links, ics
 from booking.forms import parse_instant
 from booking.models import Booking
 from booking.payments import hardship as payment_hardship
@@ -115,6 +115,7 @@ def _manage_context(booking: Booking) -> dict:
         "manage_path": links.manage_path(booking),
         "payment": payment,
         "video_link": video_link_for(booking),
+        "add_links": add_links.links(booking, reader=ics.CLIENT, zone=booking.client_timezone),
     } | _reminder_context(booking, now)
     if payment is not None and payment.is_captured:
         hardship = HardshipRequest.objects.filter(booking=booking).first()

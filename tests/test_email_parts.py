@@ -17,7 +17,10 @@ from booking.emails.compose import simple_message
 from practice.models import Practitioner
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-PRODUCT_EMAILS = sorted(p.stem for p in (TEMPLATES / "email").glob("*.txt"))
+# Not the parts every email includes ("_add_to_calendar").
+PRODUCT_EMAILS = sorted(
+    p.stem for p in (TEMPLATES / "email").glob("*.txt") if not p.stem.startswith("_")
+)
 ACCOUNT_EMAILS = sorted(
     p.name.removesuffix("_message.txt")
     for p in (TEMPLATES / "account/email").glob("*_message.txt")

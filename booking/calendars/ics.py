@@ -60,11 +60,6 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
     """
     practitioner = booking.practitioner
     video_link = video_link_for(booking)
-    lines = []
-    if video_link:
-        lines.append(f"Join the call: {video_link}")
-    if reader == CLIENT and booking.status != Booking.Status.CANCELLED:
-        lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
     if reader == PARTNER:
         attendee = (booking.partner_email, booking.partner_name)
     else:
@@ -74,7 +69,7 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
         stamp=stamp or timezone.now(),
         summary=summary(booking, reader=reader),
         video_link=video_link,
-        description=lines,
+        description=description_lines(booking, reader=reader),
         organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),
         attendees=[
             vCalAddress.new(
@@ -87,13 +82,22 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
     )
 
 
+def description_lines(booking: Booking, *, reader: str) -> list[str]:
+    """How to join, and for the client how to change it: what an invite's description says."""
+    video_link = video_link_for(booking)
+    lines = [f"Join the call: {video_link}"] if video_link else []
+    if reader == CLIENT and booking.status != Booking.Status.CANCELLED:
+        lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
+    return lines
+
+
 def feed_event(booking: Booking, *, title: str, console_url: str) -> Event:
     """The VEVENT of a booking in her private feed: the invite's UID and SEQUENCE, so the
     calendar that also got the invite keeps one event, but no attendee or organizer (a feed
     address can be passed on; the title she chose is all it tells). Its stamp is the
     booking's last change, so an unchanged booking reads the same on every request."""
     video_link = video_link_for(booking)
-    lines = [f"Join the call: {video_link}"] if video_link else []
+    lines = description_lines(booking, reader=PRACTITIONER)
     if console_url:
         lines.append(f"In your console: {console_url}")
     return _event(

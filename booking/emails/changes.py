@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking import booking_changes, effects, links, payment_hooks
-from booking.calendars import ics
+from booking.calendars import add_links, ics
 from booking.emails.compose import (
     book_again_url,
     console_booking_url,
@@ -180,6 +180,8 @@ def client_message(booking: Booking, *, change: str, now: datetime) -> EmailMult
             else "",
             "personal_line": personal_line(booking, change),
             "privacy_url": _privacy_url_if_booked_for(booking, change),
+            "add_links": add_links.links(booking, reader=ics.CLIENT, zone=zone),
+            "ics_url": links.manage_url(booking) + "invite.ics" if can_change else "",
         }
         | payment_hooks.money_lines(booking, change)
     )
@@ -230,6 +232,7 @@ def partner_message(booking: Booking, *, change: str) -> EmailMultiAlternatives:
     context["partner_name"] = booking.partner_name
     context["by_practice"] = _change_actor(booking, change) in ("practitioner", "staff")
     context["personal_line"] = personal_line(booking, change)
+    context["add_links"] = add_links.links(booking, reader=ics.PARTNER, zone=zone)
     return _message(
         booking,
         template="email/booking_partner",
