@@ -7,7 +7,7 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from booking import reminders, services
-        from booking.calendars import conflicts
+        from booking.calendars import conflicts, push
         from booking.emails import changes, link_emails
 
         changes.register()
@@ -15,3 +15,4 @@ class BookingConfig(AppConfig):
         reminders.register()
         services.register()
         conflicts.register()
+        push.register()

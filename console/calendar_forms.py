@@ -47,3 +47,46 @@ class FeedDetailForm(forms.Form):
         choices=Practitioner.FeedDetail.choices,
         widget=forms.RadioSelect,
     )
+
+
+class CalDAVForm(forms.Form):
+    # Beside the feed form on one page: its fields need ids of their own.
+    prefix = "caldav"
+
+    url = forms.CharField(
+        label="Server address",
+        max_length=2000,
+        help_text="iCloud: https://caldav.icloud.com · Fastmail: https://caldav.fastmail.com · "
+        "Nextcloud: your Nextcloud's address. The address of one calendar works too.",
+        error_messages={"required": "Type your calendar server's address here."},
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label="User name",
+        max_length=200,
+        help_text="Usually your email address or account name.",
+        error_messages={"required": "Type the user name you sign in with."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="App password",
+        max_length=200,
+        strip=False,
+        help_text="An app password made for this in your account's security settings, not "
+        "your main password. It is kept encrypted and never shown again.",
+        error_messages={"required": "Type the app password here."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    name = forms.CharField(
+        label="What to call it",
+        max_length=80,
+        required=False,
+        help_text="For you alone; left empty, it takes the calendar's own name.",
+    )
+    push_bookings = forms.BooleanField(
+        label="Put my bookings in this calendar",
+        required=False,
+        initial=True,
+        help_text="Each booking appears there within a minute and follows each change. Its "
+        "title is the one you chose for your feed above; no client's address goes with it.",
+    )

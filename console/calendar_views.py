@@ -9,13 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from booking.calendars import busy_times, fetch, imports, services
+from booking.calendars import busy_times, caldav_client, fetch, imports, services
 from booking.models import ExternalCalendar
 from console.access import practitioner_required
-from console.calendar_forms import FeedDetailForm, FeedForm, RefreshForm
+from console.calendar_forms import CalDAVForm, FeedDetailForm, FeedForm, RefreshForm
 
 TESTED = "That address works: it has {count} busy time{s} in the next 30 days."
 ADDED = "Added “{name}”: its busy times now close those times on your booking pages."
+CONNECTED = (
+    "Connected “{name}”: its busy times close those times here, and your bookings are "
+    "written into it if you chose that."
+)
 
 
 def feed_url(practitioner) -> str:
@@ -23,7 +27,18 @@ def feed_url(practitioner) -> str:
     return settings.SITE_URL + path
 
 
-def _page(request, *, form=None, status=200):
+def _found(calendar: ExternalCalendar) -> list[tuple[str, str, bool]]:
+    """The calendars her CalDAV server holds, to choose among when there are several."""
+    if calendar.kind != ExternalCalendar.Kind.CALDAV:
+        return []
+    secrets = calendar.secrets
+    found = secrets.get("found", [])
+    if len(found) < 2:
+        return []
+    return [(name, url, url == secrets["calendar_url"]) for name, url in found]
+
+
+def _page(request, *, form=None, caldav_form=None, status=200):
     practitioner = request.practitioner
     url = feed_url(practitioner)
     return render(
@@ -32,8 +47,11 @@ def _page(request, *, form=None, status=200):
         {
             "nav": "hours",
             "tab": "calendars",
-            "calendars": practitioner.calendars.all(),
+            "calendars": [
+                (calendar, _found(calendar)) for calendar in practitioner.calendars.all()
+            ],
             "form": form or FeedForm(),
+            "caldav_form": caldav_form or CalDAVForm(),
             "refresh_form": RefreshForm(
                 initial={"minutes": practitioner.calendar_refresh_minutes}
             ),
@@ -64,6 +82,35 @@ def calendars(request: HttpRequest) -> HttpResponse:
         form.add_error("url", str(error))
         return _page(request, form=form, status=400)
     messages.success(request, ADDED.format(name=calendar.name))
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def calendar_caldav(request: HttpRequest) -> HttpResponse:
+    form = CalDAVForm(request.POST)
+    if not form.is_valid():
+        return _page(request, caldav_form=form, status=400)
+    try:
+        calendar = services.add_caldav(request.practitioner, **form.cleaned_data)
+    except (fetch.FetchRefused, busy_times.UnreadableCalendar) as error:
+        refused = isinstance(error, caldav_client.RefusedCredentials)
+        form.add_error("password" if refused else "url", str(error))
+        return _page(request, caldav_form=form, status=400)
+    messages.success(request, CONNECTED.format(name=calendar.name))
+    return redirect("console:calendars")
+
+
+@practitioner_required
+@require_POST
+def calendar_choose(request: HttpRequest, calendar_id: int) -> HttpResponse:
+    calendar = _calendar(request, calendar_id)
+    if services.choose_caldav_calendar(calendar, request.POST.get("calendar_url", "")):
+        messages.success(
+            request, f"“{calendar.name}” now reads and writes the calendar you chose."
+        )
+    else:
+        messages.warning(request, "That calendar is not one your server offered.")
     return redirect("console:calendars")
 
 

@@ -44,6 +44,7 @@ WHAT = {
     "payments.hardship_decided_email": "Your answer to {client}'s request for {when}",
     "payments.refund": "Refund to {client} for the booking on {when}",
     "calendars.conflict_email": "Email to you about busy time during {client}'s booking on {when}",
+    "calendars.push": "Writing {client}'s booking on {when} into your calendar",
 }
 MORNING = "Your morning email of {date}"
 OTHER = "A job for {client}'s booking on {when} ({name})"

@@ -62,6 +62,12 @@ urlpatterns = [
     path("hours/support/", support_line_views.crisis_lines, name="crisis_lines"),
     path("hours/calendars/", calendar_views.calendars, name="calendars"),
     path("hours/calendars/feed/detail/", calendar_views.feed_detail, name="feed_detail"),
+    path("hours/calendars/caldav/", calendar_views.calendar_caldav, name="calendar_caldav"),
+    path(
+        "hours/calendars/<int:calendar_id>/calendar/",
+        calendar_views.calendar_choose,
+        name="calendar_choose",
+    ),
     path("hours/calendars/feed/new-address/", calendar_views.feed_rotate, name="feed_rotate"),
     path(
         "hours/calendars/refresh-every/",

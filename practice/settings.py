@@ -201,8 +201,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # The stripe library logs request bodies (client emails) at DEBUG and INFO.
-    "loggers": {"stripe": {"level": "WARNING"}},
+    # The stripe library logs request bodies (client emails) at DEBUG and INFO; caldav logs
+    # each request and answer (her events, our bookings' titles) at DEBUG.
+    "loggers": {"stripe": {"level": "WARNING"}, "caldav": {"level": "WARNING"}},
 }
 
 # Accounts (django-allauth). Email is the only identifier; the usual way in is a code sent by

@@ -60,6 +60,7 @@ def assessment(practitioner):
 
 # Fixtures for every test folder: the practitioner's account with its second factor and a
 # console session; the local Stripe stand-in and paid bookings; a real SMTP server.
+from tests.caldav_server import radicale  # noqa: E402, F401
 from tests.calendar_server import calendar_server  # noqa: E402, F401
 from tests.console.support import console, practitioner_user  # noqa: E402, F401
 from tests.payments.fixtures import (  # noqa: E402, F401

@@ -43,7 +43,7 @@ def normalise(url: str) -> str:
     return url
 
 
-def _allowed_ip(host: str, port: int) -> str:
+def allowed_ip(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
@@ -59,7 +59,7 @@ def _allowed_ip(host: str, port: int) -> str:
 def _request(url: str, headers: dict) -> urllib3.BaseHTTPResponse:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    ip = _allowed_ip(parts.hostname, port)
+    ip = allowed_ip(parts.hostname, port)
     timeout = urllib3.Timeout(total=settings.CALENDAR_FETCH_TIMEOUT)
     if parts.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from booking.calendars import busy_times, conflicts, fetch
+from booking.calendars import busy_times, caldav_client, conflicts, fetch
 from booking.models import BusyBlock, ExternalCalendar
 from practice.models import Practitioner
 
@@ -36,6 +36,26 @@ def read_feed(url: str, practitioner: Practitioner, now: datetime, *, validators
         return answer, None
     start, end = horizon(practitioner, now)
     return answer, busy_times.busy_spans(answer.body, zone=practitioner.zone, start=start, end=end)
+
+
+def read_caldav(secrets: dict, practitioner: Practitioner, now: datetime):
+    """(answer, spans) of a CalDAV calendar: its events over the horizon, asked by time
+    range (the server keeps no validators we use), expanded like a feed."""
+    start, end = horizon(practitioner, now)
+    data = caldav_client.read(secrets, start, end)
+    spans = busy_times.busy_spans(data, zone=practitioner.zone, start=start, end=end)
+    return fetch.Answer(200, b"", "", ""), spans
+
+
+def _read(calendar: ExternalCalendar, now: datetime):
+    if calendar.kind == ExternalCalendar.Kind.CALDAV:
+        return read_caldav(calendar.secrets, calendar.practitioner, now)
+    return read_feed(
+        calendar.secrets["url"],
+        calendar.practitioner,
+        now,
+        validators=(calendar.etag, calendar.last_modified),
+    )
 
 
 def probe(url: str, practitioner: Practitioner, now: datetime | None = None) -> int:
@@ -96,12 +116,7 @@ def sync(calendar: ExternalCalendar, now: datetime | None = None, *, force: bool
     elif not _claim(calendar, now):
         return False
     try:
-        answer, spans = read_feed(
-            calendar.secrets["url"],
-            calendar.practitioner,
-            now,
-            validators=(calendar.etag, calendar.last_modified),
-        )
+        answer, spans = _read(calendar, now)
     except (fetch.FetchRefused, busy_times.UnreadableCalendar) as error:
         ExternalCalendar.objects.filter(pk=calendar.pk).update(last_error=str(error)[:300])
         ExternalCalendar.objects.filter(pk=calendar.pk, failing_since__isnull=True).update(
@@ -117,5 +132,5 @@ def sync(calendar: ExternalCalendar, now: datetime | None = None, *, force: bool
 def sync_due(now: datetime | None = None) -> int:
     """Read every calendar whose refresh time has come; how many were read."""
     now = now or timezone.now()
-    due = ExternalCalendar.objects.filter(paused=False, kind=ExternalCalendar.Kind.FEED)
+    due = ExternalCalendar.objects.filter(paused=False)
     return sum(sync(calendar, now, force=False) for calendar in due.select_related("practitioner"))

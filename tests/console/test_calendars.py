@@ -117,3 +117,44 @@ def test_a_title_detail_that_is_not_offered_changes_nothing(console, practitione
     console.post("/console/hours/calendars/feed/detail/", {"detail": "offering"})
     practitioner.refresh_from_db()
     assert practitioner.feed_detail == "offering"
+
+
+def test_she_connects_a_caldav_calendar_and_chooses_another_of_hers(
+    console, practitioner, radicale
+):
+    from tests.caldav_server import PASSWORD, USERNAME
+
+    work = radicale.make_calendar("Work")
+    family = radicale.make_calendar("Family")
+    form = {
+        "caldav-url": work,
+        "caldav-username": USERNAME,
+        "caldav-password": PASSWORD,
+        "caldav-push_bookings": "on",
+    }
+    page = console.post(URL + "caldav/", form, follow=True).content.decode()
+    assert "Connected “Work”" in page
+    assert "your bookings are written into it" in page
+    assert PASSWORD not in page and work not in page.replace(f'value="{work}"', "")
+    calendar = ExternalCalendar.objects.get()
+    assert calendar.kind == "caldav" and calendar.push_bookings
+
+    console.post(f"{URL}{calendar.pk}/calendar/", {"calendar_url": family})
+    calendar.refresh_from_db()
+    assert calendar.secrets["calendar_url"] == family
+    console.post(f"{URL}{calendar.pk}/calendar/", {"calendar_url": "http://example.org/x/"})
+    calendar.refresh_from_db()
+    assert calendar.secrets["calendar_url"] == family
+
+
+def test_a_caldav_server_that_refuses_her_says_why_and_keeps_nothing(console, radicale):
+    from tests.caldav_server import USERNAME
+
+    form = {"caldav-url": radicale.url, "caldav-username": USERNAME, "caldav-password": "no"}
+    response = console.post(URL + "caldav/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "did not accept that user name and password" in page
+    assert 'value="no"' not in page  # the password is typed again, never sent back
+    assert not ExternalCalendar.objects.exists()
+    assert console.post(URL + "caldav/", {}).status_code == 400

@@ -2,6 +2,7 @@
 failing with its last good read, paused and removed; on a desktop and a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from booking.models import ExternalCalendar
 from tests.e2e.axe import assert_accessible
@@ -60,7 +61,7 @@ def test_she_copies_her_feed_address_subscribes_and_makes_a_new_one(
     assert address == f"{live_server.url}/calendar/{practitioner.feed_token}.ics"
 
     feed.get_by_role("button", name="Copy").click()
-    assert "Copied" in feed.get_by_role("status").inner_text()
+    expect(feed.get_by_role("status")).to_contain_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == address
     assert page.request.get(address).status == 200
     assert feed.get_by_role("link", name="Open it in my calendar app").get_attribute(
@@ -85,3 +86,36 @@ def test_she_copies_her_feed_address_subscribes_and_makes_a_new_one(
     assert fresh == f"{live_server.url}/calendar/{practitioner.feed_token}.ics" != address
     assert page.request.get(fresh).status == 200
     assert_accessible(page, "a new feed address")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_she_connects_her_caldav_calendar_after_a_wrong_password(
+    console_browser, practitioner, radicale, viewport
+):
+    from tests.caldav_server import PASSWORD, USERNAME
+
+    radicale.make_calendar("Work")
+    radicale.make_calendar("Family")
+    page = console_browser("/console/hours/calendars/", viewport=viewport)
+    form = page.locator("#connect-caldav")
+    form.get_by_label("Server address").fill(radicale.url)
+    form.get_by_label("User name").fill(USERNAME)
+    form.get_by_label("App password").fill("not-it")
+    form.get_by_role("button", name="Connect the calendar").click()
+    form = page.locator("#connect-caldav")
+    assert "did not accept that user name and password" in form.inner_text()
+    assert form.get_by_label("App password").input_value() == ""
+    assert_accessible(page, "a CalDAV server refusing her")
+
+    form.get_by_label("App password").fill(PASSWORD)
+    form.get_by_role("button", name="Connect the calendar").click()
+    # The server lists her calendars in an order of its own: the first is connected.
+    said = page.locator(".messages").inner_text()
+    first, other = ("Work", "Family") if "Connected “Work”" in said else ("Family", "Work")
+    assert f"Connected “{first}”" in said
+    card = page.locator("section", has=page.get_by_role("heading", name=first))
+    card.get_by_label("Which of your calendars").select_option(label=other)
+    card.get_by_role("button", name=f"Use this calendar for {first}").click()
+    assert "now reads and writes the calendar you chose" in page.locator(".messages").inner_text()
+    assert_accessible(page, "a CalDAV calendar connected")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -26,6 +26,8 @@ ACTIONS_ONLY = {
     "booking_attendance_undo",
     "booking_hardship",
     "booking_release",
+    "calendar_caldav",
+    "calendar_choose",
     "calendar_pause",
     "calendar_refresh",
     "calendar_refresh_every",

@@ -1,0 +1,87 @@
+"""Her bookings written into her CalDAV calendar, through the effect path.
+
+Every change of a booking (booked, moved, cancelled, attended) is one ``calendars.push``
+effect: the worker writes the booking as it is when the effect runs into each CalDAV
+calendar she lets us write to, or takes it away once it is cancelled. An event always
+lives at the address of its UID, so a retry after the server was down, or a second
+change overtaking the first, leaves one event, never two. The event is her feed's (the
+invite's UID, the title she chose, no attendees: a server must not invite her client).
+"""
+
+import logging
+from datetime import datetime
+
+from booking import effects
+from booking.calendars import caldav_client, feed, ics
+from booking.emails.compose import console_booking_url
+from booking.models import Booking, BookingEvent, Effect, ExternalCalendar
+
+logger = logging.getLogger(__name__)
+
+PUSH = "calendars.push"
+WRITTEN = (Booking.Status.CONFIRMED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW)
+CHANGES = (
+    BookingEvent.Kind.CONFIRMED,
+    BookingEvent.Kind.CREATED,
+    BookingEvent.Kind.RESCHEDULED,
+    BookingEvent.Kind.CANCELLED,
+    BookingEvent.Kind.COMPLETED,
+    BookingEvent.Kind.NO_SHOW,
+    BookingEvent.Kind.ATTENDANCE_UNDONE,
+)
+
+
+def targets(practitioner_id: int):
+    """Her CalDAV calendars that take her bookings (not paused)."""
+    return ExternalCalendar.objects.filter(
+        practitioner_id=practitioner_id,
+        kind=ExternalCalendar.Kind.CALDAV,
+        push_bookings=True,
+        paused=False,
+    )
+
+
+def event_file(booking: Booking) -> bytes:
+    detail = booking.practitioner.feed_detail
+    event = ics.feed_event(
+        booking, title=feed.title(booking, detail), console_url=console_booking_url(booking)
+    )
+    return ics.calendar(event).to_ical()
+
+
+def _run(effect: Effect) -> None:
+    booking = effect.booking
+    for calendar in targets(booking.practitioner_id):
+        if booking.status in WRITTEN:
+            caldav_client.put(calendar.secrets, booking.ical_uid, event_file(booking))
+        else:
+            caldav_client.delete(calendar.secrets, booking.ical_uid)
+    logger.info("Effect %s: booking %s written to her calendars.", effect.pk, booking.pk)
+
+
+def _applies(event: BookingEvent) -> bool:
+    # A time held for payment is not hers to see yet; its confirmation writes it.
+    if event.booking.status == Booking.Status.HELD:
+        return False
+    return targets(event.booking.practitioner_id).exists()
+
+
+def register() -> None:
+    """Called from BookingConfig.ready()."""
+    effects.register(PUSH, on=CHANGES, run=_run, applies=_applies)
+
+
+def push_upcoming(calendar: ExternalCalendar, now: datetime, *, again: bool = False) -> int:
+    """Write every booking ahead into a calendar just connected: each as one effect, keyed
+    so that connecting twice writes nothing twice; ``again`` writes them once more (resumed,
+    another calendar chosen, other titles)."""
+    ahead = Booking.objects.filter(
+        practitioner_id=calendar.practitioner_id, status=Booking.Status.CONFIRMED, end__gt=now
+    )
+    scheduled = 0
+    for booking in ahead:
+        key = f"calendar-push:{calendar.pk}:{booking.pk}:{booking.sequence}"
+        if again:
+            key += f":{now.isoformat()}"
+        scheduled += effects.schedule(PUSH, key, booking=booking) is not None
+    return scheduled
