@@ -7,7 +7,7 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from booking import reminders, services
-        from booking.calendars import conflicts, push
+        from booking.calendars import conflicts, failing, push
         from booking.emails import changes, link_emails
 
         changes.register()
@@ -16,3 +16,4 @@ class BookingConfig(AppConfig):
         services.register()
         conflicts.register()
         push.register()
+        failing.register()

@@ -45,6 +45,7 @@ WHAT = {
     "payments.refund": "Refund to {client} for the booking on {when}",
     "calendars.conflict_email": "Email to you about busy time during {client}'s booking on {when}",
     "calendars.push": "Writing {client}'s booking on {when} into your calendar",
+    "calendars.failing_email": "Email to you that one of your calendars could not be read",
 }
 MORNING = "Your morning email of {date}"
 OTHER = "A job for {client}'s booking on {when} ({name})"
@@ -104,6 +105,8 @@ def what(effect: Effect, booking: Booking | None, zone_name: str, now: datetime)
         if "date" in args and effect.name.startswith("practice.morning"):
             morning_of = date.fromisoformat(args["date"])
             return MORNING.format(date=day(morning_of, zone_name, now=now, short=True))
+        if effect.name == "calendars.failing_email":
+            return WHAT[effect.name]
         return OTHER_UNBOOKED.format(name=effect.name)
     client = first_name(booking.client_name)
     partner = first_name(booking.partner_name) if booking.partner_name else "partner"

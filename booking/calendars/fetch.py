@@ -56,7 +56,8 @@ def allowed_ip(host: str, port: int) -> str:
     raise FetchRefused(f"{host} is not a public address on the internet.")
 
 
-def _request(url: str, headers: dict) -> urllib3.BaseHTTPResponse:
+def _request(url: str, headers: dict):
+    """(pool, response): the caller closes the pool once the answer is read."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     ip = allowed_ip(parts.hostname, port)
@@ -76,13 +77,18 @@ def _request(url: str, headers: dict) -> urllib3.BaseHTTPResponse:
     if parts.query:
         path += "?" + parts.query
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    return pool.urlopen(
-        "GET",
-        path,
-        headers={**headers, "Host": host_header},
-        redirect=False,
-        preload_content=False,
-    )
+    try:
+        response = pool.urlopen(
+            "GET",
+            path,
+            headers={**headers, "Host": host_header},
+            redirect=False,
+            preload_content=False,
+        )
+    except BaseException:
+        pool.close()
+        raise
+    return pool, response
 
 
 def _read_bounded(response: urllib3.BaseHTTPResponse) -> bytes:
@@ -106,7 +112,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Answer:
     url = normalise(url)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            response = _request(url, headers)
+            pool, response = _request(url, headers)
             try:
                 if response.status in (301, 302, 303, 307, 308):
                     location = response.headers.get("Location")
@@ -126,7 +132,9 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Answer:
                     response.headers.get("Last-Modified", ""),
                 )
             finally:
-                response.release_conn()
+                # One connection per read: closed here, with its pool, whatever came back.
+                response.close()
+                pool.close()
     except urllib3.exceptions.TimeoutError as error:
         raise FetchRefused("The calendar's server did not answer in time.") from error
     except urllib3.exceptions.HTTPError as error:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from booking.calendars import busy_times, caldav_client, conflicts, fetch
+from booking.calendars import busy_times, caldav_client, conflicts, failing, fetch
 from booking.models import BusyBlock, ExternalCalendar
 from practice.models import Practitioner
 
@@ -123,6 +123,7 @@ def sync(calendar: ExternalCalendar, now: datetime | None = None, *, force: bool
             failing_since=now
         )
         logger.warning("Calendar %s could not be read; its busy time is kept.", calendar.pk)
+        failing.check(calendar, now)
         return False
     record_read(calendar, answer, spans, now)
     logger.info("Calendar %s read.", calendar.pk)

@@ -165,3 +165,44 @@ def test_her_booking_page_marks_the_busy_time_over_it(calendar_server, practitio
 
     page = console.get(f"/console/bookings/{booking.public_id}/").content.decode()
     assert "Your calendar shows you busy then" in page and "“Mine”" in page
+
+
+def test_a_calendar_failing_for_an_hour_is_told_to_her_once_and_not_after_it_recovers(
+    calendar_server, practitioner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from booking import effects
+    from booking.models import Effect
+
+    calendar = add(practitioner, calendar_server + "/dentist.ics")
+    calendar.set_secrets(url=calendar_server + "/error.ics")
+    calendar.save(update_fields=["credentials"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not imports.sync(calendar, NOW + timedelta(minutes=10))
+        assert not imports.sync(calendar, NOW + timedelta(minutes=40))
+    assert not Effect.objects.filter(name="calendars.failing_email").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for minutes in (70, 80, 90):
+            assert not imports.sync(calendar, NOW + timedelta(minutes=minutes))
+    [email] = Effect.objects.filter(name="calendars.failing_email")
+    effects.run_effect(email.pk)
+    [message] = mailoutbox
+    assert message.to == [practitioner.email]
+    assert "“Mine” could not be read" in message.subject
+    assert "answered 500" in message.body
+    assert "still close those times" in message.body
+
+    # Working again before a later failure's email runs: that email has nothing to say.
+    calendar.set_secrets(url=calendar_server + "/dentist.ics")
+    calendar.save(update_fields=["credentials"])
+    assert imports.sync(calendar, NOW + timedelta(minutes=100))
+    calendar.set_secrets(url=calendar_server + "/error.ics")
+    calendar.save(update_fields=["credentials"])
+    imports.sync(calendar, NOW + timedelta(minutes=110))
+    imports.sync(calendar, NOW + timedelta(minutes=180))
+    later = Effect.objects.filter(name="calendars.failing_email").exclude(pk=email.pk).get()
+    calendar.set_secrets(url=calendar_server + "/dentist.ics")
+    calendar.save(update_fields=["credentials"])
+    assert imports.sync(calendar, NOW + timedelta(minutes=190))
+    effects.run_effect(later.pk)
+    assert len(mailoutbox) == 1
