@@ -112,6 +112,29 @@ def median_ms(run: Callable[[], object], *, repeat: int, warmup: int = 2) -> flo
     return statistics.median(timings)
 
 
+def measure_page(
+    client, url: str, repeat: int, *, warmup: int = 2, status: int = 200, **headers: str
+) -> tuple[float, int, int]:
+    """Median ms and SQL queries of ``GET url`` through a Django test client over ``repeat``
+    runs, and the answer's size; every answer must have ``status``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries, size = [], [], 0
+    for n in range(warmup + repeat):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            page = client.get(url, headers=headers)
+            elapsed = (time.perf_counter() - began) * 1000
+        if page.status_code != status:
+            raise RuntimeError(f"{url} answered {page.status_code}, not {status}")
+        if n >= warmup:
+            timings.append(elapsed)
+            queries.append(len(captured.captured_queries))
+            size = len(page.content)
+    return statistics.median(timings), int(statistics.median(queries)), size
+
+
 def baseline_ratio_ms(ours_ms: float) -> str:
     low, high = (seconds * 1000 / ours_ms for seconds in BASELINE_SECONDS)
     return f"{low:,.0f}–{high:,.0f}× faster"

@@ -20,7 +20,6 @@ Usage: bench/console.py [--database sqlite|postgres] [--repeat N] [--only NAME]
 """
 
 import argparse
-import statistics
 import sys
 import time as clock
 from dataclasses import dataclass
@@ -33,7 +32,13 @@ from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import bench_database, describe_database, heading, postgres_available  # noqa: E402
+from common import (  # noqa: E402
+    bench_database,
+    describe_database,
+    heading,
+    measure_page,
+    postgres_available,
+)
 
 # Her second factor's secret is encrypted like intake answers: a key made for this run.
 KEY = Fernet.generate_key().decode()
@@ -208,26 +213,6 @@ def set_up() -> Practice:
         for n in range(BUSY_IN_WEEK)
     )
     return Practice(practitioner=practitioner, client=_signed_in_client(user), monday=monday)
-
-
-def measure_page(client, url: str, repeat: int, warmup: int = 2) -> tuple[float, int, int]:
-    """Median ms and SQL queries of ``GET url`` over ``repeat`` runs, and the page's size."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    timings, queries, size = [], [], 0
-    for n in range(warmup + repeat):
-        with CaptureQueriesContext(connection) as captured:
-            began = clock.perf_counter()
-            page = client.get(url)
-            elapsed = (clock.perf_counter() - began) * 1000
-        if page.status_code != 200:
-            raise RuntimeError(f"{url} answered {page.status_code}")
-        if n >= warmup:
-            timings.append(elapsed)
-            queries.append(len(captured.captured_queries))
-            size = len(page.content)
-    return statistics.median(timings), int(statistics.median(queries)), size
 
 
 @dataclass(frozen=True)
