@@ -48,7 +48,8 @@ format: install
 
 # Figures, not tests: the slot engine, GET /api/v1/slots in-process on SQLite and
 # PostgreSQL, gunicorn on PostgreSQL under load from 127.0.0.1, payments, intake, the
-# console, and two workers sending emails (bench/README.md).
+# console, her calendar feed read in and her own feed served, and two workers sending
+# emails (bench/README.md).
 bench: install
 	$(PY) bench/slots.py --database sqlite
 	$(PY) bench/slots.py --database postgres --api-only
@@ -57,6 +58,10 @@ bench: install
 	$(PY) bench/intake.py
 	$(PY) bench/console.py --database sqlite
 	$(PY) bench/console.py --database postgres
+	$(PY) bench/calendars.py --database sqlite
+	$(PY) bench/calendars.py --database postgres
+	$(PY) bench/feed.py --database sqlite
+	$(PY) bench/feed.py --database postgres
 	$(PY) bench/effects.py
 
 clean:
