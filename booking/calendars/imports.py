@@ -79,6 +79,7 @@ def _claim(calendar: ExternalCalendar, now: datetime) -> bool:
 
 
 def _store(calendar: ExternalCalendar, spans, answer, now: datetime) -> None:
+    spans = busy_times.merged(spans)
     with transaction.atomic():
         BusyBlock.objects.filter(calendar=calendar).delete()
         BusyBlock.objects.bulk_create(

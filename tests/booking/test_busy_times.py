@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
+from booking.calendars import busy_times
 from booking.calendars.busy_times import UnreadableCalendar, busy_spans
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -126,3 +127,22 @@ def test_only_the_window_is_read():
 def test_an_answer_that_is_not_a_calendar_is_refused(garbage):
     with pytest.raises(UnreadableCalendar):
         busy_spans(garbage, zone=BERLIN, start=WINDOW[0], end=WINDOW[1])
+
+
+def test_overlapping_and_touching_busy_times_are_stored_as_one():
+    def at(hour, minute=0):
+        return datetime(2026, 12, 3, hour, minute, tzinfo=UTC)
+
+    spans = [
+        busy_times.BusySpan(at(11), at(12), "c"),
+        busy_times.BusySpan(at(9), at(10), "a"),
+        busy_times.BusySpan(at(9, 30), at(9, 45), "inside"),
+        busy_times.BusySpan(at(10), at(10, 30), "b"),
+        busy_times.BusySpan(at(14), at(15), "d"),
+    ]
+    assert busy_times.merged(spans) == [
+        busy_times.BusySpan(at(9), at(10, 30), "a"),
+        busy_times.BusySpan(at(11), at(12), "c"),
+        busy_times.BusySpan(at(14), at(15), "d"),
+    ]
+    assert busy_times.merged([]) == []
