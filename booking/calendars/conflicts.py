@@ -1,7 +1,8 @@
 """Busy time in her calendars over a booking she already has: marked, told once, never
 acted on. A dentist put in her calendar over a client's session is her decision to make
 (move the session, or the dentist); the system only makes sure she knows, by one email per
-booking that newly overlaps and a mark on the booking in her console until it is resolved.
+read that finds bookings newly overlapped (a calendar added over a busy month is one email,
+not one per booking) and a mark on each booking in her console until it is resolved.
 """
 
 from datetime import datetime
@@ -50,41 +51,72 @@ def refresh(practitioner, now: datetime) -> list[CalendarConflict]:
     CalendarConflict.objects.filter(
         pk__in=[c.pk for booking_id, c in open_.items() if booking_id not in overlapping]
     ).update(resolved_at=now)
-    created = []
-    for booking_id, block in overlapping.items():
-        if booking_id in open_:
-            continue
-        conflict = CalendarConflict.objects.create(
+    created = CalendarConflict.objects.bulk_create(
+        CalendarConflict(
             booking_id=booking_id,
             calendar_id=block.calendar_id,
             busy_start=block.start,
             busy_end=block.end,
             found_at=now,
         )
-        effects.schedule(EMAIL, f"calendar-conflict:{conflict.pk}", booking=conflict.booking)
-        created.append(conflict)
+        for booking_id, block in overlapping.items()
+        if booking_id not in open_
+    )
+    if created:
+        # One email for all of them, on record with the first (earliest) booking.
+        ids = list(
+            CalendarConflict.objects.filter(
+                booking__practitioner=practitioner, resolved_at__isnull=True, found_at=now
+            )
+            .order_by("booking__start")
+            .values_list("pk", "booking_id")
+        )
+        effects.schedule(
+            EMAIL,
+            f"calendar-conflict:{ids[0][0]}",
+            booking=Booking.objects.get(pk=ids[0][1]),
+            args={"conflicts": [pk for pk, _ in ids]},
+        )
     return created
 
 
 def _message(effect) -> EmailMultiAlternatives | None:
-    booking = effect.booking
-    conflict = booking.calendar_conflicts.filter(resolved_at__isnull=True).first()
-    if conflict is None or booking.status != Booking.Status.CONFIRMED:
+    still = list(
+        CalendarConflict.objects.filter(
+            pk__in=effect.args.get("conflicts", []),
+            resolved_at__isnull=True,
+            booking__status=Booking.Status.CONFIRMED,
+        )
+        .select_related("booking__offering", "calendar")
+        .order_by("booking__start")
+    )
+    if not still:
         return None  # resolved since: nothing to tell her
-    practitioner = booking.practitioner
+    practitioner = effect.booking.practitioner
     zone = practitioner.timezone
-    context = {
-        "client_name": booking.client_name,
-        "offering_name": booking.offering.name,
-        "when": format_span(booking.start, booking.end, zone),
-        "busy": format_span(conflict.busy_start, conflict.busy_end, zone),
-        "calendar_name": conflict.calendar.name if conflict.calendar else "one of your calendars",
-        "booking_url": console_booking_url(booking),
-    }
+    overlaps = [
+        {
+            "client_name": conflict.booking.client_name,
+            "offering_name": conflict.booking.offering.name,
+            "when": format_span(conflict.booking.start, conflict.booking.end, zone),
+            "busy": format_span(conflict.busy_start, conflict.busy_end, zone),
+            "calendar_name": conflict.calendar.name
+            if conflict.calendar
+            else "one of your calendars",
+            "booking_url": console_booking_url(conflict.booking),
+        }
+        for conflict in still
+    ]
+    first = still[0].booking
+    subject = (
+        f"Your calendar is busy during a booking on {format_short(first.start, zone)}"
+        if len(still) == 1
+        else f"Your calendar is busy during {len(still)} bookings"
+    )
     return simple_message(
         template="email/calendar_conflict",
-        context=context,
-        subject=f"Your calendar is busy during a booking on {format_short(booking.start, zone)}",
+        context={"overlaps": overlaps},
+        subject=subject,
         to=practitioner.email,
         practitioner=practitioner,
     )

@@ -206,3 +206,24 @@ def test_a_calendar_failing_for_an_hour_is_told_to_her_once_and_not_after_it_rec
     assert imports.sync(calendar, NOW + timedelta(minutes=190))
     effects.run_effect(later.pk)
     assert len(mailoutbox) == 1
+
+
+def test_one_read_over_several_bookings_is_one_email_naming_each(
+    calendar_server, practitioner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from booking.models import CalendarConflict, Effect
+    from tests.factories import insert_booking
+
+    offering = practitioner.offerings.get()
+    first = insert_booking(offering, datetime(2026, 11, 3, 9, 0, tzinfo=UTC), client_name="Ana")
+    second = insert_booking(offering, datetime(2026, 11, 3, 9, 30, tzinfo=UTC), client_name="Bo")
+    with django_capture_on_commit_callbacks(execute=True):
+        add(practitioner, calendar_server + "/dentist.ics")
+
+    assert {c.booking_id for c in CalendarConflict.objects.all()} == {first.pk, second.pk}
+    [effect] = Effect.objects.filter(name="calendars.conflict_email")
+    assert effect.booking_id == first.pk
+    [message] = mailoutbox
+    assert message.subject == "Your calendar is busy during 2 bookings"
+    assert "Ana's" in message.body and "Bo's" in message.body
+    assert "no client has been told anything" in message.body
