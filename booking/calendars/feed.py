@@ -60,7 +60,13 @@ def version(practitioner: Practitioner, now: datetime) -> Version:
         .order_by("pk")
         .values_list("pk", "name", "video_link", "video_room_pattern")
     )
-    parts = [first.isoformat(), seen["count"], seen["changed"], practitioner.feed_detail]
+    parts = [
+        first.isoformat(),
+        seen["count"],
+        seen["changed"],
+        practitioner.feed_detail,
+        practitioner.practice_name,
+    ]
     digest = hashlib.sha256(repr([*parts, offerings]).encode()).hexdigest()[:32]
     return Version(etag=digest, last_modified=seen["changed"] or first)
 

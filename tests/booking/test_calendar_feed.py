@@ -165,10 +165,16 @@ def test_a_renamed_offering_or_another_title_detail_changes_the_etag(
     renamed = client.get(feed_path(practitioner), HTTP_IF_NONE_MATCH=etag)
     assert renamed.status_code == 200
     assert "Getting to know each other" in renamed.content.decode()
+    assert "Getting to know each other" in client.get(feed_path(practitioner)).content.decode()
 
     services.set_feed_detail(practitioner, Practitioner.FeedDetail.BUSY)
     busy = client.get(feed_path(practitioner), HTTP_IF_NONE_MATCH=renamed["ETag"])
     assert busy.status_code == 200
+
+    practitioner.practice_name = "Mara Lindqvist Coaching"
+    practitioner.save()
+    named = Calendar.from_ical(client.get(feed_path(practitioner)).content)
+    assert named.calendar_name == "Mara Lindqvist Coaching bookings"
 
 
 def test_a_new_address_voids_the_old_one_at_once(client, practitioner, booked):
@@ -204,6 +210,8 @@ def test_the_queries_do_not_grow_with_the_bookings(client, practitioner, assessm
         insert_booking(assessment, now + timedelta(days=day))
     many, response = queries()
     assert many == one
+    kept, again = queries()  # the same feed again, kept under its ETag: not built twice
+    assert kept < one and again.content == response.content
     unchanged, not_modified = queries(HTTP_IF_NONE_MATCH=response["ETag"])
     assert not_modified.status_code == 304
-    assert unchanged == one - 1  # the 304 never reads the bookings themselves
+    assert unchanged == 3  # her, one aggregate over her bookings, her offerings
