@@ -160,8 +160,8 @@ EFFECT_LEASE = int(os.environ.get("EFFECT_LEASE", str(6 * EMAIL_TIMEOUT)))
 # Her calendars are read from the internet (booking.calendars.fetch): within this many
 # seconds and bytes, or not at all. Only public addresses are fetched; a test lets its own
 # local server in by naming it here ("127.0.0.1:PORT").
-CALENDAR_FETCH_TIMEOUT = 15
-CALENDAR_FETCH_MAX_BYTES = 20_000_000
+CALENDAR_FETCH_TIMEOUT = int(os.environ.get("CALENDAR_FETCH_TIMEOUT", "15"))
+CALENDAR_FETCH_MAX_BYTES = int(os.environ.get("CALENDAR_FETCH_MAX_BYTES", "20000000"))
 CALENDAR_FETCH_ALLOWED_HOSTS: list[str] = []
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
