@@ -16,10 +16,8 @@ from console.calendar_forms import CalDAVForm, FeedDetailForm, FeedForm, Refresh
 
 TESTED = "That address works: it has {count} busy time{s} in the next 30 days."
 ADDED = "Added “{name}”: its busy times now close those times on your booking pages."
-CONNECTED = (
-    "Connected “{name}”: its busy times close those times here, and your bookings are "
-    "written into it if you chose that."
-)
+CONNECTED = "Connected “{name}”: it has {count} busy time{s} in the next 30 days, now closed here."
+WRITING = " Your bookings ahead are being written into it."
 
 
 def feed_url(practitioner) -> str:
@@ -97,7 +95,9 @@ def calendar_caldav(request: HttpRequest) -> HttpResponse:
         refused = isinstance(error, caldav_client.RefusedCredentials)
         form.add_error("password" if refused else "url", str(error))
         return _page(request, caldav_form=form, status=400)
-    messages.success(request, CONNECTED.format(name=calendar.name))
+    count = imports.busy_ahead(calendar, days=30)
+    said = CONNECTED.format(name=calendar.name, count=count, s="" if count == 1 else "s")
+    messages.success(request, said + (WRITING if calendar.push_bookings else ""))
     return redirect("console:calendars")
 
 

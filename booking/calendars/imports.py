@@ -66,6 +66,14 @@ def probe(url: str, practitioner: Practitioner, now: datetime | None = None) -> 
     return sum(1 for span in spans if span.start < now + timedelta(days=30) and span.end > now)
 
 
+def busy_ahead(calendar: ExternalCalendar, *, days: int, now: datetime | None = None) -> int:
+    """How many busy times a calendar holds over the coming ``days`` (said when it is added)."""
+    now = now or timezone.now()
+    return BusyBlock.objects.filter(
+        calendar=calendar, end__gt=now, start__lt=now + timedelta(days=days)
+    ).count()
+
+
 def _claim(calendar: ExternalCalendar, now: datetime) -> bool:
     minutes = calendar.practitioner.calendar_refresh_minutes
     due = Q(last_attempt_at__isnull=True) | Q(

@@ -133,7 +133,8 @@ def test_she_connects_a_caldav_calendar_and_chooses_another_of_hers(
         "caldav-push_bookings": "on",
     }
     page = console.post(URL + "caldav/", form, follow=True).content.decode()
-    assert "Connected “Work”" in page
+    assert "Connected “Work”: it has 0 busy times in the next 30 days" in page
+    assert "Your bookings ahead are being written into it." in page
     assert "your bookings are written into it" in page
     assert PASSWORD not in page and work not in page.replace(f'value="{work}"', "")
     calendar = ExternalCalendar.objects.get()
