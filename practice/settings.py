@@ -158,11 +158,15 @@ EFFECT_MAX_ATTEMPTS = int(os.environ.get("EFFECT_MAX_ATTEMPTS", "12"))
 EFFECT_LEASE = int(os.environ.get("EFFECT_LEASE", str(6 * EMAIL_TIMEOUT)))
 
 # Her calendars are read from the internet (booking.calendars.fetch): within this many
-# seconds and bytes, or not at all. Only public addresses are fetched; a test lets its own
-# local server in by naming it here ("127.0.0.1:PORT").
+# seconds and bytes, or not at all. Only public addresses are fetched, except those named
+# here ("IP:PORT"): a calendar server on the practice's own network, a test's local server.
 CALENDAR_FETCH_TIMEOUT = int(os.environ.get("CALENDAR_FETCH_TIMEOUT", "15"))
 CALENDAR_FETCH_MAX_BYTES = int(os.environ.get("CALENDAR_FETCH_MAX_BYTES", "20000000"))
-CALENDAR_FETCH_ALLOWED_HOSTS: list[str] = []
+CALENDAR_FETCH_ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("CALENDAR_FETCH_ALLOWED_HOSTS", "").split(",")
+    if host.strip()
+]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bookings@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

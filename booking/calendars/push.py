@@ -56,7 +56,9 @@ def _run(effect: Effect) -> None:
             caldav_client.put(calendar.secrets, booking.ical_uid, event_file(booking))
         else:
             caldav_client.delete(calendar.secrets, booking.ical_uid)
-    logger.info("Effect %s: booking %s written to her calendars.", effect.pk, booking.pk)
+    logger.info(
+        "Effect %s: booking %s brought up to date in her calendars.", effect.pk, booking.pk
+    )
 
 
 def _applies(event: BookingEvent) -> bool:
