@@ -113,15 +113,25 @@ def median_ms(run: Callable[[], object], *, repeat: int, warmup: int = 2) -> flo
 
 
 def measure_page(
-    client, url: str, repeat: int, *, warmup: int = 2, status: int = 200, **headers: str
+    client,
+    url: str,
+    repeat: int,
+    *,
+    warmup: int = 2,
+    status: int = 200,
+    before: Callable[[], object] | None = None,
+    **headers: str,
 ) -> tuple[float, int, int]:
     """Median ms and SQL queries of ``GET url`` through a Django test client over ``repeat``
-    runs, and the answer's size; every answer must have ``status``."""
+    runs, and the answer's size; every answer must have ``status``. ``before`` runs ahead of
+    each request, untimed (emptying a cache, say)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     timings, queries, size = [], [], 0
     for n in range(warmup + repeat):
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
             page = client.get(url, headers=headers)
