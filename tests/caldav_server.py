@@ -5,23 +5,20 @@ account (htpasswd) and its own folder, that can go down and come back on its por
 through the product's guarded transport), as her calendar app would see it.
 """
 
-import signal
-import socket
-import subprocess
-
 import caldav
 import pytest
 
-from tests.processes import _end, _spawn, wait_for
-from tests.smtp import free_port
+from tests.processes import PortServer
 
 USERNAME = "mara"
 PASSWORD = "app-password-1234"
 
 
-class Radicale:
+class Radicale(PortServer):
+    what = "Radicale"
+
     def __init__(self, folder):
-        self.port = free_port()
+        super().__init__(folder, "radicale.log")
         self.folder = folder
         (folder / "users").write_text(f"{USERNAME}:{PASSWORD}\n")
         (folder / "config").write_text(
@@ -38,27 +35,13 @@ class Radicale:
             "[logging]\n"
             "level = warning\n"
         )
-        self.log = open(folder / "radicale.log", "ab")
-        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
 
-    def start(self) -> None:
-        self.process = _spawn(
-            ["-m", "radicale", "--config", str(self.folder / "config")], env=None, log=self.log
-        )
-        wait_for(self._listening, timeout=60, what=f"Radicale on {self.port}")
-
-    def _listening(self) -> bool:
-        assert self.process.poll() is None, (self.folder / "radicale.log").read_text()
-        with socket.socket() as probe:
-            return probe.connect_ex(("127.0.0.1", self.port)) == 0
-
-    def stop(self) -> None:
-        if self.process is not None:
-            _end(self.process, signal.SIGTERM)
+    def command(self) -> list[str]:
+        return ["-m", "radicale", "--config", str(self.folder / "config")]
 
     def client(self) -> caldav.DAVClient:
         return caldav.DAVClient(self.url, username=USERNAME, password=PASSWORD)
@@ -87,5 +70,4 @@ def radicale(tmp_path, settings):
     settings.CALENDAR_FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{server.port}"]
     settings.CALENDAR_FETCH_TIMEOUT = 5
     yield server
-    server.stop()
-    server.log.close()
+    server.close()

@@ -88,41 +88,58 @@ def _end(process: subprocess.Popen, first: int) -> None:
         process.wait(timeout=STOP_SECONDS)
 
 
-class Sink:
-    """The SMTP sink process on a fixed port: ``start``, ``stop`` and ``start`` again."""
+class PortServer:
+    """A server in its own process on a port of its own, that can be stopped (down at once:
+    no new connection is accepted, every open session is dropped) and started again on the
+    same port. Subclasses say what to run (``command``) and what it is (``what``)."""
 
-    def __init__(self, folder: Path):
+    what = "server"
+
+    def __init__(self, folder: Path, log_name: str):
         self.port = free_port()
-        self.record = folder / "accepted.txt"
-        self.record.touch()
-        self.log = open(folder / "sink.log", "ab")
+        self.log_path = folder / log_name
+        self.log = open(self.log_path, "ab")
         self.process: subprocess.Popen | None = None
 
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
     def start(self) -> None:
         self.process = _spawn(
-            ["-m", "tests.processes", str(self.port), str(self.record)],
-            env=os.environ | {"PYTHONUNBUFFERED": "1"},
-            log=self.log,
+            self.command(), env=os.environ | {"PYTHONUNBUFFERED": "1"}, log=self.log
         )
-        wait_for(self._listening, timeout=START_SECONDS, what=f"the SMTP sink on {self.port}")
+        wait_for(self._listening, timeout=START_SECONDS, what=f"{self.what} on {self.port}")
 
     def _listening(self) -> bool:
-        assert self.process.poll() is None, (self.record.parent / "sink.log").read_text()
+        assert self.process.poll() is None, self.log_path.read_text()
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def stop(self) -> None:
-        """Down at once: no new connection is accepted, every open session is dropped."""
         if self.process is not None:
             _end(self.process, signal.SIGTERM)
 
     def close(self) -> None:
         self.stop()
         self.log.close()
+
+
+class Sink(PortServer):
+    """The SMTP sink process on a fixed port: ``start``, ``stop`` and ``start`` again."""
+
+    what = "the SMTP sink"
+
+    def __init__(self, folder: Path):
+        super().__init__(folder, "sink.log")
+        self.record = folder / "accepted.txt"
+        self.record.touch()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return ["-m", "tests.processes", str(self.port), str(self.record)]
 
     def accepted(self) -> list[tuple[float, str]]:
         """``(time, Message-ID)`` of every message accepted so far, in order."""
