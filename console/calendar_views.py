@@ -150,9 +150,10 @@ def calendar_refresh(request: HttpRequest, calendar_id: int) -> HttpResponse:
 def calendar_remove(request: HttpRequest, calendar_id: int) -> HttpResponse:
     calendar = _calendar(request, calendar_id)
     services.remove(calendar)
-    messages.success(
-        request, f"Removed “{calendar.name}”: its address is deleted and its times are open again."
-    )
+    said = f"Removed “{calendar.name}”: its address is deleted and its times are open again."
+    if calendar.push_bookings:
+        said += " The bookings already written into it stay there, for you to delete if you like."
+    messages.success(request, said)
     return redirect("console:calendars")
 
 

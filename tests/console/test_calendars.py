@@ -147,6 +147,10 @@ def test_she_connects_a_caldav_calendar_and_chooses_another_of_hers(
     calendar.refresh_from_db()
     assert calendar.secrets["calendar_url"] == family
 
+    removed = console.post(f"{URL}{calendar.pk}/remove/", follow=True).content.decode()
+    assert "The bookings already written into it stay there" in removed
+    assert not ExternalCalendar.objects.exists()
+
 
 def test_a_caldav_server_that_refuses_her_says_why_and_keeps_nothing(console, radicale):
     from tests.caldav_server import USERNAME
