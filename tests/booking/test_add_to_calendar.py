@@ -10,7 +10,7 @@ import pytest
 from booking import booking_changes, links
 from booking.calendars import add_links, ics
 from booking.emails import changes as change_emails
-from tests.factories import insert_booking, make_session_offering
+from tests.factories import insert_booking, make_couples_offering, make_session_offering
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +63,8 @@ def test_outlook_gets_the_clients_wall_clock_on_either_side_of_dst(session, now,
 
 
 def test_a_partners_links_are_at_their_time_without_the_clients_key(practitioner, now):
-    couples = make_session_offering(
-        practitioner, slug="couples", name="Couples session", kind="couples_session"
-    )
     booking = insert_booking(
-        couples,
+        make_couples_offering(practitioner),
         WINTER,
         partner_name="Robin Partnerson",
         partner_email="robin@example.org",
