@@ -42,6 +42,9 @@ class Feeds(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    # A plain web server answers every method with its page, CalDAV's PROPFIND included.
+    do_PROPFIND = do_GET
+
     def log_message(self, *args):
         pass
 

@@ -101,7 +101,11 @@ def _words(error: Exception) -> fetch.FetchRefused:
     return fetch.FetchRefused("The calendar's server gave an answer we could not use.")
 
 
-_FAILURES = (fetch.FetchRefused, caldav_error.DAVError, requests.RequestException, ValueError)
+# Any failure inside the caldav library: a server down or refusing raises its DAVErrors or
+# requests' errors, but one that is not CalDAV at all (a web page answering 200) makes its
+# XML handling fail with whatever it meets (SyntaxError, TypeError, AttributeError…). It
+# is the border of untrusted answers: each becomes words for her, none a server error.
+_FAILURES = (Exception,)
 
 
 def _same(a: str, b: str) -> bool:

@@ -100,6 +100,22 @@ def test_a_wrong_password_or_a_private_address_saves_nothing(
     assert not ExternalCalendar.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["/garbage.ics", "/dentist.ics", "/nowhere/"])
+def test_an_address_that_is_not_a_caldav_server_is_refused_in_words(
+    practitioner, calendar_server, path, now
+):
+    with pytest.raises(fetch.FetchRefused, match="could not use|no calendar"):
+        services.add_caldav(
+            practitioner,
+            name="",
+            url=calendar_server + path,
+            username=USERNAME,
+            password=PASSWORD,
+            push_bookings=True,
+        )
+    assert not ExternalCalendar.objects.exists()
+
+
 def test_a_booking_is_written_moved_and_taken_away(
     practitioner, assessment, radicale, work, now, django_capture_on_commit_callbacks
 ):
