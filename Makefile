@@ -34,9 +34,13 @@ worker: install
 
 # Tests in one process per core (pytest-xdist): each has its own test database, and every
 # server a test starts listens on a free port. TEST_WORKERS=0 runs them in this process.
+# The tests marked serial (real worker processes killed mid-send, a mail server down for a
+# minute) run first and alone: their timing must not share the cores with the rest.
 TEST_WORKERS ?= auto
 test: install
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --serial=only $(PYTEST_ARGS); serial=$$?; \
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --serial=skip $(PYTEST_ARGS); rest=$$?; \
+	exit $$((serial || rest))
 
 lint: install
 	$(VENV)/bin/ruff check .

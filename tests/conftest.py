@@ -14,6 +14,34 @@ NOW = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 INTAKE_KEY = Fernet.generate_key().decode()
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--serial",
+        choices=["all", "only", "skip"],
+        default="all",
+        help="the tests marked serial only, or all but them (make test runs each apart)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """``--serial=only`` keeps the tests whose claims rest on timing between real processes;
+    ``--serial=skip`` leaves them out, for the run in parallel beside each other."""
+    which = config.getoption("--serial")
+    if which == "all":
+        return
+    wanted = which == "only"
+    dropped = [item for item in items if (item.get_closest_marker("serial") is not None) != wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A run of the serial tests alone that finds none (a path given without any) is no error.
+    if session.config.getoption("--serial") == "only" and exitstatus == 5:
+        session.exitstatus = 0
+
+
 @pytest.fixture(autouse=True)
 def intake_key(settings):
     """The test settings run with DEBUG off and no keys, like production; give them one

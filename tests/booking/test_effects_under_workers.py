@@ -29,6 +29,7 @@ from tests.processes import Sink, Workers, wait_for
 pytestmark = [
     *postgres_only("several worker processes on one database"),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.serial,
 ]
 
 LEASE_SECONDS = 5

@@ -28,6 +28,7 @@ from tests.postgres import postgres_only
 pytestmark = [
     *postgres_only("several server processes sharing one database cache"),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.serial,
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
