@@ -13,7 +13,6 @@ from datetime import datetime
 
 from booking import effects
 from booking.calendars import caldav_client, feed, ics
-from booking.emails.compose import console_booking_url
 from booking.models import Booking, BookingEvent, Effect, ExternalCalendar
 
 logger = logging.getLogger(__name__)
@@ -42,11 +41,7 @@ def targets(practitioner_id: int):
 
 
 def event_file(booking: Booking) -> bytes:
-    detail = booking.practitioner.feed_detail
-    event = ics.feed_event(
-        booking, title=feed.title(booking, detail), console_url=console_booking_url(booking)
-    )
-    return ics.calendar(event).to_ical()
+    return ics.calendar(feed.booking_event(booking, booking.practitioner.feed_detail)).to_ical()
 
 
 def _run(effect: Effect) -> None:
@@ -73,17 +68,16 @@ def register() -> None:
     effects.register(PUSH, on=CHANGES, run=_run, applies=_applies)
 
 
-def push_upcoming(calendar: ExternalCalendar, now: datetime, *, again: bool = False) -> int:
-    """Write every booking ahead into a calendar just connected: each as one effect, keyed
-    so that connecting twice writes nothing twice; ``again`` writes them once more (resumed,
-    another calendar chosen, other titles)."""
+def push_upcoming(practitioner_id: int, now: datetime, *, reason: str) -> int:
+    """Write every booking ahead into her calendars once more (one just connected or
+    resumed, another calendar chosen, other titles): one effect per booking, which writes
+    it into each of them; ``reason`` keys the round, so a round repeated writes nothing
+    twice."""
     ahead = Booking.objects.filter(
-        practitioner_id=calendar.practitioner_id, status=Booking.Status.CONFIRMED, end__gt=now
+        practitioner_id=practitioner_id, status=Booking.Status.CONFIRMED, end__gt=now
     )
     scheduled = 0
     for booking in ahead:
-        key = f"calendar-push:{calendar.pk}:{booking.pk}:{booking.sequence}"
-        if again:
-            key += f":{now.isoformat()}"
+        key = f"calendar-push:{booking.pk}:{booking.sequence}:{reason}"
         scheduled += effects.schedule(PUSH, key, booking=booking) is not None
     return scheduled

@@ -70,7 +70,7 @@ def add_caldav(
         calendar.save()
         imports.record_read(calendar, answer, spans, now)
         if push_bookings:
-            push.push_upcoming(calendar, now)
+            push.push_upcoming(practitioner.pk, now, reason=f"connected:{calendar.pk}")
     calendar.refresh_from_db()
     return calendar
 
@@ -85,7 +85,8 @@ def choose_caldav_calendar(calendar: ExternalCalendar, calendar_url: str) -> boo
     calendar.save(update_fields=["credentials"])
     imports.sync(calendar)
     if calendar.push_bookings:
-        push.push_upcoming(calendar, timezone.now(), again=True)
+        now = timezone.now()
+        push.push_upcoming(calendar.practitioner_id, now, reason=now.isoformat())
     return True
 
 
@@ -102,7 +103,8 @@ def resume(calendar: ExternalCalendar) -> None:
     imports.sync(calendar)
     if calendar.push_bookings:
         # Changes made while it was paused were not written into it.
-        push.push_upcoming(calendar, timezone.now(), again=True)
+        now = timezone.now()
+        push.push_upcoming(calendar.practitioner_id, now, reason=now.isoformat())
 
 
 def remove(calendar: ExternalCalendar) -> None:
@@ -127,6 +129,6 @@ def set_feed_detail(practitioner: Practitioner, detail: str) -> None:
     """How much each booking's title in her feed says (``Practitioner.FeedDetail``)."""
     practitioner.feed_detail = Practitioner.FeedDetail(detail)
     practitioner.save(update_fields=["feed_detail"])
-    now = timezone.now()
-    for calendar in push.targets(practitioner.pk):
-        push.push_upcoming(calendar, now, again=True)
+    if push.targets(practitioner.pk).exists():
+        now = timezone.now()
+        push.push_upcoming(practitioner.pk, now, reason=now.isoformat())

@@ -214,3 +214,22 @@ def test_she_chooses_another_of_her_calendars(
         assert services.choose_caldav_calendar(calendar, family)
     assert [str(event["UID"]) for event in ours(radicale, family)] == [booking.ical_uid]
     assert not BusyBlock.objects.filter(calendar=calendar).exists()  # Family has no dentist
+
+
+def test_other_titles_reach_the_events_already_written_once_each(
+    practitioner, assessment, radicale, work, now, django_capture_on_commit_callbacks
+):
+    from booking.models import Effect
+    from practice.models import Practitioner
+
+    family = radicale.make_calendar("Family")
+    connect(practitioner, radicale, url=work)
+    connect(practitioner, radicale, url=family)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(assessment)
+        services.set_feed_detail(practitioner, Practitioner.FeedDetail.BUSY)
+    for calendar in (work, family):
+        [event] = ours(radicale, calendar)
+        assert str(event["SUMMARY"]) == "Busy"
+    # One write per booking however many of her calendars take them.
+    assert Effect.objects.filter(name="calendars.push", booking=booking).count() == 2
