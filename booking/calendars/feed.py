@@ -81,18 +81,19 @@ def title(booking: Booking, detail: str) -> str:
     return ics.summary(booking, reader=ics.PRACTITIONER)
 
 
+def booking_event(booking: Booking, detail: str):
+    """A booking as her own calendars hold it (the feed, a CalDAV calendar)."""
+    return ics.feed_event(
+        booking, title=title(booking, detail), console_url=console_booking_url(booking)
+    )
+
+
 def feed_file(practitioner: Practitioner, now: datetime) -> bytes:
     """The VCALENDAR of her feed: no METHOD (a subscription, not an invite), named so that
     her calendar app lists it under the practice's name."""
     bookings = _bookings(practitioner, now).select_related("offering", "practitioner")
-    events = [
-        ics.feed_event(
-            booking,
-            title=title(booking, practitioner.feed_detail),
-            console_url=console_booking_url(booking),
-        )
-        for booking in bookings.order_by("start", "pk")
-    ]
+    detail = practitioner.feed_detail
+    events = [booking_event(booking, detail) for booking in bookings.order_by("start", "pk")]
     cal = ics.calendar(*events)
     cal.calendar_name = f"{practitioner.practice_name} bookings"
     # Calendar apps that honour it poll no more often than this.

@@ -69,7 +69,7 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
         stamp=stamp or timezone.now(),
         summary=summary(booking, reader=reader),
         video_link=video_link,
-        description=description_lines(booking, reader=reader),
+        description=description_lines(booking, reader=reader, video_link=video_link),
         organizer=vCalAddress.new(practitioner.email, cn=practitioner.practice_name),
         attendees=[
             vCalAddress.new(
@@ -82,9 +82,13 @@ def booking_event(booking: Booking, *, reader: str, stamp: datetime | None = Non
     )
 
 
-def description_lines(booking: Booking, *, reader: str) -> list[str]:
-    """How to join, and for the client how to change it: what an invite's description says."""
-    video_link = video_link_for(booking)
+def description_lines(
+    booking: Booking, *, reader: str, video_link: str | None = None
+) -> list[str]:
+    """How to join, and for the client how to change it: what an invite's description says
+    (``video_link`` when the caller has it already: it is an HMAC per booking)."""
+    if video_link is None:
+        video_link = video_link_for(booking)
     lines = [f"Join the call: {video_link}"] if video_link else []
     if reader == CLIENT and booking.status != Booking.Status.CANCELLED:
         lines.append(f"Reschedule or cancel: {links.manage_url(booking)}")
@@ -97,7 +101,7 @@ def feed_event(booking: Booking, *, title: str, console_url: str) -> Event:
     address can be passed on; the title she chose is all it tells). Its stamp is the
     booking's last change, so an unchanged booking reads the same on every request."""
     video_link = video_link_for(booking)
-    lines = description_lines(booking, reader=PRACTITIONER)
+    lines = description_lines(booking, reader=PRACTITIONER, video_link=video_link)
     if console_url:
         lines.append(f"In your console: {console_url}")
     return _event(
