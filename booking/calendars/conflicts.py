@@ -63,19 +63,14 @@ def refresh(practitioner, now: datetime) -> list[CalendarConflict]:
         if booking_id not in open_
     )
     if created:
-        # One email for all of them, on record with the first (earliest) booking.
-        ids = list(
-            CalendarConflict.objects.filter(
-                booking__practitioner=practitioner, resolved_at__isnull=True, found_at=now
-            )
-            .order_by("booking__start")
-            .values_list("pk", "booking_id")
-        )
+        # One email for all of them, on record with the earliest booking (``overlapping``
+        # follows the bookings in their order, and so does ``created``).
+        first = next(booking for booking in bookings if booking.pk == created[0].booking_id)
         effects.schedule(
             EMAIL,
-            f"calendar-conflict:{ids[0][0]}",
-            booking=Booking.objects.get(pk=ids[0][1]),
-            args={"conflicts": [pk for pk, _ in ids]},
+            f"calendar-conflict:{created[0].pk}",
+            booking=first,
+            args={"conflicts": [conflict.pk for conflict in created]},
         )
     return created
 
