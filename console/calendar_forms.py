@@ -5,22 +5,34 @@ from django import forms
 
 from practice.models import Practitioner
 
+PLAIN = {"autocomplete": "off", "spellcheck": "false"}  # an address or a name, not prose
+
+
+def _address(label: str, help_text: str, required: str) -> forms.CharField:
+    """A calendar's address as she pastes it (https://, webcal://), checked when it is read."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        help_text=help_text,
+        error_messages={"required": required},
+        widget=forms.URLInput(attrs=PLAIN),
+    )
+
+
+def _name(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="What to call it", max_length=80, required=False, help_text=help_text
+    )
+
 
 class FeedForm(forms.Form):
-    name = forms.CharField(
-        label="What to call it",
-        max_length=80,
-        required=False,
-        help_text="For you alone: “Personal”, “Family”, “Supervision”.",
-    )
-    url = forms.CharField(
-        label="Calendar address",
-        max_length=2000,
-        help_text="The private address your calendar app gives for sharing (in Google "
+    name = _name("For you alone: “Personal”, “Family”, “Supervision”.")
+    url = _address(
+        "Calendar address",
+        "The private address your calendar app gives for sharing (in Google "
         "Calendar: Settings › your calendar › “Secret address in iCal format”). It begins "
         "with https:// or webcal://. It is kept encrypted and not shown again.",
-        error_messages={"required": "Paste the calendar's address here."},
-        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        "Paste the calendar's address here.",
     )
 
 
@@ -53,20 +65,18 @@ class CalDAVForm(forms.Form):
     # Beside the feed form on one page: its fields need ids of their own.
     prefix = "caldav"
 
-    url = forms.CharField(
-        label="Server address",
-        max_length=2000,
-        help_text="iCloud: https://caldav.icloud.com · Fastmail: https://caldav.fastmail.com · "
+    url = _address(
+        "Server address",
+        "iCloud: https://caldav.icloud.com · Fastmail: https://caldav.fastmail.com · "
         "Nextcloud: your Nextcloud's address. The address of one calendar works too.",
-        error_messages={"required": "Type your calendar server's address here."},
-        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        "Type your calendar server's address here.",
     )
     username = forms.CharField(
         label="User name",
         max_length=200,
         help_text="Usually your email address or account name.",
         error_messages={"required": "Type the user name you sign in with."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(attrs=PLAIN),
     )
     password = forms.CharField(
         label="App password",
@@ -77,12 +87,7 @@ class CalDAVForm(forms.Form):
         error_messages={"required": "Type the app password here."},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    name = forms.CharField(
-        label="What to call it",
-        max_length=80,
-        required=False,
-        help_text="For you alone; left empty, it takes the calendar's own name.",
-    )
+    name = _name("For you alone; left empty, it takes the calendar's own name.")
     push_bookings = forms.BooleanField(
         label="Put my bookings in this calendar",
         required=False,
