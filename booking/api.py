@@ -236,7 +236,7 @@ def slots(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return invalid_response(form.errors)
     query = form.cleaned_data
-    offering = selectors.bookable_offering(query["offering"])
+    offering = selectors.offering_to_read(query["offering"])
     if offering is None:
         return error_response(404, OFFERING_NOT_FOUND)
     zone_name = query["timezone"] or offering.practitioner.timezone

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from booking.intervals import Interval, merge
+from booking.intervals import EPOCH, Interval, Span, instant, merge_spans, micros
+
+_EPOCH_ORDINAL = EPOCH.date().toordinal()
+_DAY_MICROS = 86_400_000_000
 
 WallWindow = tuple[time, time]
 
@@ -72,20 +75,42 @@ def windows_for_day(schedule: Schedule, day: date) -> Sequence[WallWindow]:
     return schedule.weekly.get(day.weekday(), ())
 
 
+def _instant_micros(day: date, wall: time, zone: ZoneInfo, is_end: bool) -> int:
+    """``to_instant`` as microseconds since the epoch. A wall time whose two readings
+    (``fold`` 0 and 1) share one offset exists exactly once, so it is that wall time minus
+    its offset; only the two nights a year where they differ take ``to_instant``."""
+    local = datetime.combine(day, wall, zone)
+    offset = local.utcoffset()
+    if offset != local.replace(fold=1).utcoffset():
+        return micros(to_instant(day, wall, zone, is_end=is_end))
+    return (
+        (day.toordinal() - _EPOCH_ORDINAL) * _DAY_MICROS
+        + ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1_000_000
+        + wall.microsecond
+        - (offset.days * 86_400 + offset.seconds) * 1_000_000
+    )
+
+
+def open_spans(schedule: Schedule, first_day: date, last_day: date) -> list[Span]:
+    """Open time from ``first_day`` to ``last_day`` (inclusive, her zone), merged, as
+    microseconds since the epoch: what the slot search works on (booking.slots)."""
+    spans: list[Span] = []
+    zone = schedule.zone
+    for ordinal in range(first_day.toordinal(), last_day.toordinal() + 1):
+        day = date.fromordinal(ordinal)
+        for start, end in windows_for_day(schedule, day):
+            spans.append(
+                (_instant_micros(day, start, zone, False), _instant_micros(day, end, zone, True))
+            )
+    return merge_spans(spans)
+
+
 def open_windows(schedule: Schedule, first_day: date, last_day: date) -> list[Interval]:
     """Open time from ``first_day`` to ``last_day`` (inclusive, her zone) as UTC intervals."""
-    windows: list[Interval] = []
-    day = first_day
-    while day <= last_day:
-        for start, end in windows_for_day(schedule, day):
-            windows.append(
-                Interval(
-                    to_instant(day, start, schedule.zone, is_end=False),
-                    to_instant(day, end, schedule.zone, is_end=True),
-                )
-            )
-        day += timedelta(days=1)
-    return merge(windows)
+    return [
+        Interval(instant(start), instant(end))
+        for start, end in open_spans(schedule, first_day, last_day)
+    ]
 
 
 def local_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:

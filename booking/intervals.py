@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -16,20 +16,40 @@ class Interval:
         return self.start < other.end and other.start < self.end
 
 
-def _bounds(interval: Interval) -> tuple[datetime, datetime]:
-    return interval.start, interval.end
+# Instants as integers: microseconds since the Unix epoch, exact both ways. The slot search
+# reads them from the database and works on them (booking.slots.free_starts), since integer
+# arithmetic over sorted lists costs a fraction of comparing and adding datetimes.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sorted, non-overlapping union; touching intervals are joined."""
-    merged: list[Interval] = []
-    # A key of plain tuples sorts in C; comparing Interval objects calls Python per pair.
-    for interval in sorted(intervals, key=_bounds):
-        if interval.end <= interval.start:
+def micros(moment: datetime) -> int:
+    """``moment`` (aware) as microseconds since the epoch."""
+    return (moment - EPOCH) // MICROSECOND
+
+
+def micros_of(length: timedelta) -> int:
+    return length // MICROSECOND
+
+
+def instant(value: int) -> datetime:
+    """The UTC instant ``value`` microseconds after the epoch (the inverse of ``micros``)."""
+    return EPOCH + timedelta(microseconds=value)
+
+
+Span = tuple[int, int]  # [start, end) in microseconds since the epoch (booking.intervals)
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, non-overlapping union of integer spans; touching ones are joined, empty ones
+    dropped (booking.intervals.merge, on integers)."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if end <= start:
             continue
-        if merged and interval.start <= merged[-1].end:
-            if interval.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, interval.end)
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            merged.append(interval)
+            merged.append((start, end))
     return merged

@@ -268,6 +268,8 @@ class BookingEvent(models.Model):
         return f"{self.kind} by {self.actor} at {at:%Y-%m-%d %H:%M %Z}"
 
 
-# The outbox lives in its own module; importing it here makes it part of the app's models.
+# The outbox, her calendars and her slots version live in their own modules; importing them
+# here makes them part of the app's models.
 from booking.models_calendars import CalendarConflict, ExternalCalendar  # noqa: E402, F401
 from booking.models_effects import Effect  # noqa: E402, F401
+from booking.models_slots import SlotsVersion  # noqa: E402, F401

@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import selectors
+from booking import selectors, slot_search
 from booking.availability import windows_for_day
 from booking.models import Booking, BusyBlock
 from booking.slot_reads import KEEPS_TIME
@@ -42,7 +42,7 @@ def _works_on(offering: Offering, moment: datetime) -> bool:
     the date of ``moment`` in her zone."""
     practitioner = offering.practitioner
     day = moment.astimezone(practitioner.zone).date()
-    schedule = selectors.schedule_for(practitioner, day, day, offering=offering)
+    schedule = slot_search.schedule_for(practitioner, day, day, offering=offering)
     return bool(windows_for_day(schedule, day))
 
 

@@ -6,7 +6,6 @@ UNION (booking.slot_reads), handed to the pure engines. Round trips and Django's
 work, not the engines, were most of a request's time.
 """
 
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -14,13 +13,35 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import Q
 
-from booking import slot_reads
-from booking.availability import Schedule, expand_ranges, local_days, open_windows
-from booking.intervals import Interval
+from booking import slot_reads, slot_search
+from booking.intervals import Interval, instant
 from booking.models import Booking
-from booking.slots import SlotPolicy, bookable_slots
+from booking.slots import SlotPolicy
 from practice import crypto
 from practice.models import Offering, Practitioner
+
+
+def offering_to_read(slug: str) -> Offering | None:
+    """``bookable_offering`` for a read outside a transaction (a week of slots, the API),
+    with her slots version set on it so that its slots may be kept
+    (booking.slot_search). The version comes first, in one small query; the offering and
+    her row are themselves kept under it, so a repeated read costs that one query. The
+    offering returned may be shared with other reads: do not change it."""
+    found = slot_reads.offering_version(slug)
+    if found is None:
+        return None
+    offering_id, version = found
+    if version is None or connection.in_atomic_block:
+        return bookable_offering(slug)
+    key = ("offering", offering_id, version)
+    offering = slot_search.KEPT.get(key)
+    if offering is None:
+        offering = bookable_offering(slug)
+        if offering is None or offering.pk != offering_id:  # changed since: not kept
+            return offering
+        offering.slots_version = version
+        slot_search.KEPT.put(key, offering)
+    return offering
 
 
 def bookable_offering(slug: str) -> Offering | None:
@@ -77,40 +98,6 @@ def blocking_bookings(
     )
 
 
-def schedule_for(
-    practitioner: Practitioner,
-    first_day: date,
-    last_day: date,
-    *,
-    offering: Offering | None = None,
-) -> Schedule:
-    """Her schedule for the days, as the engines take it. For an ``offering`` with a week of
-    its own, that week replaces her general hours; overrides and time off apply to all."""
-    weekly: dict[int, list[tuple]] = {}
-    own_week: dict[int, list[tuple]] = {}
-    overrides: dict[date, list[tuple]] = {}
-    vacations: list[tuple[date, date]] = []
-    for kind, weekday, day, last, start, end in slot_reads.schedule_rows(
-        practitioner.pk, first_day, last_day, offering_id=None if offering is None else offering.pk
-    ):
-        if kind == 0:
-            weekly.setdefault(weekday, []).append((start, end))
-        elif kind == 3:
-            own_week.setdefault(weekday, []).append((start, end))
-        elif kind == 1:
-            windows = overrides.setdefault(day, [])  # a row without times is a day off
-            if start is not None:
-                windows.append((start, end))
-        else:
-            vacations.append((day, last))
-    return Schedule(
-        zone=practitioner.zone,
-        weekly={day: sorted(windows) for day, windows in (own_week or weekly).items()},
-        overrides={day: sorted(windows) for day, windows in overrides.items()},
-        days_off=expand_ranges(vacations),
-    )
-
-
 def slot_policy(offering: Offering) -> SlotPolicy:
     return SlotPolicy(
         duration=offering.duration,
@@ -129,41 +116,6 @@ def booking_window(offering: Offering, now: datetime) -> tuple[datetime, datetim
     )
 
 
-def _busy_time(
-    offering: Offering,
-    first_day: date,
-    last_day: date,
-    earliest: datetime,
-    latest: datetime,
-    now: datetime,
-    exclude: Booking | None,
-) -> tuple[list[Interval], Counter]:
-    """Busy intervals around ``[earliest, latest)``, and the offering's bookings per day."""
-    practitioner = offering.practitioner
-    zone = practitioner.zone
-    # Busy time is read for whole local days, so that the daily cap counts full days.
-    day_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
-    day_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    reach = offering.buffer_before + offering.buffer_after + offering.duration
-    span_start, span_end = min(day_start, earliest - reach), max(day_end, latest + reach)
-    # Sessions marked completed or no-show (allowed once they have started) keep the rest of
-    # their time and still count toward their day's cap.
-    busy: list[Interval] = []
-    per_day: Counter = Counter()
-    own = offering.pk
-    for offering_id, span, booking_start in slot_reads.busy_rows(
-        practitioner.pk,
-        start=span_start,
-        end=span_end,
-        now=now,
-        exclude_id=None if exclude is None else exclude.pk,
-    ):
-        busy.append(span)
-        if offering_id == own:
-            per_day[booking_start.astimezone(zone).date()] += 1
-    return busy, per_day
-
-
 def _open_and_free(
     *,
     offering: Offering,
@@ -176,33 +128,30 @@ def _open_and_free(
 ) -> tuple[list[Interval], list[Interval]]:
     """Free slots starting in ``[start, end)`` at ``now``, and (``with_open``) the slots
     that would be open if nothing were booked: one schedule read and one busy read for
-    both, the engine run twice (it is the cheap part)."""
-    practitioner = offering.practitioner
-    zone = practitioner.zone
+    both (booking.slot_search), or none when the answer is kept."""
     earliest, latest = booking_window(offering, now)
     earliest, latest = max(start, earliest), min(end, latest)
     if earliest >= latest:
         return [], []
-    first_day, last_day = local_days(earliest, latest + offering.duration, zone)
-    schedule = schedule_for(practitioner, first_day, last_day, offering=offering)
-    windows = open_windows(schedule, first_day, last_day)
-
-    def slots(busy, per_day) -> list[Interval]:
-        return bookable_slots(
-            windows=windows,
-            busy=busy,
-            policy=slot_policy(offering),
-            earliest=earliest,
-            latest=latest,
-            day_of=lambda moment: moment.astimezone(zone).date(),
-            booked_per_day=per_day,
+    if exclude is None and not ignore_busy and slot_search.may_keep(offering):
+        found = slot_search.kept_or_computed(offering, start, end, now, with_open=with_open)
+        free = slot_search.within(found.free, earliest, latest)
+        opened = slot_search.within(found.opened, earliest, latest)
+    else:
+        free, opened, _ = slot_search.compute(
+            offering,
+            earliest,
+            latest,
+            now,
+            exclude_id=None if exclude is None else exclude.pk,
+            with_busy=not ignore_busy,
+            with_open=with_open,
         )
-
-    opened = slots([], Counter()) if ignore_busy or with_open else []
-    if ignore_busy:
-        return opened, opened
-    free = slots(*_busy_time(offering, first_day, last_day, earliest, latest, now, exclude))
-    return free, opened
+    duration = offering.duration
+    return (
+        [Interval(instant(start), instant(start) + duration) for start in free],
+        [Interval(instant(start), instant(start) + duration) for start in opened],
+    )
 
 
 def available_slots(

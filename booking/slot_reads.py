@@ -6,9 +6,13 @@ compiling those querysets on every request cost more than the database and the s
 engines together; the SQL never changes, so it is written here once per database and only
 the parameters change. Table and column names come from the models.
 
-Values are read as fixed-format text and parsed by the ``fromisoformat`` functions (C):
-Django's per-value converters (about 5 µs a timestamp on PostgreSQL) were half of a 60-day
-request, and text reads the same on both databases, whatever the server's DateStyle.
+Instants are read as integers, microseconds since the epoch, which is what the slot engines
+work on (booking.slots.free_starts): no per-value converter, no text to format or parse.
+Django's converters (about 5 µs a timestamp on PostgreSQL) were once half of a 60-day
+request, and formatting timestamps as text (``to_char``) most of what remained on the
+server. Dates and times of the schedule, a few rows, are read as fixed-format text and
+parsed by the ``fromisoformat`` functions, the same on both databases whatever the server's
+DateStyle.
 """
 
 from collections.abc import Iterator
@@ -17,19 +21,32 @@ from functools import cache
 
 from django.db import connection
 
-from booking.intervals import Interval
-from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
+from booking.models import (
+    AvailabilityRule,
+    Booking,
+    BusyBlock,
+    DateOverride,
+    SlotsVersion,
+    TimeOff,
+)
+from practice.models import Offering
 
-AS_TEXT = {
+AS_READ = {
     "postgresql": {
-        "instant": "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US\"+00:00\"')",
+        # A double holds every microsecond exactly for ±142 years around 1970, and rounds
+        # back to it; EXTRACT's exact numeric took half as long again.
+        "instant": "(date_part('epoch', {}) * 1000000)::bigint",
         "date": "to_char({}, 'YYYY-MM-DD')",
         "time": "to_char({}, 'HH24:MI:SS.US')",
     },
     # Django stores SQLite's dates, times and UTC instants as ISO text already; the cast
-    # keeps sqlite3 from converting declared date and time columns into objects.
+    # keeps sqlite3 from converting declared date and time columns into objects. An instant
+    # is "YYYY-MM-DD HH:MM:SS", with ".ffffff" when its microseconds are not zero: whole
+    # seconds go through unixepoch (SQLite 3.38+), a fraction is added from the text, since
+    # SQLite's own date functions round it to milliseconds.
     "sqlite": {
-        "instant": "CAST({} AS TEXT) || '+00:00'",
+        "instant": "(CASE WHEN length({0}) = 19 THEN unixepoch({0}) * 1000000 "
+        "ELSE unixepoch(substr({0}, 1, 19)) * 1000000 + CAST(substr({0}, 21) AS INTEGER) END)",
         "date": "CAST({} AS TEXT)",
         "time": "CAST({} AS TEXT)",
     },
@@ -45,8 +62,8 @@ def _column(model, field: str) -> str:
     return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
 
 
-def _text(kind: str, model, field: str) -> str:
-    return AS_TEXT[connection.vendor][kind].format(_column(model, field))
+def _read(kind: str, model, field: str) -> str:
+    return AS_READ[connection.vendor][kind].format(_column(model, field))
 
 
 def _table(model) -> str:
@@ -61,18 +78,18 @@ def _schedule_sql(vendor: str) -> str:
     return f"""
         SELECT CASE WHEN {_column(rule, "offering")} IS NULL THEN 0 ELSE 3 END,
                {_column(rule, "weekday")}, NULL, NULL,
-               {_text("time", rule, "start_time")}, {_text("time", rule, "end_time")}
+               {_read("time", rule, "start_time")}, {_read("time", rule, "end_time")}
           FROM {_table(rule)}
          WHERE {_column(rule, "practitioner")} = %s
            AND ({_column(rule, "offering")} IS NULL OR {_column(rule, "offering")} = %s)
         UNION ALL
-        SELECT 1, NULL, {_text("date", override, "date")}, NULL,
-               {_text("time", override, "start_time")}, {_text("time", override, "end_time")}
+        SELECT 1, NULL, {_read("date", override, "date")}, NULL,
+               {_read("time", override, "start_time")}, {_read("time", override, "end_time")}
           FROM {_table(override)}
          WHERE {_column(override, "practitioner")} = %s
            AND {_column(override, "date")} BETWEEN %s AND %s
         UNION ALL
-        SELECT 2, NULL, {_text("date", off, "first_day")}, {_text("date", off, "last_day")},
+        SELECT 2, NULL, {_read("date", off, "first_day")}, {_read("date", off, "last_day")},
                NULL, NULL
           FROM {_table(off)}
          WHERE {_column(off, "practitioner")} = %s
@@ -85,9 +102,12 @@ def _busy_sql(vendor: str, excluding: bool) -> str:
     kept = ", ".join(["%s"] * len(KEEPS_TIME))
     exclude = f"AND {_column(Booking, 'id')} <> %s" if excluding else ""
     status = _column(Booking, "status")
+    held = Booking.Status.HELD.value  # a constant of the code, never a value from outside
     return f"""
-        SELECT {_column(Booking, "offering")}, {_text("instant", Booking, "blocked_start")},
-               {_text("instant", Booking, "blocked_end")}, {_text("instant", Booking, "start")}
+        SELECT {_column(Booking, "offering")}, {_read("instant", Booking, "blocked_start")},
+               {_read("instant", Booking, "blocked_end")}, {_read("instant", Booking, "start")},
+               CASE WHEN {status} = '{held}'
+                    THEN {_read("instant", Booking, "hold_expires_at")} END
           FROM {_table(Booking)}
          WHERE {_column(Booking, "practitioner")} = %s
            AND {_column(Booking, "blocked_start")} < %s AND {_column(Booking, "blocked_end")} > %s
@@ -95,11 +115,12 @@ def _busy_sql(vendor: str, excluding: bool) -> str:
                 OR ({status} = %s AND {_column(Booking, "hold_expires_at")} > %s))
            {exclude}
         UNION ALL
-        SELECT NULL, {_text("instant", BusyBlock, "start")}, {_text("instant", BusyBlock, "end")},
-               {_text("instant", BusyBlock, "start")}
+        SELECT NULL, {_read("instant", BusyBlock, "start")}, {_read("instant", BusyBlock, "end")},
+               NULL, NULL
           FROM {_table(BusyBlock)}
          WHERE {_column(BusyBlock, "practitioner")} = %s
            AND {_column(BusyBlock, "start")} < %s AND {_column(BusyBlock, "end")} > %s
+         ORDER BY 2
     """  # noqa: S608
 
 
@@ -134,10 +155,13 @@ def schedule_rows(
 
 def busy_rows(
     practitioner_id: int, *, start: datetime, end: datetime, now: datetime, exclude_id=None
-) -> Iterator[tuple[int | None, Interval, datetime]]:
-    """Busy time meeting ``[start, end)`` at ``now``, as ``(offering_id, blocked span,
-    start)``: bookings that keep their time (``offering_id`` set; a hold only until it
-    expires), then busy blocks (``offering_id`` None)."""
+) -> list[tuple[int | None, int, int, int | None, int | None]]:
+    """Busy time meeting ``[start, end)`` at ``now``, sorted by start: bookings that keep
+    their time (a hold only until it expires) and busy blocks, as rows of ``(offering_id,
+    start, end, booking_start, hold_expires)``: the blocked span (buffers included), when
+    the meeting starts and, for a hold, when it stops blocking, in microseconds since the
+    epoch; a busy block has None for all three but its span. Plain tuples: the rows of a
+    busy calendar number in the thousands."""
     instant = connection.ops.adapt_datetimefield_value
     start, end, now = instant(start), instant(end), instant(now)
     params = [practitioner_id, end, start, *KEEPS_TIME, Booking.Status.HELD, now]
@@ -146,7 +170,23 @@ def busy_rows(
     params += [practitioner_id, end, start]
     with connection.cursor() as cursor:
         cursor.execute(_busy_sql(connection.vendor, exclude_id is not None), params)
-        rows = cursor.fetchall()
-    parse = datetime.fromisoformat
-    for offering_id, blocked_start, blocked_end, booking_start in rows:
-        yield offering_id, Interval(parse(blocked_start), parse(blocked_end)), parse(booking_start)
+        return cursor.fetchall()
+
+
+@cache
+def _offering_version_sql(vendor: str) -> str:
+    offering = _table(Offering)
+    return f"""
+        SELECT {_column(Offering, "id")}, {_column(SlotsVersion, "version")}
+          FROM {offering} LEFT JOIN {_table(SlotsVersion)}
+            ON {_column(SlotsVersion, "practitioner")} = {_column(Offering, "practitioner")}
+         WHERE {_column(Offering, "slug")} = %s AND {_column(Offering, "is_active")}
+    """  # noqa: S608
+
+
+def offering_version(slug: str) -> tuple[int, int | None] | None:
+    """The id of the active offering named ``slug`` and its practitioner's slots version
+    (booking.models_slots; None without one), or None if there is no such offering."""
+    with connection.cursor() as cursor:
+        cursor.execute(_offering_version_sql(connection.vendor), [slug])
+        return cursor.fetchone()

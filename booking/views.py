@@ -130,8 +130,11 @@ def week_context(
     }
 
 
-def bookable_offering_or_404(slug: str) -> Offering:
-    if (offering := selectors.bookable_offering(slug)) is None:
+def bookable_offering_or_404(slug: str, *, to_read: bool = False) -> Offering:
+    """The offering, or 404. ``to_read``: a page that only shows it and its slots, whose
+    offering may be shared with other reads (booking.selectors.offering_to_read)."""
+    find = selectors.offering_to_read if to_read else selectors.bookable_offering
+    if (offering := find(slug)) is None:
         raise Http404("There is no offering by this name that can be booked at the moment.")
     return offering
 
@@ -150,7 +153,7 @@ def _not_for_this_visitor(
 
 
 def slots_page(request: HttpRequest, slug: str) -> HttpResponse:
-    offering = bookable_offering_or_404(slug)
+    offering = bookable_offering_or_404(slug, to_read=True)
     refusal = _not_for_this_visitor(request, offering, back_to=request.get_full_path())
     if refusal is not None:
         return refusal

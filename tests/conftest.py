@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from cryptography.fernet import Fernet
 
+from booking import slot_search
 from tests.factories import make_offering, make_practitioner
 
 # A Wednesday in winter: Berlin is UTC+1.
@@ -55,8 +56,9 @@ def fresh_cache(request, django_db_blocker):
     """Rate limits and resend marks live in the shared cache (the database cache): a test
     in a transaction rolls them back with it, but a transactional test or a live server
     commits them, and the next test would start over a limit. Empty it after each test
-    that touched the database."""
+    that touched the database. Kept slot answers are emptied after every test."""
     yield
+    slot_search.KEPT.clear()  # kept slot answers live in this process
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
-from booking.intervals import Interval
+from booking.intervals import instant, micros
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
 from booking.slot_reads import busy_rows, schedule_rows
 from tests.factories import insert_booking
@@ -29,11 +29,26 @@ def test_instants_read_back_are_the_instants_stored(practitioner):
         BusyBlock.objects.create(
             practitioner=practitioner, start=moment, end=moment + timedelta(minutes=15)
         )
-    rows = sorted(busy_rows(practitioner.pk, **WIDE), key=lambda row: row[1].start)
-    assert [span for _, span, _ in rows] == [
-        Interval(moment, moment + timedelta(minutes=15)) for moment in stored
+    rows = busy_rows(practitioner.pk, **WIDE)
+    assert [(instant(start), instant(end)) for _, start, end, _, _ in rows] == [
+        (moment, moment + timedelta(minutes=15)) for moment in stored
     ]
-    assert all(offering_id is None for offering_id, _, _ in rows)
+    assert all(row[0] is None and row[3:] == (None, None) for row in rows)
+
+
+def test_busy_time_comes_sorted_by_start(assessment):
+    practitioner = assessment.practitioner
+    day = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    for hours in (5, 1, 3):
+        BusyBlock.objects.create(
+            practitioner=practitioner,
+            start=day + timedelta(hours=hours),
+            end=day + timedelta(hours=hours, minutes=15),
+        )
+    for hours in (4, 0, 2):
+        insert_booking(assessment, day + timedelta(hours=hours), email=f"c{hours}@example.org")
+    starts = [instant(row[1]) for row in busy_rows(practitioner.pk, **WIDE)]
+    assert starts == [day + timedelta(hours=hours) for hours in range(6)]
 
 
 def test_bookings_read_with_their_offering_span_and_start(assessment):
@@ -41,10 +56,16 @@ def test_bookings_read_with_their_offering_span_and_start(assessment):
     assessment.save()
     start = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     insert_booking(assessment, start)
-    [(offering_id, span, read_start)] = busy_rows(assessment.practitioner.pk, **WIDE)
+    [(offering_id, blocked_start, blocked_end, read_start, expires)] = busy_rows(
+        assessment.practitioner.pk, **WIDE
+    )
     assert offering_id == assessment.pk
-    assert span == Interval(start - timedelta(minutes=10), start + assessment.duration)
-    assert read_start == start
+    assert (instant(blocked_start), instant(blocked_end)) == (
+        start - timedelta(minutes=10),
+        start + assessment.duration,
+    )
+    assert instant(read_start) == start
+    assert expires is None
 
 
 def test_only_time_that_is_kept_is_read(assessment):
@@ -74,10 +95,14 @@ def test_only_time_that_is_kept_is_read(assessment):
         hold_expires_at=now,
         email="late@example.org",
     )
-    starts = {start for _, _, start in busy_rows(assessment.practitioner.pk, **WIDE)}
-    assert starts == set(
+    rows = busy_rows(assessment.practitioner.pk, **WIDE)
+    assert {instant(row[3]) for row in rows} == set(
         Booking.objects.filter(pk__in=kept | {held.pk}).values_list("start", flat=True)
     )
+    # A hold says until when it blocks; nothing else does.
+    assert {instant(row[3]): row[4] for row in rows if row[4] is not None} == {
+        held.start: micros(held.hold_expires_at)
+    }
 
 
 def test_a_booking_can_be_left_out_and_the_range_is_half_open(assessment):
@@ -86,7 +111,7 @@ def test_a_booking_can_be_left_out_and_the_range_is_half_open(assessment):
     second = insert_booking(assessment, start + timedelta(hours=2), email="b@example.org")
     pk = assessment.practitioner.pk
     rows = busy_rows(pk, **WIDE, exclude_id=first.pk)
-    assert [read for _, _, read in rows] == [second.start]
+    assert [instant(row[3]) for row in rows] == [second.start]
     touching = {**WIDE, "start": first.end, "end": second.start}  # between the two, exactly
     assert list(busy_rows(pk, **touching)) == []
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from booking.availability import Schedule, open_windows
-from booking.intervals import Interval, merge
+from booking.intervals import Interval, instant, merge_spans, micros
 from booking.slots import SlotPolicy, blocked_span, bookable_slots
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -446,6 +446,12 @@ def test_a_sydney_monday_morning_moves_from_monday_to_sunday_in_berlin_when_berl
     )
     # Berlin back on CET from 10-25: ten hours apart.
     assert f"{found_later[0].start.astimezone(BERLIN):%a %H:%M}" == "Sun 23:00"
+
+
+def merge(intervals: list[Interval]) -> list[Interval]:
+    """merge_spans, on intervals."""
+    spans = merge_spans((micros(each.start), micros(each.end)) for each in intervals)
+    return [Interval(instant(start), instant(end)) for start, end in spans]
 
 
 def test_merge_joins_overlapping_and_touching_intervals_and_drops_empty_ones():
