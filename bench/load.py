@@ -1,8 +1,20 @@
 """The API under gunicorn on PostgreSQL, loaded from this machine only (127.0.0.1).
 
-1. ``GET /api/v1/slots`` for one week of the reference scenario (bench/common.py), from 8
-   concurrent clients (wrk), beside ``GET /api/v1/offerings`` — one small query and a small
-   JSON answer, the lightest JSON view the API has — as the ceiling. Median of 3 runs.
+1. Requests/s from 8 concurrent clients (wrk) of ``GET /api/v1/slots`` for one week of the
+   reference scenario (bench/common.py) and of ``GET /api/v1/offerings`` (one small query,
+   a small answer), against the ceiling: a trivial view, ``JsonResponse({"ok": True})``
+   (bench/ceiling_settings.py and ceiling_urls.py, never the product's), under the same
+   gunicorn configuration and database, once with Django's default middleware (what
+   ``startproject`` writes) and once with the project's own. The three servers, each with
+   its own workers, run side by side and only one is loaded at a time: an idle sync worker
+   sleeps in select() and its arbiter wakes once a second, so the idle two take about 1 ms
+   of CPU per second from the loaded one. The four are measured in turn, run by run, so
+   that whatever else the machine is doing weighs on all alike: median of 3 runs each, and
+   the ratios of slots and of offerings to each ceiling as the median of the per-run
+   ratios (the issue's aim: a week of slots at 0.5 of the trivial view with Django's
+   middleware). Before any run each endpoint must answer 200 with JSON, the trivial views
+   ``{"ok": true}`` with the middleware their names say; a run with any other answer than
+   2xx is flagged.
 2. ``POST /api/v1/bookings`` from 16 concurrent clients racing over the horizon's free
    slots in a shuffled order (many of them overlap, so many attempts must be refused):
    bookings/s, then a check that no two blocking bookings overlap. Median of 3 rounds.
@@ -21,6 +33,7 @@ Every load is bounded in requests and in time; gunicorn is stopped and the bench
 dropped at the end, whatever happened.
 
 Usage: bench/load.py [--seconds S] [--workers N] [--rounds N] [--mixed-seconds S]
+                     [--reads-only | --mixed-only]
 """
 
 import argparse
@@ -45,6 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ceiling_urls import TRIVIAL_ANSWER, TRIVIAL_PATH  # noqa: E402
 from common import (  # noqa: E402
     OFFERING_SLUG,
     ROOT,
@@ -84,7 +98,15 @@ end
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str],
+    workers: int,
+    log: Path,
+    *,
+    ready: str = "/api/v1/offerings",
+) -> Iterator[str]:
+    """The project's WSGI application under gunicorn (``DJANGO_SETTINGS_MODULE`` in ``env``
+    picks its settings), its base URL once ``ready`` answers 200."""
     port = free_port()
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -94,6 +116,9 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
         "--worker-class=sync",
         "--timeout=60",
         "--backlog=64",
+        # Unused here, and one path for every arbiter on the machine: servers side by side
+        # would take it from each other.
+        "--no-control-socket",
     ]
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -110,10 +135,11 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({server.returncode}); see {log}")
+                # The log goes with the bench's temporary folder: its end, here.
+                end = "\n".join(log.read_text().splitlines()[-5:])
+                raise RuntimeError(f"gunicorn exited ({server.returncode}); {log} ends:\n{end}")
             try:
-                ready = urllib.request.urlopen(f"{base}/api/v1/offerings", timeout=2)  # noqa: S310
-                with ready as answer:
+                with urllib.request.urlopen(base + ready, timeout=2) as answer:  # noqa: S310
                     if answer.status == 200:
                         break
             except OSError:
@@ -160,35 +186,103 @@ def wrk(url: str, *, clients: int, seconds: int, script: Path) -> tuple[float, s
     return rate, "; ".join(problems)
 
 
-def bench_reads(base: str, scenario: Scenario, seconds: int, folder: Path) -> None:
-    heading(f"GET under gunicorn, {GET_CLIENTS} concurrent clients (wrk), median of 3 runs")
+SLOTS = "slots, one week"
+OFFERINGS = "offerings"
+# The ceiling's servers by the middleware they run (bench.ceiling_settings.VARIANTS).
+CEILINGS = {
+    "trivial, Django's middleware": "default",
+    "trivial, project's middleware": "project",
+}
+READ_RUNS = 3
+
+
+@contextlib.contextmanager
+def ceilings(env: dict[str, str], workers: int, folder: Path) -> Iterator[dict[str, str]]:
+    """The trivial view under the project's gunicorn configuration, one server per
+    middleware variant, side by side: ``{name: url}``."""
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name, variant in CEILINGS.items():
+            variant_env = env | {
+                "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings",
+                "BENCH_CEILING_MIDDLEWARE": variant,
+            }
+            log = folder / f"ceiling-{variant}.log"
+            server = gunicorn(variant_env, workers, log, ready=TRIVIAL_PATH)
+            urls[name] = stack.enter_context(server) + TRIVIAL_PATH
+        yield urls
+
+
+def check_answers(endpoints: dict[str, str]) -> None:
+    """One answer from each endpoint before any run: 200 with JSON, not a redirect; the
+    trivial views answer ``{"ok": true}``, and only the project's middleware adds its
+    Content-Security-Policy, so each server runs the middleware its name says."""
+    for name, url in endpoints.items():
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - 127.0.0.1
+                status, where, headers = answer.status, answer.url, answer.headers
+                body = json.load(answer)
+        except (OSError, ValueError) as error:
+            raise RuntimeError(f"{name}: {url} did not answer JSON with 200: {error}") from error
+        if status != 200 or where != url:
+            raise RuntimeError(f"{name}: {url} answered {status} from {where}")
+        variant = CEILINGS.get(name)
+        if variant is None:
+            continue
+        if body != TRIVIAL_ANSWER:
+            raise RuntimeError(f"{name}: {url} answered {body!r}, not {TRIVIAL_ANSWER!r}")
+        if ("Content-Security-Policy" in headers) != (variant == "project"):
+            raise RuntimeError(f"{name}: {url} does not run the {variant} middleware")
+
+
+def bench_reads(
+    base: str, scenario: Scenario, seconds: int, folder: Path, env: dict[str, str], workers: int
+) -> None:
+    heading(
+        f"GET under gunicorn, {GET_CLIENTS} concurrent clients (wrk), median of {READ_RUNS} "
+        f"interleaved runs, against a trivial view as the ceiling"
+    )
     script = folder / "limit.lua"
     script.write_text(WRK_LIMIT)
-    endpoints = {
-        "slots, one week": base + slots_query(scenario, 7),
-        "offerings (ceiling)": f"{base}/api/v1/offerings",
-    }
-    for url in endpoints.values():
-        wrk(url, clients=GET_CLIENTS, seconds=2, script=script)  # warm every worker up
-    # Runs alternate between the endpoints, so that whatever else the machine is doing
-    # weighs on both sides of the ratio alike.
-    results: dict[str, list[tuple[float, str]]] = {name: [] for name in endpoints}
-    for _ in range(3):
-        for name, url in endpoints.items():
-            results[name].append(wrk(url, clients=GET_CLIENTS, seconds=seconds, script=script))
-    rates = {}
+    with ceilings(env, workers, folder) as trivial:
+        endpoints = {
+            SLOTS: base + slots_query(scenario, 7),
+            OFFERINGS: f"{base}/api/v1/offerings",
+            **trivial,
+        }
+        check_answers(endpoints)
+        for url in endpoints.values():
+            wrk(url, clients=GET_CLIENTS, seconds=2, script=script)  # warm every worker up
+        # Runs alternate between the endpoints, so that whatever else the machine is doing
+        # weighs on every side of the ratios alike.
+        results: dict[str, list[tuple[float, str]]] = {name: [] for name in endpoints}
+        for _ in range(READ_RUNS):
+            for name, url in endpoints.items():
+                results[name].append(wrk(url, clients=GET_CLIENTS, seconds=seconds, script=script))
+    failed = []
     for name, runs in results.items():
-        rates[name] = statistics.median(rate for rate, _ in runs)
         problems = "; ".join(sorted({note for _, note in runs if note}))
+        if problems:
+            failed.append(name)
         print(
-            f"{name:>20}: {rates[name]:8.1f} requests/s   "
+            f"{name:>30}: {statistics.median(rate for rate, _ in runs):8.1f} requests/s   "
             f"(runs: {', '.join(f'{rate:.1f}' for rate, _ in runs)})"
             + (f"   PROBLEMS: {problems}" if problems else "")
         )
-    ratio = rates["slots, one week"] / rates["offerings (ceiling)"]
-    pairs = zip(results["slots, one week"], results["offerings (ceiling)"], strict=True)
-    per_run = ", ".join(f"{slots / ceiling:.2f}" for (slots, _), (ceiling, _) in pairs)
-    print(f"slots / ceiling: {ratio:.2f} (aim ≥ 0.33; run by run: {per_run})")
+    for name in (SLOTS, OFFERINGS):
+        for ceiling in CEILINGS:
+            pairs = zip(results[name], results[ceiling], strict=True)
+            per_run = [rate / top for (rate, _), (top, _) in pairs]
+            aim = "aim ≥ 0.5; " if (name, CEILINGS[ceiling]) == (SLOTS, "default") else ""
+            print(
+                f"{name} / {ceiling}: {statistics.median(per_run):.2f} "
+                f"({aim}run by run: {', '.join(f'{ratio:.2f}' for ratio in per_run)})"
+            )
+    if failed:
+        print(
+            f"!! NOT MEASURED AS NAMED: {', '.join(failed)} answered other than 2xx or failed "
+            "to connect; their rates and ratios above count those answers too"
+        )
 
 
 def free_starts(base: str, scenario: Scenario) -> list[str]:
@@ -470,7 +564,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--rounds", type=int, default=3, help="rounds of POST")
     parser.add_argument("--mixed-seconds", type=int, default=30, help="length of the mixed load")
-    parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (3.)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--reads-only", action="store_true", help="only the GETs (1.)")
+    only.add_argument("--mixed-only", action="store_true", help="only the mixed load (3.)")
     parser.add_argument("--mixed-runs", type=int, default=3, help="runs of the mixed load")
     args = parser.parse_args()
 
@@ -484,33 +580,37 @@ def main() -> None:
         bench_database("postgres", DATABASE_CONN_MAX_AGE="60") as env,
     ):
         populated = populate(scenario)
-        log = Path(folder) / "gunicorn.log"
         # Behind a proxy, as in production: the load's simulated addresses are believed.
         server_env = env | {"CLIENT_IP_HEADER": "X-Forwarded-For"}
-        with gunicorn(server_env, args.workers, log) as base:
+        with gunicorn(server_env, args.workers, Path(folder) / "gunicorn.log") as base:
             print(
                 f"gunicorn: {args.workers} sync workers on {base}, {describe_database()}, "
                 f"persistent connections (DATABASE_CONN_MAX_AGE=60), jobs inline "
                 f"(TASKS_BACKEND=immediate: the emails are rendered in the request), "
                 f"{os.cpu_count()} cores shared by server, database and load"
             )
-            if args.mixed_only:
-                remove_busy_bookings(populated)
-            else:
+            if not args.mixed_only:
                 if has_wrk:
-                    bench_reads(base, scenario, args.seconds, Path(folder))
+                    bench_reads(
+                        base, scenario, args.seconds, Path(folder), server_env, args.workers
+                    )
                 else:
                     print("wrk is not installed (apt-get install wrk): GETs not measured.")
-                bench_writes(base, scenario, populated, args.rounds, seconds=120)
-            print_mixed_median(
-                [
-                    bench_mixed(base, scenario, populated, args.mixed_seconds, run)
-                    for run in range(1, args.mixed_runs + 1)
-                ]
-            )
-        errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
-        if errors:
-            print(f"gunicorn logged {len(errors)} tracebacks")
+            if not args.reads_only:
+                if args.mixed_only:
+                    remove_busy_bookings(populated)
+                else:
+                    bench_writes(base, scenario, populated, args.rounds, seconds=120)
+                print_mixed_median(
+                    [
+                        bench_mixed(base, scenario, populated, args.mixed_seconds, run)
+                        for run in range(1, args.mixed_runs + 1)
+                    ]
+                )
+        for log in sorted(Path(folder).glob("*.log")):
+            errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
+            if errors:
+                print(f"gunicorn logged {len(errors)} tracebacks in {log.name}")
 
 
 if __name__ == "__main__":
