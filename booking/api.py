@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from booking import limited, refusals, selectors, services
-from booking.api_forms import BookingRequest, SlotsQuery
+from booking.api_forms import BookingRequest, SlotsQuery, plain_slots_query
 from booking.availability import to_instant
 from booking.forms import partner_email_error
 from booking.intervals import Interval
@@ -232,10 +232,12 @@ def offerings(request: HttpRequest) -> HttpResponse:
 
 @api_view("GET")
 def slots(request: HttpRequest) -> HttpResponse:
-    form = SlotsQuery(request.GET)
-    if not form.is_valid():
-        return invalid_response(form.errors)
-    query = form.cleaned_data
+    query = plain_slots_query(request.GET)
+    if query is None:
+        form = SlotsQuery(request.GET)
+        if not form.is_valid():
+            return invalid_response(form.errors)
+        query = form.cleaned_data
     offering = selectors.offering_to_read(query["offering"])
     if offering is None:
         return error_response(404, OFFERING_NOT_FOUND)

@@ -23,24 +23,31 @@ from practice.models import Offering, Practitioner
 
 def offering_to_read(slug: str) -> Offering | None:
     """``bookable_offering`` for a read outside a transaction (a week of slots, the API),
-    with her slots version set on it so that its slots may be kept
-    (booking.slot_search). The version comes first, in one small query; the offering and
-    her row are themselves kept under it, so a repeated read costs that one query. The
-    offering returned may be shared with other reads: do not change it."""
+    with her slots version set on it so that its slots may be kept (booking.slot_search).
+
+    The offering is itself kept under the slug with the version it was read at. Every
+    change to any of her offerings (a slug, whether it is active) or to her own row
+    changes her version, and slugs are unique, so while her version is the same the kept
+    offering is still the one of that name: a repeated read costs one query by primary
+    key. The offering returned may be shared with other reads: do not change it.
+    """
+    if connection.in_atomic_block:
+        return bookable_offering(slug)
+    key = ("offering", slug)
+    kept = slot_search.KEPT.get(key)
+    if kept is not None and slot_reads.slots_version(kept.practitioner_id) == kept.slots_version:
+        return kept
+    # Her version first, then what it covers: nothing is kept under an older version than
+    # what was read.
     found = slot_reads.offering_version(slug)
     if found is None:
         return None
     offering_id, version = found
-    if version is None or connection.in_atomic_block:
-        return bookable_offering(slug)
-    key = ("offering", offering_id, version)
-    offering = slot_search.KEPT.get(key)
-    if offering is None:
-        offering = bookable_offering(slug)
-        if offering is None or offering.pk != offering_id:  # changed since: not kept
-            return offering
-        offering.slots_version = version
-        slot_search.KEPT.put(key, offering)
+    offering = bookable_offering(slug)
+    if version is None or offering is None or offering.pk != offering_id:
+        return offering  # changed meanwhile, or older than her version: not kept
+    offering.slots_version = version
+    slot_search.KEPT.put(key, offering)
     return offering
 
 

@@ -190,3 +190,19 @@ def offering_version(slug: str) -> tuple[int, int | None] | None:
     with connection.cursor() as cursor:
         cursor.execute(_offering_version_sql(connection.vendor), [slug])
         return cursor.fetchone()
+
+
+@cache
+def _slots_version_sql(vendor: str) -> str:
+    return f"""
+        SELECT {_column(SlotsVersion, "version")} FROM {_table(SlotsVersion)}
+         WHERE {_column(SlotsVersion, "practitioner")} = %s
+    """  # noqa: S608
+
+
+def slots_version(practitioner_id: int) -> int | None:
+    """Her slots version (booking.models_slots), None without one."""
+    with connection.cursor() as cursor:
+        cursor.execute(_slots_version_sql(connection.vendor), [practitioner_id])
+        row = cursor.fetchone()
+    return None if row is None else row[0]

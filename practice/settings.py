@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "practice.middleware.UnstorableTextMiddleware",  # a NUL byte in path or cookie: 404
     "django.middleware.security.SecurityMiddleware",
+    "practice.middleware.ApiReadsMiddleware",  # anonymous API reads: straight to the view
     "practice.headers.ContentSecurityPolicyMiddleware",
     "practice.headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -236,3 +236,20 @@ def test_every_table_a_slot_search_reads_changes_her_version():
     # A later migration that rebuilds one of these tables (SQLite copies a table to alter
     # it) drops its triggers with it: this is where that shows.
     assert tables == WATCHED
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"is_active": False}, {"slug": "first-call"}],
+    ids=["the offering closed", "the offering renamed"],
+)
+def test_a_kept_offering_is_not_found_once_its_name_no_longer_finds_it(
+    client, assessment, clock, change
+):
+    read(client)
+    read(client)  # kept
+    for field, value in change.items():
+        setattr(assessment, field, value)
+    assessment.save()
+    answer = client.get("/api/v1/slots", QUERY)
+    assert answer.status_code == 404
