@@ -31,7 +31,6 @@ if str(ROOT) not in sys.path:
 
 from booking.availability import Schedule, to_instant  # noqa: E402 (pure, no Django)
 from booking.intervals import Interval  # noqa: E402
-from booking.slots import SlotPolicy  # noqa: E402
 
 ZONE_NAME = "Europe/Berlin"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -52,7 +51,6 @@ FILLER_SLUG = "reference-busy-hour"
 BASELINE_SECONDS = (0.5, 0.7)
 BASELINE_QUERIES = 824
 
-POLICY = SlotPolicy(duration=DURATION, step=STEP, buffer_after=BUFFER_AFTER)
 SCHEDULE = Schedule(zone=ZONE, weekly={day: [HOURS] for day in WORKING_WEEKDAYS}, overrides={})
 
 

@@ -1,16 +1,22 @@
-"""How fast are slots computed for the reference scenario (bench/common.py)?
+"""How fast are slots found for the reference scenario (bench/common.py)?
 
-1. The engines alone (booking.availability.open_windows + booking.slots.bookable_slots),
-   whole horizon, no database.
-2. ``GET /api/v1/slots`` through Django's test client on a fresh database: median time and
-   SQL queries for the whole horizon, and the query count for 7 and 60 days with 0 and
-   300 bookings (it should not change).
+1. The engine alone, whole horizon, no database: what ``booking.slot_search.compute`` runs
+   once its two reads are in, on the integers the database hands it (open windows from
+   the schedule, busy spans merged, free starts); for the reference scenario and with
+   2,000 imported busy blocks in the horizon instead of its 500 (aim: within 1.5×).
+2. ``GET /api/v1/slots`` through Django's test client on a fresh database, for the whole
+   horizon: answered afresh (the kept answers emptied before each request, as after any
+   change) and from the kept answer (a repeated read, as most are); median ms and SQL
+   queries of each, the query count for 7 and 60 days with 0 and 300 bookings (it should
+   not change), and the same with 2,000 busy blocks.
 
 Usage: bench/slots.py [--database sqlite|postgres] [--api-only] [--repeat N]
 """
 
 import argparse
 import sys
+from datetime import time as wall_time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -18,8 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
     BASELINE_QUERIES,
     BASELINE_SECONDS,
-    POLICY,
+    BUFFER_AFTER,
+    BUSY_BLOCK_LENGTH,
+    BUSY_BLOCKS,
+    DURATION,
     SCHEDULE,
+    STEP,
+    WORKING_WEEKDAYS,
     ZONE,
     Scenario,
     add_busy_bookings,
@@ -27,6 +38,7 @@ from common import (  # noqa: E402
     bench_database,
     describe_database,
     heading,
+    measure_page,
     median_ms,
     populate,
     postgres_available,
@@ -35,83 +47,136 @@ from common import (  # noqa: E402
     slots_query,
 )
 
-from booking.availability import open_windows  # noqa: E402
-from booking.intervals import Interval  # noqa: E402
-from booking.slots import bookable_slots  # noqa: E402
+from booking.availability import open_spans  # noqa: E402
+from booking.intervals import Interval, merge_spans, micros, micros_of  # noqa: E402
+from booking.slots import free_starts  # noqa: E402
+
+HEAVY_BLOCKS = 2_000
 
 
-def engine_slots(scenario: Scenario) -> list[Interval]:
-    windows = open_windows(SCHEDULE, scenario.first_day, scenario.last_day)
-    return bookable_slots(
-        windows=windows,
-        busy=[*scenario.busy_periods, *scenario.busy_blocks],
-        policy=POLICY,
-        earliest=scenario.start,
-        latest=scenario.end,
-        day_of=lambda moment: moment.astimezone(ZONE).date(),
+def heavy_blocks(scenario: Scenario) -> tuple[Interval, ...]:
+    """The reference scenario's 500 busy blocks and 1,500 more, as a full personal calendar
+    read in gives them: quarter hours on the half hour, on weekday evenings, nights and
+    early mornings and at weekends, away from her hours (and their buffers) and from
+    each other, so that all 2,000 stay apart when merged and the slots found are the
+    reference scenario's own: the same answer from four times the busy rows."""
+    half_hour = timedelta(minutes=30)
+    candidates = []
+    moment = scenario.start
+    while moment < scenario.end:
+        local = moment.astimezone(ZONE)
+        working_day = local.weekday() in WORKING_WEEKDAYS
+        near_hours = working_day and wall_time(8) <= local.time() < wall_time(18)
+        block = Interval(moment, moment + BUSY_BLOCK_LENGTH)
+        far = all(
+            other.end + half_hour <= block.start or block.end + half_hour <= other.start
+            for other in scenario.busy_blocks
+        )
+        if not near_hours and far:
+            candidates.append(block)
+        moment += half_hour
+    extra = HEAVY_BLOCKS - len(scenario.busy_blocks)
+    step = len(candidates) / extra
+    return (*scenario.busy_blocks, *(candidates[int(n * step)] for n in range(extra)))
+
+
+def engine_starts(scenario: Scenario, busy: list[tuple[int, int]]) -> list[int]:
+    """The engine's part of a search: windows, busy spans merged, free starts."""
+    windows = open_spans(SCHEDULE, scenario.first_day, scenario.last_day)
+    return free_starts(
+        windows,
+        merge_spans(busy),
+        duration=micros_of(DURATION),
+        step=micros_of(STEP),
+        after=micros_of(BUFFER_AFTER),
+        earliest=micros(scenario.start),
+        latest=micros(scenario.end),
     )
 
 
 def bench_engine(scenario: Scenario, repeat: int) -> int:
-    heading("Slot engine alone (open_windows + bookable_slots), whole horizon")
-    count = len(engine_slots(scenario))
-    ms = median_ms(lambda: engine_slots(scenario), repeat=repeat * 5)
-    print(
-        f"{scenario.first_day}–{scenario.last_day}: {len(scenario.working_days)} working days, "
-        f"{len(scenario.busy_periods)} busy hours + {len(scenario.busy_blocks)} busy blocks "
-        f"→ {count} slots"
-    )
-    print(f"engine: median {ms:.2f} ms over {repeat * 5} runs (aim < 5 ms)")
-    print(f"baseline {BASELINE_SECONDS[0]}–{BASELINE_SECONDS[1]} s: {baseline_ratio_ms(ms)}")
-    return count
+    heading("Slot engine alone (open_spans + merge_spans + free_starts), whole horizon")
+    figures, counts = [], []
+    for label, blocks in (
+        (f"{BUSY_BLOCKS} busy blocks", scenario.busy_blocks),
+        (f"{HEAVY_BLOCKS:,} busy blocks", heavy_blocks(scenario)),
+    ):
+        # As the database returns them: microseconds, sorted by start.
+        busy = sorted((micros(i.start), micros(i.end)) for i in (*scenario.busy_periods, *blocks))
+        count = len(engine_starts(scenario, busy))
+        ms = median_ms(lambda busy=busy: engine_starts(scenario, busy), repeat=repeat * 10)
+        figures.append(ms)
+        counts.append(count)
+        print(
+            f"{label:>17}: median {ms:.3f} ms over {repeat * 10} runs (aim ≤ 0.5 ms), "
+            f"{count} slots; {len(scenario.working_days)} working days, "
+            f"{len(scenario.busy_periods)} busy hours"
+        )
+    light, heavy = figures
+    print(f"{HEAVY_BLOCKS:,} / {BUSY_BLOCKS} busy blocks: {heavy / light:.2f}× (aim ≤ 1.5×)")
+    print(f"baseline {BASELINE_SECONDS[0]}–{BASELINE_SECONDS[1]} s: {baseline_ratio_ms(light)}")
+    return counts[0]
 
 
 def bench_api(scenario: Scenario, database: str, repeat: int, engine_count: int | None) -> None:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     with bench_database(database):
+        from django.test import Client
+
+        from booking import slot_search
+        from booking.models import BusyBlock
+
         heading(f"GET /api/v1/slots through the test client on {describe_database()}")
         populated = populate(scenario)
         client = Client()
 
-        def get(days: int):
-            response = client.get(slots_query(scenario, days))
-            assert response.status_code == 200, response.content[:500]
-            return response
+        def measure(days: int, *, afresh: bool) -> tuple[float, int]:
+            before = slot_search.KEPT.clear if afresh else None
+            ms, queries, _ = measure_page(
+                client, slots_query(scenario, days), repeat, before=before
+            )
+            return ms, queries
 
-        def queries(days: int) -> int:
-            with CaptureQueriesContext(connection) as captured:
-                get(days)
-            return len(captured.captured_queries)
-
-        slots = len(get(60).json()["slots"])
-        ms = median_ms(lambda: get(60), repeat=repeat)
-        whole = queries(60)
-        print(f"60 days, 300 bookings: {slots} slots", end="")
+        slots = len(client.get(slots_query(scenario, 60)).json()["slots"])
+        print(f"60 days, 300 bookings, {BUSY_BLOCKS} busy blocks: {slots} slots", end="")
         if engine_count is not None:
-            print(" (the engine alone found the same)" if slots == engine_count else "", end="")
-            if slots != engine_count:
-                print(f" — MISMATCH: the engine alone found {engine_count}", end="")
+            same = slots == engine_count
+            print(" (the engine alone found the same)" if same else f" — MISMATCH: {engine_count}")
         print()
-        print(f"api: median {ms:.2f} ms over {repeat} requests, {whole} SQL queries (aim < 20 ms)")
+        afresh, kept = measure(60, afresh=True), measure(60, afresh=False)
+        print(f"afresh: median {afresh[0]:.2f} ms, {afresh[1]} SQL queries (aim ≤ 5 ms)")
+        print(f"kept:   median {kept[0]:.2f} ms, {kept[1]} SQL queries")
         print(
             f"baseline {BASELINE_SECONDS[0]}–{BASELINE_SECONDS[1]} s and {BASELINE_QUERIES} "
-            f"queries: {baseline_ratio_ms(ms)}, {BASELINE_QUERIES / whole:,.0f}× fewer queries"
+            f"queries: afresh {baseline_ratio_ms(afresh[0])}, "
+            f"{BASELINE_QUERIES / afresh[1]:,.0f}× fewer queries"
         )
+        week = measure(7, afresh=True), measure(7, afresh=False)
+        print(f"one week: afresh {week[0][0]:.2f} ms, kept {week[1][0]:.2f} ms")
 
-        counts = {(60, 300): whole, (7, 300): queries(7)}
-        week_ms = median_ms(lambda: get(7), repeat=repeat)
+        counts = {(60, 300): (afresh[1], kept[1]), (7, 300): (week[0][1], week[1][1])}
         remove_busy_bookings(populated)
-        counts[(60, 0)], counts[(7, 0)] = queries(60), queries(7)
+        for days in (60, 7):
+            counts[(days, 0)] = (measure(days, afresh=True)[1], measure(days, afresh=False)[1])
         add_busy_bookings(scenario, populated)
-        print("SQL queries per request (days × bookings):")
-        for (days, bookings), count in counts.items():
-            print(f"  {days:>2} days, {bookings:>3} bookings: {count}")
-        same = len(set(counts.values())) == 1
-        print("query count constant in days and bookings: " + ("yes" if same else "NO"))
-        print(f"one week, 300 bookings: median {week_ms:.2f} ms")
+        print("SQL queries per request, afresh / kept (days × bookings):")
+        for (days, bookings), (cold, warm) in counts.items():
+            print(f"  {days:>2} days, {bookings:>3} bookings: {cold} / {warm}")
+        same = len({pair for pair in counts.values()}) == 1
+        print("query counts constant in days and bookings: " + ("yes" if same else "NO"))
+
+        BusyBlock.objects.all().delete()
+        BusyBlock.objects.bulk_create(
+            BusyBlock(practitioner=populated.practitioner, start=block.start, end=block.end)
+            for block in heavy_blocks(scenario)
+        )
+        heavy_slots = len(client.get(slots_query(scenario, 60)).json()["slots"])
+        print(f"with {HEAVY_BLOCKS:,} busy blocks: {heavy_slots} slots")
+        heavy = measure(60, afresh=True), measure(60, afresh=False)
+        print(
+            f"with {HEAVY_BLOCKS:,} busy blocks: afresh {heavy[0][0]:.2f} ms "
+            f"({heavy[0][0] / afresh[0]:.2f}×, aim ≤ 1.5×), {heavy[0][1]} queries; "
+            f"kept {heavy[1][0]:.2f} ms ({heavy[1][0] / kept[0]:.2f}×), {heavy[1][1]} queries"
+        )
 
 
 def main() -> None:

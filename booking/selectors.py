@@ -22,10 +22,9 @@ from practice.models import Offering, Practitioner
 
 
 def offering_to_read(slug: str) -> Offering | None:
-    """``bookable_offering`` for a read outside a transaction (a week of slots, the API),
-    with her slots version set on it so that its slots may be kept (booking.slot_search).
+    """``bookable_offering`` for a read outside a transaction (a week of slots, the API).
 
-    The offering is itself kept under the slug with the version it was read at. Every
+    The offering is kept under the slug with the slots version it was read with. Every
     change to any of her offerings (a slug, whether it is active) or to her own row
     changes her version, and slugs are unique, so while her version is the same the kept
     offering is still the one of that name: a repeated read costs one query by primary
@@ -37,39 +36,25 @@ def offering_to_read(slug: str) -> Offering | None:
     kept = slot_search.KEPT.get(key)
     if kept is not None and slot_reads.slots_version(kept.practitioner_id) == kept.slots_version:
         return kept
-    # Her version first, then what it covers: nothing is kept under an older version than
-    # what was read.
-    found = slot_reads.offering_version(slug)
-    if found is None:
-        return None
-    offering_id, version = found
     offering = bookable_offering(slug)
-    if version is None or offering is None or offering.pk != offering_id:
-        return offering  # changed meanwhile, or older than her version: not kept
-    offering.slots_version = version
-    slot_search.KEPT.put(key, offering)
+    if offering is not None and offering.slots_version is not None:
+        slot_search.KEPT.put(key, offering)
     return offering
 
 
 def bookable_offering(slug: str) -> Offering | None:
-    """The active offering named ``slug``, with its practitioner, or None.
+    """The active offering named ``slug``, with its practitioner, or None. It carries her
+    slots version (``slots_version``, booking.models_slots), read with it, so that a search
+    outside a transaction may use kept answers (booking.slot_search); the version comes in
+    the same read as the offering, before any data it covers.
 
     Two plain reads instead of one ORM join: every slot search and booking starts here, and
     composing and compiling the joined queryset took longer than both round trips (about
     1.3 ms of a 3 ms one-week slots request).
     """
-    offering_table = connection.ops.quote_name(Offering._meta.db_table)
-    practitioner_table = connection.ops.quote_name(Practitioner._meta.db_table)
-    offering = next(
-        iter(
-            Offering.objects.raw(
-                f"SELECT * FROM {offering_table} WHERE slug = %s AND is_active",  # noqa: S608
-                [slug],
-            )
-        ),
-        None,
-    )
+    offering = next(iter(Offering.objects.raw(slot_reads.offering_sql(), [slug])), None)
     if offering is not None:
+        practitioner_table = connection.ops.quote_name(Practitioner._meta.db_table)
         offering.practitioner = Practitioner.objects.raw(
             f"SELECT * FROM {practitioner_table} WHERE id = %s",  # noqa: S608
             [offering.practitioner_id],

@@ -120,7 +120,6 @@ def _busy_sql(vendor: str, excluding: bool) -> str:
           FROM {_table(BusyBlock)}
          WHERE {_column(BusyBlock, "practitioner")} = %s
            AND {_column(BusyBlock, "start")} < %s AND {_column(BusyBlock, "end")} > %s
-         ORDER BY 2
     """  # noqa: S608
 
 
@@ -156,8 +155,8 @@ def schedule_rows(
 def busy_rows(
     practitioner_id: int, *, start: datetime, end: datetime, now: datetime, exclude_id=None
 ) -> list[tuple[int | None, int, int, int | None, int | None]]:
-    """Busy time meeting ``[start, end)`` at ``now``, sorted by start: bookings that keep
-    their time (a hold only until it expires) and busy blocks, as rows of ``(offering_id,
+    """Busy time meeting ``[start, end)`` at ``now``, in no particular order: bookings that
+    keep their time (a hold only until it expires) and busy blocks, as rows of ``(offering_id,
     start, end, booking_start, hold_expires)``: the blocked span (buffers included), when
     the meeting starts and, for a hold, when it stops blocking, in microseconds since the
     epoch; a busy block has None for all three but its span. Plain tuples: the rows of a
@@ -173,23 +172,21 @@ def busy_rows(
         return cursor.fetchall()
 
 
+def offering_sql() -> str:
+    """The active offering named by the one parameter, every column, with its practitioner's
+    slots version as ``slots_version`` (None without one), for ``Offering.objects.raw``."""
+    return _offering_sql(connection.vendor)
+
+
 @cache
-def _offering_version_sql(vendor: str) -> str:
+def _offering_sql(vendor: str) -> str:
     offering = _table(Offering)
     return f"""
-        SELECT {_column(Offering, "id")}, {_column(SlotsVersion, "version")}
+        SELECT {offering}.*, {_column(SlotsVersion, "version")} AS slots_version
           FROM {offering} LEFT JOIN {_table(SlotsVersion)}
             ON {_column(SlotsVersion, "practitioner")} = {_column(Offering, "practitioner")}
          WHERE {_column(Offering, "slug")} = %s AND {_column(Offering, "is_active")}
     """  # noqa: S608
-
-
-def offering_version(slug: str) -> tuple[int, int | None] | None:
-    """The id of the active offering named ``slug`` and its practitioner's slots version
-    (booking.models_slots; None without one), or None if there is no such offering."""
-    with connection.cursor() as cursor:
-        cursor.execute(_offering_version_sql(connection.vendor), [slug])
-        return cursor.fetchone()
 
 
 @cache
