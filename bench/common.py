@@ -332,7 +332,10 @@ def slots_query(scenario: Scenario, days: int) -> str:
     )
 
 
+HOST = "127.0.0.1"  # never anything but this machine
+
+
 def free_port() -> int:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((HOST, 0))
         return sock.getsockname()[1]

@@ -18,10 +18,12 @@
 2. ``POST /api/v1/bookings`` from 16 concurrent clients racing over the horizon's free
    slots in a shuffled order (many of them overlap, so many attempts must be refused):
    bookings/s, then a check that no two blocking bookings overlap. Median of 3 rounds.
+   It lives in bench/load_writes.py.
 3. A mixed load with the rate limits on: 50 clients for 30 s, each its own simulated
    network, asking for a week of slots, booking, and opening the manage pages of what
    they booked: requests/s, p95 latency, 5xx answers (must be 0), answers by status, and
-   double bookings (must be 0).
+   double bookings (must be 0), for each of 3 runs and their median. It lives in
+   bench/load_mixed.py.
 
 The rate limits stay at their defaults. The load comes from 127.0.0.1 only, so gunicorn
 runs with CLIENT_IP_HEADER=X-Forwarded-For (as behind a proxy) and each simulated client
@@ -33,15 +35,13 @@ Every load is bounded in requests and in time; gunicorn is stopped and the bench
 dropped at the end, whatever happened.
 
 Usage: bench/load.py [--seconds S] [--workers N] [--rounds N] [--mixed-seconds S]
-                     [--reads-only | --mixed-only]
+                     [--mixed-runs N] [--reads-only | --mixed-only]
 """
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -49,10 +49,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,9 +58,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ceiling_urls import TRIVIAL_ANSWER, TRIVIAL_PATH  # noqa: E402
 from common import (  # noqa: E402
-    OFFERING_SLUG,
+    HOST,
     ROOT,
-    ZONE_NAME,
     Scenario,
     bench_database,
     describe_database,
@@ -74,16 +71,11 @@ from common import (  # noqa: E402
     remove_busy_bookings,
     slots_query,
 )
+from load_mixed import bench_mixed, print_mixed_median  # noqa: E402
+from load_writes import bench_writes  # noqa: E402
 
-HOST = "127.0.0.1"  # never anything but this machine
 GET_CLIENTS = 8
-POST_CLIENTS = 16
 MAX_REQUESTS_PER_WRK_THREAD = 200_000
-POST_ATTEMPTS_PER_ROUND = 600
-MIXED_CLIENTS = 50
-# What a mixed-load client does next: mostly look at times, sometimes book, sometimes open
-# a booking it made.
-MIXED_WEIGHTS = {"slots": 6, "book": 3, "manage": 2}
 
 # Stops each wrk thread after a fixed number of answers: every run is bounded in count as
 # well as by wrk's own duration.
@@ -283,279 +275,6 @@ def bench_reads(
             f"!! NOT MEASURED AS NAMED: {', '.join(failed)} answered other than 2xx or failed "
             "to connect; their rates and ratios above count those answers too"
         )
-
-
-def free_starts(base: str, scenario: Scenario) -> list[str]:
-    first, last = scenario.days(60)
-    url = (
-        f"{base}/api/v1/slots?offering={OFFERING_SLUG}&start={first}&end={last}"
-        f"&timezone={ZONE_NAME}"
-    )
-    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - http://127.0.0.1
-        return [slot["start"] for slot in json.load(answer)["slots"]]
-
-
-def run_clients(clients: list[threading.Thread], seconds: float) -> float:
-    """Start every client together and wait for all (a minute's grace past ``seconds``):
-    the seconds it took."""
-    began = time.perf_counter()
-    for thread in clients:
-        thread.start()
-    for thread in clients:
-        thread.join(seconds + 60)
-    return time.perf_counter() - began
-
-
-def post_round(base: str, starts: list[str], round_no: int, seconds: int) -> dict:
-    """16 clients take the next start from one shuffled queue until it is empty or time is
-    up; each client keeps one connection open."""
-    port = int(base.rsplit(":", 1)[1])
-    queue = iter(enumerate(starts))
-    lock = threading.Lock()
-    statuses: Counter = Counter()
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        try:
-            while time.monotonic() < deadline:
-                with lock:
-                    item = next(queue, None)
-                if item is None:
-                    return
-                n, start = item
-                body = json.dumps(
-                    {
-                        "offering": OFFERING_SLUG,
-                        "start": start,
-                        "name": f"Load {round_no}-{n}",
-                        "email": f"load-{round_no}-{n}@example.org",
-                        "timezone": ZONE_NAME,
-                        "note": "",
-                        "consent": True,
-                    }
-                )
-                try:
-                    connection.request(
-                        "POST",
-                        "/api/v1/bookings",
-                        body=body,
-                        headers={
-                            "Content-Type": "application/json",
-                            # Each attempt its own network: the races, not the limits.
-                            "X-Forwarded-For": f"{11 + n // 256}.{round_no}.{n % 256}.1",
-                        },
-                    )
-                    answer = connection.getresponse()
-                    answer.read()
-                    status = answer.status
-                except (OSError, http.client.HTTPException) as error:
-                    status = type(error).__name__
-                    connection.close()
-                    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-                with lock:
-                    statuses[status] += 1
-        finally:
-            connection.close()
-
-    elapsed = run_clients([threading.Thread(target=client) for _ in range(POST_CLIENTS)], seconds)
-    return {"elapsed": elapsed, "statuses": statuses}
-
-
-def overlapping_blocking_pairs() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT count(*) FROM booking_booking a JOIN booking_booking b
-              ON a.practitioner_id = b.practitioner_id AND a.id < b.id
-             AND tstzrange(a.blocked_start, a.blocked_end, '[)')
-                 && tstzrange(b.blocked_start, b.blocked_end, '[)')
-             WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
-            """
-        )
-        return cursor.fetchone()[0]
-
-
-def bench_writes(base: str, scenario: Scenario, populated, rounds: int, seconds: int) -> None:
-    from booking.models import Booking, BookingEvent
-
-    heading(
-        f"POST /api/v1/bookings under gunicorn, {POST_CLIENTS} concurrent clients, "
-        f"median of {rounds} rounds"
-    )
-    # With the 300 busy hours the horizon has only a couple of dozen free hours left; the
-    # writes get the horizon with its 500 busy blocks only, so that there is room to book.
-    remove_busy_bookings(populated)
-    starts = free_starts(base, scenario)
-    print(
-        f"{len(starts)} free starts (15-minute step, so most overlap each other); "
-        f"each round tries up to {POST_ATTEMPTS_PER_ROUND} of them in a shuffled order"
-    )
-    rates, attempts_rates, overlaps = [], [], 0
-    for round_no in range(rounds):
-        order = random.Random(round_no).sample(starts, k=min(len(starts), POST_ATTEMPTS_PER_ROUND))
-        result = post_round(base, order, round_no, seconds)
-        statuses = result["statuses"]
-        booked = statuses.get(201, 0)
-        made = Booking.objects.filter(offering=populated.offering).count()
-        pairs = overlapping_blocking_pairs()
-        overlaps += pairs
-        rates.append(booked / result["elapsed"])
-        attempts_rates.append(sum(statuses.values()) / result["elapsed"])
-        answers = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
-        print(
-            f"round {round_no + 1}: {sum(statuses.values())} attempts in "
-            f"{result['elapsed']:.1f} s → {booked} booked ({rates[-1]:.1f} bookings/s, "
-            f"{attempts_rates[-1]:.1f} attempts/s); answers {answers}; "
-            f"rows {made}; overlapping blocking pairs: {pairs}"
-        )
-        if made != booked:
-            print(f"  MISMATCH: {booked} answered 201 but {made} bookings exist")
-        BookingEvent.objects.filter(booking__offering=populated.offering).delete()
-        Booking.objects.filter(offering=populated.offering).delete()
-    print(
-        f"bookings/s: median {statistics.median(rates):.1f}; attempts/s: median "
-        f"{statistics.median(attempts_rates):.1f}"
-    )
-    print(f"overlapping blocking bookings after all rounds: {overlaps} (must be 0)")
-
-
-def mixed_client(port: int, number: int, starts: list[str], deadline: float, out: dict) -> None:
-    """One simulated visitor on its own network (X-Forwarded-For 10.x.y.z, its own /24):
-    week of slots, a booking now and then under a fresh address, its manage pages."""
-    rng = random.Random(number)
-    address = f"10.{number // 256}.{number % 256}.{rng.randint(1, 254)}"
-    kinds = list(MIXED_WEIGHTS)
-    weights = list(MIXED_WEIGHTS.values())
-    manage_paths: list[str] = []
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        n = 0
-        while time.monotonic() < deadline:
-            kind = rng.choices(kinds, weights)[0]
-            if kind == "manage" and not manage_paths:
-                kind = "slots"
-            headers = {"X-Forwarded-For": address}
-            if kind == "slots":
-                method, path, body = "GET", out["slots_path"], None
-            elif kind == "manage":
-                method, path, body = "GET", rng.choice(manage_paths), None
-            else:
-                n += 1
-                method, path = "POST", "/api/v1/bookings"
-                body = json.dumps(
-                    {
-                        "offering": OFFERING_SLUG,
-                        "start": rng.choice(starts),
-                        "name": f"Visitor {number}-{n}",
-                        "email": f"visitor-{number}-{n}@example.org",
-                        "timezone": ZONE_NAME,
-                        "consent": True,
-                    }
-                )
-                headers["Content-Type"] = "application/json"
-            began = time.perf_counter()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                answer = connection.getresponse()
-                content = answer.read()
-                status = answer.status
-            except (OSError, http.client.HTTPException) as error:
-                status, content = type(error).__name__, b""
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            elapsed = time.perf_counter() - began
-            if kind == "book" and status == 201:
-                manage_paths.append("/" + json.loads(content)["manage_url"].split("/", 3)[3])
-            with out["lock"]:
-                out["latencies"].append(elapsed)
-                out["by_kind"][kind].append(elapsed)
-                out["statuses"][(kind, status)] += 1
-    finally:
-        connection.close()
-
-
-def bench_mixed(base: str, scenario: Scenario, populated, seconds: int, run: int) -> dict:
-    """One run of the mixed load; its figures, for the median over runs. Each run starts
-    from no bookings and empty rate-limit windows, as the first did."""
-    from django.core.cache import cache
-
-    from booking.models import Booking, BookingEvent
-
-    heading(
-        f"Mixed load with the rate limits on, run {run}: {MIXED_CLIENTS} clients, one network "
-        f"each, for {seconds} s (slots : book : manage = "
-        + " : ".join(str(weight) for weight in MIXED_WEIGHTS.values())
-        + ")"
-    )
-    cache.clear()
-    starts = free_starts(base, scenario)
-    port = int(base.rsplit(":", 1)[1])
-    out = {
-        "lock": threading.Lock(),
-        "latencies": [],
-        "by_kind": {kind: [] for kind in MIXED_WEIGHTS},
-        "statuses": Counter(),
-        "slots_path": slots_query(scenario, 7),
-    }
-    deadline = time.monotonic() + seconds
-    clients = [
-        threading.Thread(target=mixed_client, args=(port, number, starts, deadline, out))
-        for number in range(MIXED_CLIENTS)
-    ]
-    elapsed = run_clients(clients, seconds)
-
-    def p95(values: list[float]) -> float:
-        return statistics.quantiles(values, n=20)[-1] * 1000 if len(values) > 1 else 0.0
-
-    total = len(out["latencies"])
-    server_errors = sum(
-        count
-        for (_, status), count in out["statuses"].items()
-        if not isinstance(status, int) or status >= 500
-    )
-    print(
-        f"{total} requests in {elapsed:.1f} s → {total / elapsed:.1f} requests/s; "
-        f"p95 latency {p95(out['latencies']):.0f} ms"
-    )
-    for kind, values in out["by_kind"].items():
-        answers = ", ".join(
-            f"{status}: {count}"
-            for (k, status), count in sorted(out["statuses"].items(), key=str)
-            if k == kind
-        )
-        print(f"{kind:>8}: {len(values):6d} requests, p95 {p95(values):5.0f} ms; {answers}")
-    held = Booking.objects.filter(offering=populated.offering, status=Booking.Status.HELD).count()
-    confirmed = Booking.objects.filter(
-        offering=populated.offering, status=Booking.Status.CONFIRMED
-    ).count()
-    print(
-        f"bookings: {confirmed} confirmed, {held} held until their client confirms by email "
-        "(a network past FREE_CALLS_PER_NETWORK)"
-    )
-    overlaps = overlapping_blocking_pairs()
-    print(f"5xx answers and connection errors: {server_errors} (must be 0)")
-    print(f"overlapping blocking bookings: {overlaps} (must be 0)")
-    BookingEvent.objects.filter(booking__offering=populated.offering).delete()
-    Booking.objects.filter(offering=populated.offering).delete()
-    return {
-        "rps": total / elapsed,
-        "p95": p95(out["latencies"]),
-        "server_errors": server_errors,
-        "overlaps": overlaps,
-    }
-
-
-def print_mixed_median(runs: list[dict]) -> None:
-    heading(f"Mixed load, median of {len(runs)} runs")
-    print(
-        f"{statistics.median(r['rps'] for r in runs):.1f} requests/s; p95 latency "
-        f"{statistics.median(r['p95'] for r in runs):.0f} ms; 5xx in all runs: "
-        f"{sum(r['server_errors'] for r in runs)} (must be 0); overlapping bookings in all "
-        f"runs: {sum(r['overlaps'] for r in runs)} (must be 0)"
-    )
 
 
 def main() -> None:
