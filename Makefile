@@ -57,6 +57,8 @@ format: install
 bench: install
 	$(PY) bench/slots.py --database sqlite
 	$(PY) bench/slots.py --database postgres --api-only
+	$(PY) bench/request_profile.py --database sqlite
+	$(PY) bench/request_profile.py --database postgres
 	$(PY) bench/load.py
 	$(PY) bench/payments.py
 	$(PY) bench/intake.py

@@ -18,6 +18,7 @@ import argparse
 import io
 import statistics
 import sys
+import sysconfig
 import time
 from collections import Counter
 from pathlib import Path
@@ -53,6 +54,7 @@ PLACES = (
     ("URL routing", ("django/urls",)),
     ("request handling (Django, WSGI)", ("django/core/handlers", "django/", "wsgiref")),
     ("the view", ("booking/api",)),
+    ("this script's calls", ("bench/request_profile",)),
 )
 
 
@@ -63,11 +65,17 @@ def place(path: str) -> str:
     return "other"
 
 
+STDLIB = sysconfig.get_paths()["stdlib"]
+STDLIB_PLACES = ("json/", "zoneinfo")  # the rest of the standard library serves its caller
+
+
 def own_times(frame, totals: Counter, caller: str = "other") -> None:
-    """Each frame's own time (its time less its children's), by place. A built-in, and
-    pyinstrument's "[self]" frames, count where they were called from."""
+    """Each frame's own time (its time less its children's), by place. A built-in, the
+    standard library (``copy`` for a form's fields, say) and pyinstrument's "[self]" frames
+    count where they were called from."""
     path = frame.file_path or ""
-    here = place(path) if path.endswith(".py") else caller
+    served = path.startswith(STDLIB) and not any(part in path for part in STDLIB_PLACES)
+    here = place(path) if path.endswith(".py") and not served else caller
     children = frame.children
     totals[here] += frame.time - sum(child.time for child in children)
     for child in children:

@@ -226,7 +226,7 @@ def _offering_json(offering: Offering) -> dict:
 
 @api_view("GET")
 def offerings(request: HttpRequest) -> HttpResponse:
-    active = Offering.objects.filter(is_active=True)
+    active = selectors.active_offerings()
     return JsonResponse({"offerings": [_offering_json(offering) for offering in active]})
 
 

@@ -42,6 +42,21 @@ def offering_to_read(slug: str) -> Offering | None:
     return offering
 
 
+def active_offerings() -> tuple[Offering, ...]:
+    """Every active offering, as the API lists them. Outside a transaction the list is kept
+    under every practitioner's slots version, read in one query: any change to an
+    offering changes its practitioner's version, and a new practitioner adds one. The
+    offerings may be shared with other reads: do not change them."""
+    if connection.in_atomic_block:
+        return tuple(Offering.objects.filter(is_active=True))
+    key = ("offerings", slot_reads.all_slots_versions())
+    offerings = slot_search.KEPT.get(key)
+    if offerings is None:
+        offerings = tuple(Offering.objects.filter(is_active=True))
+        slot_search.KEPT.put(key, offerings)
+    return offerings
+
+
 def bookable_offering(slug: str) -> Offering | None:
     """The active offering named ``slug``, with its practitioner, or None. It carries her
     slots version (``slots_version``, booking.models_slots), read with it, so that a search

@@ -203,3 +203,19 @@ def slots_version(practitioner_id: int) -> int | None:
         cursor.execute(_slots_version_sql(connection.vendor), [practitioner_id])
         row = cursor.fetchone()
     return None if row is None else row[0]
+
+
+def all_slots_versions() -> tuple[tuple[int, int], ...]:
+    """Every practitioner's slots version, as ``(practitioner_id, version)`` in order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_all_slots_versions_sql(connection.vendor))
+        return tuple(cursor.fetchall())
+
+
+@cache
+def _all_slots_versions_sql(vendor: str) -> str:
+    practitioner = _column(SlotsVersion, "practitioner")
+    return f"""
+        SELECT {practitioner}, {_column(SlotsVersion, "version")} FROM {_table(SlotsVersion)}
+         ORDER BY {practitioner}
+    """  # noqa: S608

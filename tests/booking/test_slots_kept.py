@@ -25,7 +25,7 @@ from booking.models import (
 )
 from tests.calendar_server import Feeds
 from tests.conftest import NOW
-from tests.factories import insert_booking
+from tests.factories import insert_booking, make_offering, make_practitioner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -253,3 +253,24 @@ def test_a_kept_offering_is_not_found_once_its_name_no_longer_finds_it(
     assessment.save()
     answer = client.get("/api/v1/slots", QUERY)
     assert answer.status_code == 404
+
+
+def test_the_offerings_list_is_kept_until_an_offering_or_a_practitioner_changes(
+    client, assessment, clock
+):
+    def names():
+        listed = client.get("/api/v1/offerings").json()["offerings"]
+        return [offering["name"] for offering in listed]
+
+    assert names() == ["Free assessment call"]
+    with CaptureQueriesContext(connection) as kept_read:
+        assert names() == ["Free assessment call"]
+    assert len(kept_read.captured_queries) == 1
+
+    assessment.name = "Free first call"
+    assessment.save()
+    assert names() == ["Free first call"]
+
+    other = make_practitioner(email="noor@example.org")
+    make_offering(other, slug="noor", name="Noor's first call")
+    assert sorted(names()) == ["Free first call", "Noor's first call"]
