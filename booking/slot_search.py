@@ -29,8 +29,8 @@ from django.db import connection
 
 from booking import slot_reads
 from booking.availability import Schedule, expand_ranges, local_days, open_spans
-from booking.intervals import instant, merge_spans, micros, micros_of
-from booking.slots import free_starts
+from booking.intervals import instant, micros, micros_of
+from booking.slots import BusyIndex, busy_index, free_starts
 from practice.models import Offering, Practitioner
 
 KEPT_ENTRIES = 512
@@ -114,9 +114,9 @@ def _busy(
     latest: datetime,
     now: datetime,
     exclude_id: int | None,
-) -> tuple[list[tuple[int, int]], Counter, int | None]:
-    """Busy spans around ``[earliest, latest)``, merged; the offering's bookings per day of
-    hers; and the first expiry of a hold read (None if none was)."""
+) -> tuple[BusyIndex, Counter, int | None]:
+    """Busy spans around ``[earliest, latest)``, indexed for the walk; the offering's
+    bookings per day of hers; and the first expiry of a hold read (None if none was)."""
     zone = offering.practitioner.zone
     # Busy time is read for whole local days, so that the daily cap counts full days.
     day_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
@@ -130,7 +130,7 @@ def _busy(
         exclude_id=exclude_id,
     )
     if not rows:
-        return [], Counter(), None
+        return busy_index((), ()), Counter(), None
     # Column by column (a transpose in C): a busy calendar gives thousands of rows, and
     # each pass of Python over them costs more than the engine's whole walk.
     offering_ids, starts, ends, booking_starts, expiries = zip(*rows, strict=True)
@@ -145,7 +145,7 @@ def _busy(
             if offering_id == own
         )
     first_expiry = min(filter(None, expiries), default=None)  # None: not a hold
-    return merge_spans(zip(starts, ends, strict=True)), per_day, first_expiry
+    return busy_index(starts, ends), per_day, first_expiry
 
 
 def compute(
@@ -172,7 +172,9 @@ def compute(
         "earliest": micros(earliest),
         "latest": micros(latest),
     }
-    opened = free_starts(windows, [], **policy) if with_open or not with_busy else []
+    opened = (
+        free_starts(windows, busy_index((), ()), **policy) if with_open or not with_busy else []
+    )
     if not with_busy:
         return Found(opened, opened, None)
     busy, per_day, valid_until = _busy(
