@@ -1,9 +1,9 @@
 """Reads: the schedule, busy time and bookable slots of a practitioner.
 
-Two queries for a slot search whatever the range or the number of bookings: the schedule
-(weekly rules, overrides, time off) and the busy time (bookings, busy blocks), each one
-UNION (booking.slot_reads), handed to the pure engines. Round trips and Django's per-query
-work, not the engines, were most of a request's time.
+Three queries for a slot search whatever the range or the number of bookings: the schedule
+(weekly rules, overrides, time off, one UNION), her bookings and her busy blocks
+(booking.slot_reads), handed to the pure engines. Round trips and Django's per-query work,
+not the engines, were most of a request's time.
 """
 
 from datetime import date, datetime, time, timedelta

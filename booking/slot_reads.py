@@ -1,7 +1,7 @@
-"""The two reads behind every slot search, as SQL written once.
+"""The reads behind every slot search, as SQL written once.
 
-A slot search reads the schedule (weekly rules, date overrides, time off) and the busy time
-(bookings, busy blocks), each in one UNION query. Built with the ORM, composing and
+A slot search reads the schedule (weekly rules, date overrides, time off) in one UNION
+query, then her bookings and her busy blocks. Built with the ORM, composing and
 compiling those querysets on every request cost more than the database and the slot
 engines together; the SQL never changes, so it is written here once per database and only
 the parameters change. Table and column names come from the models.
@@ -10,7 +10,9 @@ Instants are read as integers, microseconds since the epoch, which is what the s
 work on (booking.slots.free_starts): no per-value converter, no text to format or parse.
 Django's converters (about 5 µs a timestamp on PostgreSQL) were once half of a 60-day
 request, and formatting timestamps as text (``to_char``) most of what remained on the
-server. Dates and times of the schedule, a few rows, are read as fixed-format text and
+server. A booking's are computed as they are read (booking.epoch_micros); busy blocks,
+thousands from an imported calendar, store theirs and are read from a covering index.
+Dates and times of the schedule, a few rows, are read as fixed-format text and
 parsed by the ``fromisoformat`` functions, the same on both databases whatever the server's
 DateStyle.
 """
@@ -21,6 +23,8 @@ from functools import cache
 
 from django.db import connection
 
+from booking.epoch_micros import AS_MICROS
+from booking.intervals import micros
 from booking.models import (
     AvailabilityRule,
     Booking,
@@ -33,20 +37,14 @@ from practice.models import Offering
 
 AS_READ = {
     "postgresql": {
-        # A double holds every microsecond exactly for ±142 years around 1970, and rounds
-        # back to it; EXTRACT's exact numeric took half as long again.
-        "instant": "(date_part('epoch', {}) * 1000000)::bigint",
+        "instant": AS_MICROS["postgresql"],
         "date": "to_char({}, 'YYYY-MM-DD')",
         "time": "to_char({}, 'HH24:MI:SS.US')",
     },
-    # Django stores SQLite's dates, times and UTC instants as ISO text already; the cast
-    # keeps sqlite3 from converting declared date and time columns into objects. An instant
-    # is "YYYY-MM-DD HH:MM:SS", with ".ffffff" when its microseconds are not zero: whole
-    # seconds go through unixepoch (SQLite 3.38+), a fraction is added from the text, since
-    # SQLite's own date functions round it to milliseconds.
+    # Django stores SQLite's dates and times as ISO text already; the cast keeps sqlite3
+    # from converting declared date and time columns into objects.
     "sqlite": {
-        "instant": "(CASE WHEN length({0}) = 19 THEN unixepoch({0}) * 1000000 "
-        "ELSE unixepoch(substr({0}, 1, 19)) * 1000000 + CAST(substr({0}, 21) AS INTEGER) END)",
+        "instant": AS_MICROS["sqlite"],
         "date": "CAST({} AS TEXT)",
         "time": "CAST({} AS TEXT)",
     },
@@ -98,7 +96,7 @@ def _schedule_sql(vendor: str) -> str:
 
 
 @cache
-def _busy_sql(vendor: str, excluding: bool) -> str:
+def _bookings_sql(vendor: str, excluding: bool) -> str:
     kept = ", ".join(["%s"] * len(KEEPS_TIME))
     exclude = f"AND {_column(Booking, 'id')} <> %s" if excluding else ""
     status = _column(Booking, "status")
@@ -114,12 +112,15 @@ def _busy_sql(vendor: str, excluding: bool) -> str:
            AND ({status} IN ({kept})
                 OR ({status} = %s AND {_column(Booking, "hold_expires_at")} > %s))
            {exclude}
-        UNION ALL
-        SELECT NULL, {_read("instant", BusyBlock, "start")}, {_read("instant", BusyBlock, "end")},
-               NULL, NULL
-          FROM {_table(BusyBlock)}
-         WHERE {_column(BusyBlock, "practitioner")} = %s
-           AND {_column(BusyBlock, "start")} < %s AND {_column(BusyBlock, "end")} > %s
+    """  # noqa: S608
+
+
+@cache
+def _blocks_sql(vendor: str) -> str:
+    start, end = _column(BusyBlock, "start_micros"), _column(BusyBlock, "end_micros")
+    return f"""
+        SELECT {start}, {end} FROM {_table(BusyBlock)}
+         WHERE {_column(BusyBlock, "practitioner")} = %s AND {start} < %s AND {end} > %s
     """  # noqa: S608
 
 
@@ -152,23 +153,33 @@ def schedule_rows(
         )
 
 
-def busy_rows(
+def booking_rows(
     practitioner_id: int, *, start: datetime, end: datetime, now: datetime, exclude_id=None
-) -> list[tuple[int | None, int, int, int | None, int | None]]:
-    """Busy time meeting ``[start, end)`` at ``now``, in no particular order: bookings that
-    keep their time (a hold only until it expires) and busy blocks, as rows of ``(offering_id,
-    start, end, booking_start, hold_expires)``: the blocked span (buffers included), when
-    the meeting starts and, for a hold, when it stops blocking, in microseconds since the
-    epoch; a busy block has None for all three but its span. Plain tuples: the rows of a
-    busy calendar number in the thousands."""
+) -> list[tuple[int, int, int, int, int | None]]:
+    """Her bookings that keep their time at ``now`` (a hold only until it expires) and meet
+    ``[start, end)``, in no particular order, as rows of ``(offering_id, start, end,
+    booking_start, hold_expires)``: the blocked span (buffers included), when the meeting
+    starts and, for a hold, when it stops blocking (None otherwise), in microseconds since
+    the epoch."""
     instant = connection.ops.adapt_datetimefield_value
-    start, end, now = instant(start), instant(end), instant(now)
-    params = [practitioner_id, end, start, *KEEPS_TIME, Booking.Status.HELD, now]
+    params = [practitioner_id, instant(end), instant(start), *KEEPS_TIME, Booking.Status.HELD]
+    params.append(instant(now))
     if exclude_id is not None:
         params.append(exclude_id)
-    params += [practitioner_id, end, start]
     with connection.cursor() as cursor:
-        cursor.execute(_busy_sql(connection.vendor, exclude_id is not None), params)
+        cursor.execute(_bookings_sql(connection.vendor, exclude_id is not None), params)
+        return cursor.fetchall()
+
+
+def block_rows(practitioner_id: int, *, start: datetime, end: datetime) -> list[tuple[int, int]]:
+    """Her busy blocks meeting ``[start, end)``, in no particular order, as ``(start, end)``
+    in microseconds since the epoch. A query of its own, two columns wide: an imported
+    calendar gives thousands of rows, and on SQLite three empty columns more, to share one
+    query with the bookings, cost more than a second query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _blocks_sql(connection.vendor), [practitioner_id, micros(end), micros(start)]
+        )
         return cursor.fetchall()
 
 

@@ -106,6 +106,12 @@ def schedule_for(
     )
 
 
+def _columns(rows: list[tuple], width: int) -> tuple[tuple, ...]:
+    """``rows`` column by column, a transpose in C: a busy calendar gives thousands of rows,
+    and each pass of Python over them costs more than the engine's whole walk."""
+    return tuple(zip(*rows, strict=True)) or ((),) * width
+
+
 def _busy(
     offering: Offering,
     first_day: date,
@@ -122,18 +128,13 @@ def _busy(
     day_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     day_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     reach = offering.buffer_before + offering.buffer_after + offering.duration
-    rows = slot_reads.busy_rows(
-        offering.practitioner_id,
-        start=min(day_start, earliest - reach),
-        end=max(day_end, latest + reach),
-        now=now,
-        exclude_id=exclude_id,
+    since, until = min(day_start, earliest - reach), max(day_end, latest + reach)
+    bookings = slot_reads.booking_rows(
+        offering.practitioner_id, start=since, end=until, now=now, exclude_id=exclude_id
     )
-    if not rows:
-        return busy_index((), ()), Counter(), None
-    # Column by column (a transpose in C): a busy calendar gives thousands of rows, and
-    # each pass of Python over them costs more than the engine's whole walk.
-    offering_ids, starts, ends, booking_starts, expiries = zip(*rows, strict=True)
+    blocks = slot_reads.block_rows(offering.practitioner_id, start=since, end=until)
+    offering_ids, starts, ends, booking_starts, expiries = _columns(bookings, 5)
+    block_starts, block_ends = _columns(blocks, 2)
     per_day: Counter = Counter()
     if offering.daily_cap is not None:
         # Sessions marked completed or no-show (allowed once they have started) keep the
@@ -145,7 +146,8 @@ def _busy(
             if offering_id == own
         )
     first_expiry = min(filter(None, expiries), default=None)  # None: not a hold
-    return busy_index(starts, ends), per_day, first_expiry
+    busy = busy_index((*starts, *block_starts), (*ends, *block_ends))
+    return busy, per_day, first_expiry
 
 
 def compute(

@@ -129,4 +129,4 @@ def test_an_own_week_costs_no_extra_query(assessment, tuesday_afternoons):
                 now=NOW,
             )
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 2
+    assert counts[0] == counts[1] == 3  # the schedule, her bookings, her busy blocks

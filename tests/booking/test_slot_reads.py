@@ -6,7 +6,7 @@ import pytest
 
 from booking.intervals import instant, micros
 from booking.models import AvailabilityRule, Booking, BusyBlock, DateOverride, TimeOff
-from booking.slot_reads import busy_rows, schedule_rows
+from booking.slot_reads import block_rows, booking_rows, schedule_rows
 from tests.factories import insert_booking
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,42 @@ def test_instants_read_back_are_the_instants_stored(practitioner):
         BusyBlock.objects.create(
             practitioner=practitioner, start=moment, end=moment + timedelta(minutes=15)
         )
-    rows = sorted(busy_rows(practitioner.pk, **WIDE), key=lambda row: row[1])
-    assert [(instant(start), instant(end)) for _, start, end, _, _ in rows] == [
+    span = {"start": WIDE["start"], "end": WIDE["end"]}
+    rows = sorted(block_rows(practitioner.pk, **span))
+    assert [(instant(start), instant(end)) for start, end in rows] == [
         (moment, moment + timedelta(minutes=15)) for moment in stored
     ]
-    assert all(row[0] is None and row[3:] == (None, None) for row in rows)
+    assert booking_rows(practitioner.pk, **WIDE) == []
+
+
+def test_busy_blocks_are_read_within_the_range_half_open(practitioner):
+    ten = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    for hours in (0, 1, 2):
+        BusyBlock.objects.create(
+            practitioner=practitioner,
+            start=ten + timedelta(hours=hours),
+            end=ten + timedelta(hours=hours, minutes=30),
+        )
+    # From the end of the first block to the start of the last: only the middle one meets it.
+    between = {"start": ten + timedelta(minutes=30), "end": ten + timedelta(hours=2)}
+    assert [instant(start) for start, _ in block_rows(practitioner.pk, **between)] == [
+        ten + timedelta(hours=1)
+    ]
+
+
+def test_a_moved_busy_block_is_read_where_it_now_is(practitioner):
+    ten = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    block = BusyBlock.objects.create(
+        practitioner=practitioner, start=ten, end=ten + timedelta(minutes=30)
+    )
+    # The stored integers follow the instants on every write, a queryset update included.
+    BusyBlock.objects.filter(pk=block.pk).update(
+        start=ten + timedelta(days=1), end=ten + timedelta(days=1, hours=1)
+    )
+    span = {"start": WIDE["start"], "end": WIDE["end"]}
+    assert [
+        (instant(start), instant(end)) for start, end in block_rows(practitioner.pk, **span)
+    ] == [(ten + timedelta(days=1), ten + timedelta(days=1, hours=1))]
 
 
 def test_bookings_read_with_their_offering_span_and_start(assessment):
@@ -41,7 +72,7 @@ def test_bookings_read_with_their_offering_span_and_start(assessment):
     assessment.save()
     start = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     insert_booking(assessment, start)
-    [(offering_id, blocked_start, blocked_end, read_start, expires)] = busy_rows(
+    [(offering_id, blocked_start, blocked_end, read_start, expires)] = booking_rows(
         assessment.practitioner.pk, **WIDE
     )
     assert offering_id == assessment.pk
@@ -80,7 +111,7 @@ def test_only_time_that_is_kept_is_read(assessment):
         hold_expires_at=now,
         email="late@example.org",
     )
-    rows = busy_rows(assessment.practitioner.pk, **WIDE)
+    rows = booking_rows(assessment.practitioner.pk, **WIDE)
     assert {instant(row[3]) for row in rows} == set(
         Booking.objects.filter(pk__in=kept | {held.pk}).values_list("start", flat=True)
     )
@@ -95,10 +126,10 @@ def test_a_booking_can_be_left_out_and_the_range_is_half_open(assessment):
     first = insert_booking(assessment, start)
     second = insert_booking(assessment, start + timedelta(hours=2), email="b@example.org")
     pk = assessment.practitioner.pk
-    rows = busy_rows(pk, **WIDE, exclude_id=first.pk)
+    rows = booking_rows(pk, **WIDE, exclude_id=first.pk)
     assert [instant(row[3]) for row in rows] == [second.start]
     touching = {**WIDE, "start": first.end, "end": second.start}  # between the two, exactly
-    assert list(busy_rows(pk, **touching)) == []
+    assert list(booking_rows(pk, **touching)) == []
 
 
 def test_schedule_rows_read_rules_overrides_and_time_off(practitioner):
