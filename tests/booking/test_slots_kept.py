@@ -9,8 +9,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from icalendar import Calendar, Event
 
 from booking import booking_changes, selectors, slot_search
@@ -106,6 +109,32 @@ def remove_busy_time(client, assessment, clock):
     BusyBlock.objects.all().delete()
 
 
+def move_busy_time_in_bulk(client, assessment, clock):
+    later = THURSDAY_10 + timedelta(hours=3)  # its stored integers follow; her version changes
+    BusyBlock.objects.update(start=later, end=later + timedelta(hours=1))
+
+
+def enter_busy_time_in_the_admin(client, assessment, clock):
+    staff = Client()
+    staff.force_login(
+        get_user_model().objects.create_superuser("admin", "admin@example.org", "unused-pw")
+    )
+    answer = staff.post(
+        reverse("admin:booking_busyblock_add"),
+        {
+            "practitioner": assessment.practitioner.pk,
+            "start_0": "2026-12-03",  # in her zone, as the admin shows her
+            "start_1": "10:00",
+            "end_0": "2026-12-03",
+            "end_1": "11:00",
+            "source": BusyBlock.Source.MANUAL,
+            "external_uid": "",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()
+    assert BusyBlock.objects.get().start == THURSDAY_10
+
+
 def shorten_her_hours(client, assessment, clock):
     AvailabilityRule.objects.update(end_time=time(12))
 
@@ -157,6 +186,8 @@ CHANGES = [
     (let_the_notice_pass_the_morning, None),
     (import_busy_time, None),
     (remove_busy_time, busy_at_ten),
+    (move_busy_time_in_bulk, busy_at_ten),
+    (enter_busy_time_in_the_admin, None),
     (shorten_her_hours, None),
     (take_the_day_off, None),
     (take_time_off, None),
