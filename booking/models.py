@@ -152,7 +152,7 @@ class BusyBlock(models.Model):
         ordering = ["start"]
         indexes = [
             models.Index(fields=["practitioner", "start", "end"]),
-            # Covering for the slot search: its busy blocks are read from the index alone.
+            # The slot search's read, on the integers themselves (booking.slot_reads).
             models.Index(
                 fields=["practitioner", "start_micros", "end_micros"], name="busy_block_micros"
             ),

@@ -11,7 +11,7 @@ work on (booking.slots.free_starts): no per-value converter, no text to format o
 Django's converters (about 5 µs a timestamp on PostgreSQL) were once half of a 60-day
 request, and formatting timestamps as text (``to_char``) most of what remained on the
 server. A booking's are computed as they are read (booking.epoch_micros); busy blocks,
-thousands from an imported calendar, store theirs and are read from a covering index.
+thousands from an imported calendar, store theirs (an index holds them too).
 Dates and times of the schedule, a few rows, are read as fixed-format text and
 parsed by the ``fromisoformat`` functions, the same on both databases whatever the server's
 DateStyle.

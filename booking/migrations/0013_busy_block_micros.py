@@ -1,5 +1,5 @@
 """A busy block's start and end stored as microseconds since the epoch (booking.epoch_micros),
-with a covering index for the slot search.
+indexed for the slot search's read.
 
 SQLite adds a stored generated column only by building the table anew, and dropping the old
 table drops its triggers: the slots version's (0012) would be lost without a word, and kept
