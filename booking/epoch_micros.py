@@ -14,7 +14,7 @@ milliseconds.
 
 from django.db.models import BigIntegerField, Func
 
-# ``{0}`` is the column (or any expression of an instant).
+# ``{0}`` is the column of an instant.
 AS_MICROS = {
     "postgresql": "(date_part('epoch', {0} AT TIME ZONE 'UTC') * 1000000)::bigint",
     "sqlite": "(CASE WHEN length({0}) = 19 THEN unixepoch({0}) * 1000000 "
@@ -23,7 +23,8 @@ AS_MICROS = {
 
 
 class EpochMicros(Func):
-    """The instant of one expression in microseconds since the epoch, as an integer."""
+    """The instant of one column in microseconds since the epoch, as an integer. A column,
+    not any expression: the template names it more than once, its parameters only once."""
 
     arity = 1
     output_field = BigIntegerField()

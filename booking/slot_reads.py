@@ -11,10 +11,9 @@ work on (booking.slots.free_starts): no per-value converter, no text to format o
 Django's converters (about 5 µs a timestamp on PostgreSQL) were once half of a 60-day
 request, and formatting timestamps as text (``to_char``) most of what remained on the
 server. A booking's are computed as they are read (booking.epoch_micros); busy blocks,
-thousands from an imported calendar, store theirs (an index holds them too).
-Dates and times of the schedule, a few rows, are read as fixed-format text and
-parsed by the ``fromisoformat`` functions, the same on both databases whatever the server's
-DateStyle.
+thousands from an imported calendar, store theirs (an index holds them too). Dates and
+times of the schedule, a few rows, are read as fixed-format text and parsed by the
+``fromisoformat`` functions, the same on both databases whatever the server's DateStyle.
 """
 
 from collections.abc import Iterator
@@ -162,8 +161,8 @@ def booking_rows(
     starts and, for a hold, when it stops blocking (None otherwise), in microseconds since
     the epoch."""
     instant = connection.ops.adapt_datetimefield_value
-    params = [practitioner_id, instant(end), instant(start), *KEEPS_TIME, Booking.Status.HELD]
-    params.append(instant(now))
+    statuses = [*KEEPS_TIME, Booking.Status.HELD, instant(now)]
+    params = [practitioner_id, instant(end), instant(start), *statuses]
     if exclude_id is not None:
         params.append(exclude_id)
     with connection.cursor() as cursor:
